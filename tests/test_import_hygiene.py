@@ -1,0 +1,50 @@
+"""The layers below the UI never import textual, and the simulator never imports the client."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent / "tui"
+
+
+def imported_modules(package: str) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for path in sorted((ROOT / package).rglob("*.py")):
+        names: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = ".".join(path.relative_to(ROOT.parent).with_suffix("").parts[: -node.level])
+                    names.add(f"{base}.{node.module}" if node.module else base)
+                elif node.module:
+                    names.add(node.module)
+        found[str(path.relative_to(ROOT.parent))] = names
+    return found
+
+
+@pytest.mark.parametrize("package", ["callrail", "live", "sim"])
+def test_lower_layers_never_import_textual(package: str) -> None:
+    offenders = {
+        path: sorted(name for name in names if name.split(".")[0] in ("textual", "rich"))
+        for path, names in imported_modules(package).items()
+    }
+    assert not {path: names for path, names in offenders.items() if names}
+
+
+def test_simulator_is_independent_of_the_client_and_live_layer() -> None:
+    offenders = {
+        path: sorted(name for name in names if name.startswith(("tui.callrail", "tui.live", "tui.app")))
+        for path, names in imported_modules("sim").items()
+    }
+    assert not {path: names for path, names in offenders.items() if names}
+
+
+def test_live_layer_does_not_reach_into_the_ui() -> None:
+    offenders = {
+        path: sorted(name for name in names if name.startswith(("tui.app", "tui.screens", "tui.widgets")))
+        for path, names in imported_modules("live").items()
+    }
+    assert not {path: names for path, names in offenders.items() if names}
