@@ -1,0 +1,40 @@
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.console import Console
+
+from tui.safe_text import clean, literal, mask_name, mask_phone
+
+
+def render(text) -> str:
+    console = Console(width=200, color_system=None, force_terminal=False, record=True)
+    console.print(text)
+    return console.export_text()
+
+
+def test_markup_is_shown_literally() -> None:
+    hostile = "[bold]Maria[/bold] [link=https://evil.example]x[/link] [@click=app.quit]y[/]"
+    assert render(literal(hostile)).strip() == hostile
+
+
+def test_escape_sequences_and_bidi_controls_are_removed() -> None:
+    hostile = "\x1b[2J\x1b]0;pwned\x07Bob\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\ \u202egnp.exe\x9b31m"
+    assert clean(hostile) == "Boblink gnp.exe"
+
+
+def test_single_line_folds_newlines_and_tabs() -> None:
+    assert clean("a\nb\tc\r\n", single_line=True) == "a b c"
+
+
+@given(st.text())
+def test_any_text_renders_without_control_characters(value: str) -> None:
+    shown = clean(value)
+    assert "\x1b" not in shown and "\x9b" not in shown
+    assert all(ch in "\n\t" or ord(ch) >= 0x20 for ch in shown)
+    render(literal(value))
+
+
+def test_masking_keeps_only_what_tells_callers_apart() -> None:
+    assert mask_phone("+1 (512) 555-0198") == "•••-•••-0198"
+    assert mask_phone(None) == "•••"
+    assert mask_name("maria  delgado") == "M. D."
+    assert mask_name("") == "•••"
