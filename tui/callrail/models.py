@@ -7,6 +7,7 @@ record. Unknown fields are kept (``extra="allow"``). Only a record with no ``id`
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -15,20 +16,26 @@ from typing import Annotated, Any, Generic, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 
 
-def _to_int(value: Any) -> int | None:
+def _to_float(value: Any) -> float | None:
     if value is None or isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value)
-    if isinstance(value, str):
-        text = value.strip()
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str) and value.strip():
         try:
-            return int(float(text)) if text else None
+            number = float(value.strip())
         except ValueError:
             return None
-    return None
+    else:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _to_int(value: Any) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    number = _to_float(value)
+    return None if number is None else int(number)
 
 
 def _to_bool(value: Any) -> bool | None:
@@ -73,7 +80,10 @@ def parse_datetime(value: Any) -> datetime | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # year 1 or 9999 with an offset
+        return None
 
 
 def _to_str_list(value: Any) -> list[str]:
@@ -86,10 +96,7 @@ def _to_str_list(value: Any) -> list[str]:
         return []
     names = []
     for item in value:
-        if isinstance(item, dict):
-            name = _to_str(item.get("name"))
-        else:
-            name = _to_str(item)
+        name = _to_str(item.get("name")) if isinstance(item, dict) else _to_str(item)
         if name:
             names.append(name)
     return names
@@ -112,6 +119,7 @@ def _list_or_empty(value: Any) -> list[Any]:
 
 
 Int = Annotated[int | None, BeforeValidator(_to_int)]
+Float = Annotated[float | None, BeforeValidator(_to_float)]
 Bool = Annotated[bool | None, BeforeValidator(_to_bool)]
 Str = Annotated[str | None, BeforeValidator(_to_str)]
 Text = Annotated[str | None, BeforeValidator(_to_text)]
@@ -177,7 +185,7 @@ class Tracker(Lenient):
     tracking_numbers: StrList = []
     sms_supported: Bool = None
     sms_enabled: Bool = None
-    company: Annotated[CompanyRef | None, BeforeValidator(lambda v: v if isinstance(v, dict) else None)] = None
+    company: Annotated[CompanyRef | None, BeforeValidator(_to_dict)] = None
     source: Any = None
     created_at: When = None
 
@@ -203,7 +211,7 @@ class Tag(Lenient):
 
 class SpottedLocation(Lenient):
     speaker: Str = None
-    start: Annotated[float | None, BeforeValidator(lambda v: float(_to_int(v) or 0) if v is not None else None)] = None
+    start: Float = None
 
 
 class SpottedKeyword(Lenient):
@@ -345,7 +353,7 @@ class TextMessage(Lenient):
     direction: Str = None
     type: Str = None
     media_urls: StrList = []
-    user: Annotated[TextUser | None, BeforeValidator(lambda v: v if isinstance(v, dict) else None)] = None
+    user: Annotated[TextUser | None, BeforeValidator(_to_dict)] = None
 
     @property
     def incoming(self) -> bool:
