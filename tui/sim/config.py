@@ -1,0 +1,30 @@
+"""What a simulator run looks like: seed, keys, limits, volume and switches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class SimConfig:
+    seed: int = 7
+    api_key: str = "sim-key-0001"
+    # A second, smaller account with its own key, to prove that a key sees only its own account.
+    other_api_key: str = "sim-key-0002"
+    hourly_limit: int = 1000
+    daily_limit: int = 10000
+    sms_hourly_limit: int = 150
+    sms_daily_limit: int = 1000
+    outbound_hourly_limit: int = 100
+    outbound_daily_limit: int = 2000
+    texting_enabled: bool = True
+    history_days: int = 7
+    call_volume: float = 1.0
+    send_text_status: int = 201
+    rate_limit_headers: bool = True
+    # Fraction of the general limits that another integration of the account uses, spread over time.
+    external_share: float = 0.0
+    # Minutes between a call's end and its recording/transcript/summary (CallRail promises at most 20).
+    post_call_delay: tuple[float, float] = (1.0, 20.0)
+    # Time zone of the key's user; date filters use it when a request gives no ``time_zone``.
+    user_time_zone: str = "America/New_York"

@@ -1,0 +1,31 @@
+"""Serve the simulator over HTTP with uvicorn (``callrail-tui sim``)."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from tui.sim.clock import SimClock
+from tui.sim.config import SimConfig
+from tui.sim.faults import quiet_dropped_connections
+from tui.sim.simulator import Simulator
+
+
+def serve(
+    host: str = "127.0.0.1", port: int = 8765, config: SimConfig | None = None, speed: float = 1.0
+) -> int:
+    """Run until Ctrl-C; print where the API is and how to authenticate. Returns the exit status."""
+    sim = Simulator(config or SimConfig(), clock=SimClock(speed=speed))
+    quiet_dropped_connections()
+    print(f"CallRail v3 simulator at http://{host}:{port}/v3/", flush=True)
+    print(f"account id: {sim.account_id}", flush=True)
+    print(f'API key:    {sim.api_key}  (header: Authorization: Token token="{sim.api_key}")', flush=True)
+    if speed != 1.0:
+        print(f"clock:      {speed:g}x real time", flush=True)
+    server = uvicorn.Server(
+        uvicorn.Config(sim.app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)
+    )
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    return 0

@@ -1,0 +1,84 @@
+"""The simulator: scenario, state, rate limits, faults and the ASGI app, on one clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from tui.sim.api import build_app
+from tui.sim.clock import Clock, SimClock
+from tui.sim.config import SimConfig
+from tui.sim.external import ExternalTraffic
+from tui.sim.faults import FaultInjector, Faults
+from tui.sim.ratelimit import RateLimiter
+from tui.sim.requests import RequestRecord
+from tui.sim.scenario import Engine
+from tui.sim.state import Account
+
+
+@dataclass(frozen=True)
+class SimEvent:
+    kind: str  # call_started, call_ended, call_enriched, text_in, text_out
+    id: str  # the call id, or the conversation id for texts
+    at: datetime
+
+
+class Simulator:
+    def __init__(self, config: SimConfig | None = None, clock: Clock | None = None) -> None:
+        self.config = config or SimConfig()
+        self.clock = clock or SimClock()
+        self.events: list[SimEvent] = []
+        self.request_log: list[RequestRecord] = []
+        self.faults = Faults(self.clock, seed=self.config.seed)
+        self.limiter = RateLimiter(self.config)
+        self.engine = Engine(self.config, self.clock.now(), self.record_event)
+        self._external = ExternalTraffic(self.config, self.limiter, self.account_id, self.clock.now())
+        # The ASGI app: serve it with uvicorn or use it through ``httpx.ASGITransport``.
+        self.app = _AdvanceFirst(self.advance, FaultInjector(build_app(self), self.faults, self.log_request))
+        self.advance()
+
+    @property
+    def accounts(self) -> list[Account]:
+        return self.engine.accounts
+
+    @property
+    def account(self) -> Account:
+        return self.engine.accounts[0]
+
+    @property
+    def account_id(self) -> str:
+        return self.account.id
+
+    @property
+    def api_key(self) -> str:
+        return self.config.api_key
+
+    def account_for_key(self, key: str) -> Account | None:
+        return next((a for a in self.accounts if a.api_key == key), None)
+
+    def advance(self) -> None:
+        """Bring the scenario (calls, texts, other integrations' requests) up to the clock."""
+        now = self.clock.now()
+        self.request_log.extend(self._external.advance(now))
+        self.engine.advance(now)
+
+    def record_event(self, kind: str, subject_id: str, at: datetime) -> None:
+        self.events.append(SimEvent(kind, subject_id, at))
+
+    def log_request(self, method: str, path: str, status: int, bucket: str, external: bool = False) -> None:
+        self.request_log.append(RequestRecord(self.clock.now(), method, path, status, bucket, external))
+
+
+class _AdvanceFirst:
+    """ASGI layer bringing the scenario up to the clock before a request is handled or logged, so the
+    request log stays in time order."""
+
+    def __init__(self, advance: Callable[[], None], app) -> None:
+        self._advance = advance
+        self._app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http":
+            self._advance()
+        await self._app(scope, receive, send)
