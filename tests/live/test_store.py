@@ -1,0 +1,157 @@
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+from tui.callrail.models import Call, Conversation
+from tui.live.events import OutboxState
+from tui.live.store import MIGRATIONS, SCHEMA_VERSION, Store
+
+NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
+
+
+def make_call(call_id: str, minutes_ago: float, **fields) -> Call:
+    start = NOW - timedelta(minutes=minutes_ago)
+    return Call.model_validate(
+        {"id": call_id, "start_time": start.isoformat(), "company_id": "COM1", **fields}
+    )
+
+
+def test_calls_round_trip_and_load_since(tmp_path):
+    store = Store(tmp_path / "s.db")
+    store.upsert_calls(
+        [
+            make_call("CAL1", 10, customer_name="Ann", call_type="missed", surprise={"kept": True}),
+            make_call("CAL2", 60 * 30),
+        ],
+        seen_at=NOW,
+    )
+    loaded = store.load_calls(NOW - timedelta(hours=24))
+    assert [call.id for call in loaded] == ["CAL1"]
+    assert loaded[0].customer_name == "Ann"
+    assert loaded[0].surprise == {"kept": True}
+    # an upsert replaces the content but keeps the row
+    store.upsert_calls([make_call("CAL1", 10, customer_name="Ann B")], seen_at=NOW)
+    assert store.load_calls(NOW - timedelta(hours=1))[0].customer_name == "Ann B"
+
+
+def test_conversations_round_trip(tmp_path):
+    store = Store(tmp_path / "s.db")
+    conversation = Conversation.model_validate(
+        {
+            "id": "Qm1",
+            "customer_phone_number": "+15125550100",
+            "last_message_at": (NOW - timedelta(hours=2)).isoformat(),
+            "recent_messages": [{"direction": "incoming", "content": "hi", "created_at": NOW.isoformat()}],
+        }
+    )
+    store.upsert_conversations([conversation])
+    [loaded] = store.load_conversations(NOW - timedelta(days=1))
+    assert loaded == conversation
+    assert store.load_conversations(NOW - timedelta(hours=1)) == []
+
+
+def test_drafts_survive_reopen(tmp_path):
+    path = tmp_path / "s.db"
+    store = Store(path)
+    store.save_draft("conv:Qm1", "Hello there", now=NOW)
+    store.close()
+    reopened = Store(path)
+    assert reopened.load_draft("conv:Qm1") == "Hello there"
+    reopened.clear_draft("conv:Qm1")
+    assert reopened.load_draft("conv:Qm1") == ""
+    reopened.save_draft("x", "", now=NOW)
+    assert reopened.load_draft("x") == ""
+
+
+def test_outbox_persists_across_reopen(tmp_path):
+    path = tmp_path / "s.db"
+    store = Store(path)
+    first = store.add_outbox_item(
+        company_id="COM1", customer_phone_number="+15125550100", tracking_number=None, content="one", now=NOW
+    )
+    second = store.add_outbox_item(
+        company_id="COM1",
+        customer_phone_number="+15125550199",
+        tracking_number="+15125550111",
+        content="two",
+        now=NOW,
+    )
+    store.set_outbox_state(first.id, OutboxState.SENDING, now=NOW)
+    store.set_outbox_state(second.id, OutboxState.SENT, now=NOW, conversation_id="Qm9")
+    store.close()
+    reopened = Store(path)
+    items = reopened.outbox_items()
+    assert [(item.content, item.state) for item in items] == [
+        ("one", OutboxState.SENDING),
+        ("two", OutboxState.SENT),
+    ]
+    assert items[1].conversation_id == "Qm9"
+    assert [item.id for item in reopened.outbox_items(states=[OutboxState.SENDING])] == [first.id]
+    assert [item.id for item in reopened.outbox_items(customer_phone_number="+15125550199")] == [second.id]
+
+
+def test_meta_times(tmp_path):
+    store = Store(tmp_path / "s.db")
+    assert store.get_time("last") is None
+    store.set_time("last", NOW)
+    assert store.get_time("last") == NOW
+
+
+def test_old_schema_is_migrated(tmp_path):
+    path = tmp_path / "s.db"
+    db = sqlite3.connect(path)
+    db.executescript(MIGRATIONS[0])
+    db.execute("PRAGMA user_version = 1")
+    call = make_call("CAL1", 5)
+    db.execute(
+        "INSERT INTO calls (id, company_id, start_time, json, seen_at) VALUES (?, ?, ?, ?, ?)",
+        (call.id, call.company_id, call.start_time.timestamp(), call.model_dump_json(), NOW.timestamp()),
+    )
+    db.commit()
+    db.close()
+    store = Store(path)
+    assert store.schema_version == SCHEMA_VERSION
+    assert store.recovered_from is None
+    assert [loaded.id for loaded in store.load_calls(NOW - timedelta(hours=1))] == ["CAL1"]
+    store.add_outbox_item(
+        company_id="COM1", customer_phone_number="+1", tracking_number=None, content="x", now=NOW
+    )
+    assert len(store.outbox_items()) == 1
+
+
+def test_corrupt_file_is_set_aside(tmp_path):
+    path = tmp_path / "s.db"
+    path.write_bytes(b"this is not a database at all" * 100)
+    store = Store(path, now=NOW)
+    assert store.recovered_from is not None
+    assert "s.db.corrupt-20261127T150000Z" in store.recovered_from
+    assert (tmp_path / "s.db.corrupt-20261127T150000Z").read_bytes().startswith(b"this is not")
+    assert store.schema_version == SCHEMA_VERSION
+    store.save_draft("k", "v", now=NOW)
+    assert store.load_draft("k") == "v"
+
+
+def test_store_from_a_newer_version_is_set_aside(tmp_path):
+    path = tmp_path / "s.db"
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    db.close()
+    store = Store(path, now=NOW)
+    assert "newer version" in store.recovered_from
+    assert store.schema_version == SCHEMA_VERSION
+
+
+def test_unreadable_row_is_skipped(tmp_path):
+    store = Store(tmp_path / "s.db")
+    store.upsert_calls([make_call("CAL1", 5)], seen_at=NOW)
+    with store._transaction() as db:
+        db.execute(
+            "INSERT INTO calls (id, company_id, start_time, json, seen_at) VALUES ('bad', NULL, ?, ?, 0)",
+            (NOW.timestamp(), '{"no": 1}'),
+        )
+    assert [call.id for call in store.load_calls(NOW - timedelta(hours=1))] == ["CAL1"]
+
+
+def test_memory_store():
+    store = Store(":memory:")
+    store.save_draft("k", "v", now=NOW)
+    assert store.load_draft("k") == "v"

@@ -1,0 +1,263 @@
+"""Texts sent exactly once: queued → sending → sent | failed | unknown.
+
+Every step is written to the store before the next one happens, so a crash leaves a record of how far a
+text got. A send whose outcome is unknown (the request went out, no answer came back; or the app stopped
+while sending) is never retried blindly: the conversation is read and the message looked for first, and if
+it still cannot be told, the user decides (``resolve_unknown``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable
+from datetime import timedelta
+
+from tui.callrail.budget import Bucket
+from tui.callrail.clock import Clock
+from tui.callrail.errors import (
+    AuthError,
+    BudgetExhausted,
+    CallRailError,
+    InvalidRequest,
+    MalformedResponse,
+    NetworkError,
+    PermissionDenied,
+    RateLimited,
+    SendOutcomeUnknown,
+    TextingNotEnabled,
+)
+from tui.callrail.models import Conversation, TextMessage
+from tui.live.events import LiveEvent, OutboxChanged, OutboxItem, OutboxState
+from tui.live.store import Store
+from tui.live.waiting import sleep_or_wake
+
+# The server's clock and ours may disagree; a message this much older than the queued item still counts.
+CLOCK_SKEW = timedelta(minutes=2)
+RETRY_MIN_S = 5.0
+RETRY_MAX_S = 60.0
+
+
+def digits(phone_number: str | None) -> str:
+    """The last ten digits, so ``+1 512-555-0164`` and ``5125550164`` compare equal."""
+    return re.sub(r"\D", "", phone_number or "")[-10:]
+
+
+def _same_text(sent: str | None, queued: str) -> bool:
+    """CallRail may append opt-out instructions to a first text, so the sent message can be longer."""
+    sent_words, queued_words = " ".join((sent or "").split()), " ".join(queued.split())
+    return bool(queued_words) and sent_words.startswith(queued_words)
+
+
+class Outbox:
+    def __init__(
+        self,
+        *,
+        client,
+        account_id: str,
+        store: Store,
+        budget,
+        clock: Clock,
+        emit: Callable[[LiveEvent], None],
+        on_conversation: Callable[[Conversation], None],
+        on_texting_enabled: Callable[[bool], None],
+    ) -> None:
+        self._client = client
+        self._account_id = account_id
+        self._store = store
+        self._budget = budget
+        self._clock = clock
+        self._emit = emit
+        self._on_conversation = on_conversation
+        self._on_texting_enabled = on_texting_enabled
+        self._wake = asyncio.Event()
+        self._to_check: list[int] = []
+        self._failures = 0
+
+    # -- what the session calls -----------------------------------------------------------------------
+
+    def enqueue(
+        self, *, company_id: str, customer_phone_number: str, content: str, tracking_number: str | None = None
+    ) -> OutboxItem:
+        item = self._store.add_outbox_item(
+            company_id=company_id,
+            customer_phone_number=customer_phone_number,
+            tracking_number=tracking_number,
+            content=content,
+            now=self._clock.now(),
+        )
+        self._changed(item)
+        self._wake.set()
+        return item
+
+    def resolve_unknown(self, item_id: int, *, sent: bool) -> OutboxItem:
+        """The user's decision on an unknown send: ``sent=False`` puts it back in the queue."""
+        item = self._store.outbox_item(item_id)
+        if item.state is not OutboxState.UNKNOWN:
+            return item
+        if item_id in self._to_check:
+            self._to_check.remove(item_id)
+        state = OutboxState.SENT if sent else OutboxState.QUEUED
+        item = self._set(item, state, error="" if sent else "Queued again at your request.")
+        self._wake.set()
+        return item
+
+    def items(self, customer_phone_number: str | None = None) -> list[OutboxItem]:
+        return self._store.outbox_items(customer_phone_number=customer_phone_number)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    # -- the sender -----------------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Send queued texts in order, forever. Texts left ``sending`` by a crash are checked first."""
+        self.recover()
+        while True:
+            delay = await self.process()
+            await sleep_or_wake(self._clock, delay, self._wake)
+
+    def recover(self) -> None:
+        """Texts a previous run left in ``sending`` or ``unknown`` get (re)checked, never resent."""
+        for item in self._store.outbox_items(states=(OutboxState.SENDING, OutboxState.UNKNOWN)):
+            if item.state is OutboxState.SENDING:
+                item = self._set(
+                    item, OutboxState.UNKNOWN, error="The app stopped while sending this text; checking…"
+                )
+            if item.id not in self._to_check:
+                self._to_check.append(item.id)
+
+    async def process(self) -> float | None:
+        """Check unknown sends, then send queued texts in order; the seconds until there is more to do
+        (``None``: nothing left until something is queued)."""
+        while True:
+            while self._to_check:
+                if not await self._check(self._store.outbox_item(self._to_check[0])):
+                    return self._retry_delay()
+                self._to_check.pop(0)
+            queued = self._store.outbox_items(states=(OutboxState.QUEUED,))
+            if not queued:
+                self._failures = 0
+                return None
+            wait = self._budget.available_in(Bucket.SMS)
+            if wait > 0:
+                self._set(queued[0], OutboxState.QUEUED, error=f"Waiting for the SMS budget ({wait:.0f} s).")
+                return wait
+            retry_in = await self._send(queued[0])
+            if retry_in is not None:
+                return retry_in
+
+    async def _send(self, item: OutboxItem) -> float | None:
+        """Send one item; the seconds to wait when it has to stay queued."""
+        item = self._set(item, OutboxState.SENDING)
+        try:
+            conversation = await self._client.send_text(
+                self._account_id,
+                company_id=item.company_id,
+                customer_phone_number=item.customer_phone_number,
+                content=item.content,
+                tracking_number=item.tracking_number,
+            )
+        except SendOutcomeUnknown as error:
+            self._set(item, OutboxState.UNKNOWN, error=f"{error.message} Checking the conversation…")
+            self._to_check.append(item.id)
+            return None
+        except MalformedResponse:
+            # the server accepted it (2xx) but its answer could not be read
+            self._set(item, OutboxState.SENT)
+            return None
+        except (InvalidRequest, PermissionDenied) as error:
+            if isinstance(error, TextingNotEnabled):
+                self._on_texting_enabled(False)
+            self._set(item, OutboxState.FAILED, error=error.message)
+            return None
+        except (NetworkError, AuthError) as error:
+            # NetworkError here means it never reached the server (a lost answer is SendOutcomeUnknown)
+            self._set(item, OutboxState.QUEUED, error=f"Not sent yet: {error.message}")
+            return self._retry_delay()
+        except (RateLimited, BudgetExhausted) as error:
+            self._set(item, OutboxState.QUEUED, error=f"Not sent yet: {error.message}")
+            return max(self._budget.available_in(Bucket.SMS), RETRY_MIN_S)
+        except CallRailError as error:
+            # a 5xx to a POST: the text may have gone out
+            self._set(item, OutboxState.UNKNOWN, error=f"{error.message} Checking the conversation…")
+            self._to_check.append(item.id)
+            return None
+        self._set(item, OutboxState.SENT, conversation_id=conversation.id)
+        self._on_texting_enabled(True)
+        self._on_conversation(conversation)
+        self._failures = 0
+        return None
+
+    async def _check(self, item: OutboxItem) -> bool:
+        """Look for an unknown item's message on the server. False when the server could not be read."""
+        try:
+            conversation = await self._find_message(item)
+        except CallRailError as error:
+            self._set(item, OutboxState.UNKNOWN, error=f"Could not check yet: {error.message}")
+            return False
+        if conversation is not None:
+            self._set(item, OutboxState.SENT, conversation_id=conversation.id)
+            self._on_conversation(conversation)
+        else:
+            self._set(
+                item,
+                OutboxState.UNKNOWN,
+                error="This text is not in the conversation on CallRail. Send it again, or mark it as sent.",
+            )
+        return True
+
+    async def _find_message(self, item: OutboxItem) -> Conversation | None:
+        """The conversation that holds this item's message, if CallRail has it."""
+        page = await self._client.list_conversations(
+            self._account_id, search=item.customer_phone_number, company_id=item.company_id, per_page=25
+        )
+        wanted = digits(item.customer_phone_number)
+        for listed in page.items:
+            if digits(listed.customer_phone_number) != wanted:
+                continue
+            if self._holds(item, listed.recent_messages):
+                return listed
+            full = await self._client.get_conversation(self._account_id, listed.id)
+            if self._holds(item, full.messages):
+                return full
+        return None
+
+    def _holds(self, item: OutboxItem, messages: list[TextMessage]) -> bool:
+        """More matching outgoing messages than texts we already know we sent with the same words."""
+        since = item.created_at - CLOCK_SKEW
+        matches = sum(
+            1
+            for message in messages
+            if not message.incoming
+            and _same_text(message.content, item.content)
+            and (message.created_at is None or message.created_at >= since)
+        )
+        already_sent = sum(
+            1
+            for other in self._store.outbox_items(
+                customer_phone_number=item.customer_phone_number, states=(OutboxState.SENT,)
+            )
+            if other.id != item.id and other.content == item.content and other.updated_at >= since
+        )
+        return matches > already_sent
+
+    # -- helpers --------------------------------------------------------------------------------------
+
+    def _retry_delay(self) -> float:
+        self._failures += 1
+        return min(RETRY_MAX_S, RETRY_MIN_S * 2 ** (self._failures - 1))
+
+    def _set(
+        self, item: OutboxItem, state: OutboxState, *, error: str = "", conversation_id: str | None = None
+    ) -> OutboxItem:
+        if item.state is state and item.error == error and conversation_id is None:
+            return item
+        updated = self._store.set_outbox_state(
+            item.id, state, now=self._clock.now(), error=error, conversation_id=conversation_id
+        )
+        self._changed(updated)
+        return updated
+
+    def _changed(self, item: OutboxItem) -> None:
+        self._emit(OutboxChanged(item))

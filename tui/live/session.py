@@ -1,0 +1,323 @@
+"""``LiveSession``: one account's client, budget, store, state, poller and outbox, as the UI sees them.
+
+The UI gets a session injected (``build_session`` for a real account, ``build_demo_session`` for the
+in-process simulator), subscribes a listener, calls ``start()`` and runs ``run()`` in a worker. Every change
+reaches the listener as a ``LiveEvent``; user actions go ahead of polls in the budget.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
+
+from tui.callrail.budget import RateBudget
+from tui.callrail.client import DEFAULT_BASE_URL, CallRailClient
+from tui.callrail.clock import Clock, SystemClock
+from tui.callrail.errors import CallRailError
+from tui.callrail.models import Call, Company, Conversation
+from tui.live.events import (
+    CallsChanged,
+    ConversationsChanged,
+    InboundCall,
+    InboundText,
+    LiveEvent,
+    OutboxItem,
+    PollStatus,
+)
+from tui.live.outbox import Outbox
+from tui.live.poller import LOOKBACK, Poller
+from tui.live.state import LiveState
+from tui.live.store import Store
+
+if TYPE_CHECKING:
+    from tui.sim import Simulator
+
+log = logging.getLogger(__name__)
+
+STORE_FILE = "callrail.sqlite3"
+CONVERSATIONS_LOOKBACK = timedelta(days=7)
+# A call or text first seen this soon after it happened is announced (toast + bell); older ones, found by
+# a catch-up after a restart or an outage, are not.
+ANNOUNCE_WITHIN = timedelta(minutes=15)
+COMPANIES_META = "companies"
+ACCOUNT_NAME_META = "account_name"
+
+
+class LiveSession:
+    def __init__(
+        self,
+        *,
+        account_id: str,
+        client: CallRailClient,
+        budget: RateBudget,
+        store: Store,
+        clock: Clock,
+        account_name: str = "",
+    ) -> None:
+        self.account_id = account_id
+        self.account_name = account_name or store.get_meta(ACCOUNT_NAME_META) or account_id
+        self.clock = clock
+        self.client = client
+        self.budget = budget
+        self.store = store
+        self.state = LiveState()
+        self.companies: dict[str, Company] = {}
+        self.texting_enabled: bool | None = None
+        self._listeners: list[Callable[[LiveEvent], None]] = []
+        self.poller = Poller(
+            client=client,
+            budget=budget,
+            account_id=account_id,
+            clock=clock,
+            store=store,
+            ingest_calls=self._ingest_calls,
+            ingest_conversations=self._ingest_conversations,
+            on_status=self._on_status,
+        )
+        self.status: PollStatus = self.poller.status
+        self.outbox = Outbox(
+            client=client,
+            account_id=account_id,
+            store=store,
+            budget=budget,
+            clock=clock,
+            emit=self._emit,
+            on_conversation=self._on_sent,
+            on_texting_enabled=self._on_texting_enabled,
+        )
+        self._runner: asyncio.Future | None = None
+        self._stopped = False
+
+    # -- events ---------------------------------------------------------------------------------------
+
+    def subscribe(self, listener: Callable[[LiveEvent], None]) -> None:
+        self._listeners.append(listener)
+
+    def _emit(self, event: LiveEvent) -> None:
+        for listener in self._listeners:
+            try:
+                listener(event)
+            except Exception:
+                log.exception("a live event listener failed")
+
+    def _on_status(self, status: PollStatus) -> None:
+        self.status = status
+        self._emit(status)
+
+    # -- lifecycle ------------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Show what the store has (today) at once, then load the account's companies."""
+        now = self.clock.now()
+        if self.store.recovered_from:
+            log.warning("%s", self.store.recovered_from)
+        self._load_companies_from_store()
+        calls = self.store.load_calls(now - LOOKBACK)
+        conversations = self.store.load_conversations(now - CONVERSATIONS_LOOKBACK)
+        changes = self.state.merge_calls(calls)
+        self.poller.track(calls)
+        self._emit(CallsChanged(new=changes.new))
+        conversation_changes = self.state.merge_conversations(conversations)
+        self._emit(ConversationsChanged(new=conversation_changes.new))
+        self._on_status(replace(self.poller.status, message=self.store.recovered_from or ""))
+        await self._load_companies()
+
+    def _load_companies_from_store(self) -> None:
+        cached = self.store.get_meta(COMPANIES_META)
+        if not cached:
+            return
+        try:
+            companies = [Company.model_validate(raw) for raw in json.loads(cached)]
+        except ValueError:
+            return
+        self._set_companies(companies)
+
+    async def _load_companies(self) -> None:
+        try:
+            companies = await self.client.list_companies(self.account_id)
+            account = await self.client.get_account(self.account_id)
+        except CallRailError as error:
+            self.poller.report_failure(error, "Could not load the companies")
+            return
+        self._set_companies(companies)
+        self.store.set_meta(
+            COMPANIES_META,
+            json.dumps([company.model_dump(mode="json", exclude_unset=True) for company in companies]),
+        )
+        if account.name:
+            self.account_name = account.name
+            self.store.set_meta(ACCOUNT_NAME_META, account.name)
+
+    def _set_companies(self, companies: list[Company]) -> None:
+        self.companies = {company.id: company for company in companies}
+        self.state.set_company_time_zones({company.id: company.time_zone for company in companies})
+
+    async def run(self) -> None:
+        """Poll and send until ``stop()`` (or until the task running it is cancelled)."""
+        self._runner = asyncio.gather(self.poller.run(), self.outbox.run())
+        try:
+            await self._runner
+        except asyncio.CancelledError:
+            if not self._stopped:
+                raise
+
+    async def stop(self) -> None:
+        self._stopped = True
+        if self._runner is not None:
+            self._runner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._runner
+        await self.client.aclose()
+        self.store.close()
+
+    def refresh_now(self) -> None:
+        self.poller.refresh_now()
+        self.outbox.wake()
+
+    def set_paused(self, paused: bool) -> None:
+        self.poller.set_paused(paused)
+
+    # -- data in --------------------------------------------------------------------------------------
+
+    def _ingest_calls(self, calls: list[Call]) -> CallsChanged:
+        changes = self.state.merge_calls(calls)
+        if not (changes.new or changes.changed):
+            return changes
+        now = self.clock.now()
+        self.store.upsert_calls([*changes.new, *changes.changed], seen_at=now)
+        self._emit(changes)
+        for call in changes.new:
+            if call.direction != "outbound" and call.start_time and now - call.start_time < ANNOUNCE_WITHIN:
+                self._emit(InboundCall(call))
+        return changes
+
+    def _ingest_conversations(self, conversations: list[Conversation]) -> ConversationsChanged:
+        before = {
+            c.id: self.state.conversations[c.id].last_message_at
+            for c in conversations
+            if c.id in self.state.conversations
+        }
+        changes = self.state.merge_conversations(conversations)
+        if not (changes.new or changes.changed):
+            return changes
+        now = self.clock.now()
+        self.store.upsert_conversations([*changes.new, *changes.changed])
+        self._emit(changes)
+        for conversation in (*changes.new, *changes.changed):
+            newest = conversation.newest_messages[0] if conversation.newest_messages else None
+            if newest is None or not newest.incoming or newest.created_at is None:
+                continue
+            previous = before.get(conversation.id)
+            fresh = now - newest.created_at < ANNOUNCE_WITHIN
+            if fresh and (previous is None or newest.created_at > previous):
+                self._emit(InboundText(conversation, newest))
+        return changes
+
+    def _on_sent(self, conversation: Conversation) -> None:
+        self.poller.texting_happened()
+        self._ingest_conversations([conversation])
+
+    def _on_texting_enabled(self, enabled: bool) -> None:
+        self.texting_enabled = enabled
+
+    # -- user actions (ahead of polls in the budget) --------------------------------------------------
+
+    async def open_call(self, call_id: str) -> Call:
+        """The call with its detail fields (transcript, summary, ...)."""
+        call = await self.client.get_call(self.account_id, call_id)
+        self._ingest_calls([call])
+        merged = self.state.calls[call.id]
+        self.poller.track([merged])
+        return merged
+
+    async def update_call(self, call_id: str, **changes) -> Call:
+        """Tags, append_tags, note, lead_status, value (``None`` clears a field)."""
+        await self.client.update_call(self.account_id, call_id, **changes)
+        # the PUT answers with the default fields only (no tags, note, ...): read the call back
+        return await self.open_call(call_id)
+
+    async def open_conversation(self, conversation_id: str) -> Conversation:
+        """The conversation with a page of its messages, newest first."""
+        conversation = await self.client.get_conversation(self.account_id, conversation_id)
+        self._ingest_conversations([conversation])
+        return self.state.conversations[conversation.id]
+
+    def send_text(
+        self, *, company_id: str, customer_phone_number: str, content: str, tracking_number: str | None = None
+    ) -> OutboxItem:
+        """Queue a text; it is stored at once and sent in order by the outbox (see ``OutboxChanged``)."""
+        return self.outbox.enqueue(
+            company_id=company_id,
+            customer_phone_number=customer_phone_number,
+            content=content,
+            tracking_number=tracking_number,
+        )
+
+    def resolve_unknown(self, item_id: int, *, sent: bool) -> None:
+        self.outbox.resolve_unknown(item_id, sent=sent)
+
+    def outbox_items(self, customer_phone_number: str | None = None) -> list[OutboxItem]:
+        return self.outbox.items(customer_phone_number)
+
+    def save_draft(self, key: str, text: str) -> None:
+        self.store.save_draft(key, text, now=self.clock.now())
+
+    def load_draft(self, key: str) -> str:
+        return self.store.load_draft(key)
+
+    def clear_draft(self, key: str) -> None:
+        self.store.clear_draft(key)
+
+
+def _scope(account_id: str) -> str:
+    return hashlib.sha256(account_id.encode()).hexdigest()[:16]
+
+
+def build_session(
+    *,
+    api_key: str,
+    account_id: str,
+    data_dir: Path,
+    base_url: str = DEFAULT_BASE_URL,
+    state_dir: Path | None = None,
+    share: float = 0.8,
+    clock: Clock | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> LiveSession:
+    """A session for a real account (or any CallRail-compatible server at ``base_url``)."""
+    clock = clock or SystemClock()
+    budget = RateBudget(_scope(account_id), share=share, state_dir=state_dir, clock=clock)
+    client = CallRailClient(api_key, base_url=base_url, transport=transport, budget=budget, clock=clock)
+    store = Store(Path(data_dir) / STORE_FILE, now=clock.now())
+    return LiveSession(account_id=account_id, client=client, budget=budget, store=store, clock=clock)
+
+
+def build_demo_session(
+    *, seed: int = 7, speed: float = 20.0, data_dir: Path, start: datetime | None = None
+) -> tuple[LiveSession, Simulator]:
+    """A session on the in-process simulator, at ``speed`` times real time; writes only into ``data_dir``."""
+    # imported here so that a real session never loads the simulator
+    from tui.sim import SimConfig, Simulator
+    from tui.sim.clock import SimClock
+
+    clock = SimClock(start, speed=speed)
+    simulator = Simulator(SimConfig(seed=seed), clock=clock)
+    session = build_session(
+        api_key=simulator.api_key,
+        account_id=simulator.account_id,
+        data_dir=data_dir,
+        base_url="http://sim.invalid/v3/",
+        clock=clock,
+        transport=httpx.ASGITransport(app=simulator.app),
+    )
+    return session, simulator

@@ -1,0 +1,257 @@
+"""The in-memory view the UI reads: calls and conversations by id, and what is derived from them.
+
+Merging costs O(changed records): the per-number indexes and today's per-company counts are updated
+for the records that changed, never rebuilt, so a day of 10,000 calls stays cheap to keep current.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from tui.callrail.models import NEEDS_CALLBACK, Call, CallStatus, Conversation, TextMessage
+from tui.live.events import CallsChanged, ConversationsChanged
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class CompanyStats:
+    """Today, in the company's time zone. ``texts`` counts conversations with a message today."""
+
+    calls: int = 0
+    missed: int = 0
+    texts: int = 0
+
+
+def _zone(name: str | None) -> tzinfo:
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return UTC
+
+
+def _merge(old: Call | Conversation, new: Call | Conversation):
+    """``new`` over ``old``, keeping fields ``new`` did not carry (a list poll lacks the transcript)."""
+    carried = {name: getattr(new, name) for name in new.model_fields_set if name in type(new).model_fields}
+    carried.update(new.__pydantic_extra__ or {})
+    return old.model_copy(update=carried)
+
+
+def _merge_conversation(old: Conversation, new: Conversation) -> Conversation:
+    """Like ``_merge``; a list read (two recent messages, no thread) also brings new messages into a
+    thread read earlier, so the thread does not go stale."""
+    merged = _merge(old, new)
+    if old.messages and "messages" not in new.model_fields_set:
+        known = {_message_key(message) for message in old.messages}
+        fresh = [message for message in new.recent_messages if _message_key(message) not in known]
+        if fresh:
+            merged = merged.model_copy(update={"messages": [*fresh, *old.messages]})
+    return merged
+
+
+def _message_key(message: TextMessage) -> tuple:
+    # messages in recent_messages carry no id
+    return (message.direction, message.content, message.created_at)
+
+
+def _call_was_answered(call: Call) -> bool:
+    return call.status is CallStatus.ANSWERED or (call.status is CallStatus.OUTBOUND and bool(call.answered))
+
+
+class LiveState:
+    def __init__(self) -> None:
+        self.calls: dict[str, Call] = {}
+        self.conversations: dict[str, Conversation] = {}
+        self._zones: dict[str, tzinfo] = {}
+        self._order: list[tuple[float, str]] = []  # (-start, id): newest first
+        self._calls_by_number: dict[str, set[str]] = defaultdict(set)
+        self._conversations_by_number: dict[str, set[str]] = defaultdict(set)
+        # company_id -> local date -> Counter(calls=, missed=)
+        self._daily: dict[str | None, dict[date, Counter]] = defaultdict(lambda: defaultdict(Counter))
+        # newest outgoing message seen per conversation: recent_messages only holds the last two
+        self._last_outgoing: dict[str, datetime] = {}
+        # zones the calls carry, for companies the companies list has not (yet) named
+        self._call_zones: dict[str, str] = {}
+
+    # -- companies ------------------------------------------------------------------------------------
+
+    def set_company_time_zones(self, zones: dict[str, str | None]) -> None:
+        """The companies' IANA zones (from the companies list); recounts today's figures once."""
+        self._zones = {company_id: _zone(name) for company_id, name in zones.items()}
+        self._daily.clear()
+        for call in self.calls.values():
+            self._count(call, +1)
+
+    def zone_for(self, company_id: str | None, fallback: str | None = None) -> tzinfo:
+        if company_id in self._zones:
+            return self._zones[company_id]
+        return _zone(fallback)
+
+    # -- calls ----------------------------------------------------------------------------------------
+
+    def merge_calls(self, calls: Iterable[Call]) -> CallsChanged:
+        new: list[Call] = []
+        changed: list[Call] = []
+        for incoming in calls:
+            old = self.calls.get(incoming.id)
+            if old is None:
+                self._add_call(incoming)
+                new.append(incoming)
+                continue
+            merged = _merge(old, incoming)
+            if merged == old:
+                continue
+            self._remove_call(old)
+            self._add_call(merged)
+            changed.append(merged)
+        return CallsChanged(new=new, changed=changed)
+
+    def _add_call(self, call: Call) -> None:
+        self.calls[call.id] = call
+        bisect.insort(self._order, self._order_key(call))
+        if call.customer_phone_number:
+            self._calls_by_number[call.customer_phone_number].add(call.id)
+        if call.company_id and call.company_time_zone:
+            self._call_zones[call.company_id] = call.company_time_zone
+        self._count(call, +1)
+
+    def _remove_call(self, call: Call) -> None:
+        del self.calls[call.id]
+        key = self._order_key(call)
+        index = bisect.bisect_left(self._order, key)
+        if index < len(self._order) and self._order[index] == key:
+            del self._order[index]
+        if call.customer_phone_number:
+            self._calls_by_number[call.customer_phone_number].discard(call.id)
+        self._count(call, -1)
+
+    @staticmethod
+    def _order_key(call: Call) -> tuple[float, str]:
+        return (-(call.start_time or _EPOCH).timestamp(), call.id)
+
+    def _count(self, call: Call, sign: int) -> None:
+        if call.start_time is None:
+            return
+        local_day = call.start_time.astimezone(self.zone_for(call.company_id, call.company_time_zone)).date()
+        counter = self._daily[call.company_id][local_day]
+        counter["calls"] += sign
+        if call.status in NEEDS_CALLBACK:
+            counter["missed"] += sign
+
+    def calls_newest_first(self) -> list[Call]:
+        calls = self.calls
+        return [calls[call_id] for _, call_id in self._order]
+
+    def needs_callback(self, call: Call) -> bool:
+        """Missed, abandoned or voicemail, and the same company has not since answered or texted them."""
+        if call.status not in NEEDS_CALLBACK:
+            return False
+        number = call.customer_phone_number
+        if not number:
+            return True
+        after = call.start_time or _EPOCH
+        for other_id in self._calls_by_number.get(number, ()):
+            other = self.calls[other_id]
+            if (
+                other.id != call.id
+                and (other.start_time or _EPOCH) > after
+                and _same_company(other.company_id, call.company_id)
+                and _call_was_answered(other)
+            ):
+                return False
+        for conversation_id in self._conversations_by_number.get(number, ()):
+            conversation = self.conversations[conversation_id]
+            replied = self._last_outgoing.get(conversation_id)
+            if (
+                replied is not None
+                and replied > after
+                and _same_company(conversation.company_id, call.company_id)
+            ):
+                return False
+        return True
+
+    def company_stats(self, now: datetime) -> dict[str, CompanyStats]:
+        """Today's calls, missed calls and texts per company, "today" in each company's own time zone."""
+        company_ids = {company_id for company_id in self._daily if company_id} | set(self._zones)
+        company_ids |= {c.company_id for c in self.conversations.values() if c.company_id}
+        texts: Counter = Counter()
+        for conversation in self.conversations.values():
+            if conversation.last_message_at is None or not conversation.company_id:
+                continue
+            zone = self.zone_for(conversation.company_id, conversation.company_time_zone)
+            if conversation.last_message_at.astimezone(zone).date() == now.astimezone(zone).date():
+                texts[conversation.company_id] += 1
+        stats = {}
+        for company_id in company_ids:
+            zone = self.zone_for(company_id, self._call_zones.get(company_id))
+            counter = self._daily.get(company_id, {}).get(now.astimezone(zone).date(), Counter())
+            stats[company_id] = CompanyStats(
+                calls=counter["calls"], missed=counter["missed"], texts=texts[company_id]
+            )
+        return stats
+
+    # -- conversations --------------------------------------------------------------------------------
+
+    def merge_conversations(self, conversations: Iterable[Conversation]) -> ConversationsChanged:
+        new: list[Conversation] = []
+        changed: list[Conversation] = []
+        for incoming in conversations:
+            old = self.conversations.get(incoming.id)
+            if old is None:
+                merged = incoming
+                new.append(merged)
+            else:
+                merged = _merge_conversation(old, incoming)
+                if merged == old:
+                    continue
+                if old.customer_phone_number:
+                    self._conversations_by_number[old.customer_phone_number].discard(old.id)
+                changed.append(merged)
+            self.conversations[merged.id] = merged
+            if merged.customer_phone_number:
+                self._conversations_by_number[merged.customer_phone_number].add(merged.id)
+            self._note_outgoing(merged)
+        return ConversationsChanged(new=new, changed=changed)
+
+    def _note_outgoing(self, conversation: Conversation) -> None:
+        for message in (*conversation.messages, *conversation.recent_messages):
+            if message.incoming or message.created_at is None:
+                continue
+            known = self._last_outgoing.get(conversation.id)
+            if known is None or message.created_at > known:
+                self._last_outgoing[conversation.id] = message.created_at
+
+    def conversations_newest_first(self) -> list[Conversation]:
+        return sorted(self.conversations.values(), key=lambda c: c.last_message_at or _EPOCH, reverse=True)
+
+    # -- a caller -------------------------------------------------------------------------------------
+
+    def history_for(self, phone_number: str) -> tuple[list[Call], list[Conversation]]:
+        """This number's calls and conversations, newest first."""
+        calls = [self.calls[call_id] for call_id in self._calls_by_number.get(phone_number, ())]
+        calls.sort(key=self._order_key)
+        conversations = [
+            self.conversations[conversation_id]
+            for conversation_id in self._conversations_by_number.get(phone_number, ())
+        ]
+        conversations.sort(key=lambda c: c.last_message_at or _EPOCH, reverse=True)
+        return calls, conversations
+
+    def conversation_for(self, phone_number: str, company_id: str | None = None) -> Conversation | None:
+        """The most recent conversation with this number (in this company, when given)."""
+        _, conversations = self.history_for(phone_number)
+        for conversation in conversations:
+            if company_id is None or conversation.company_id == company_id:
+                return conversation
+        return None
+
+
+def _same_company(left: str | None, right: str | None) -> bool:
+    return left is None or right is None or left == right

@@ -1,0 +1,385 @@
+"""The local SQLite store: calls and conversations the app has seen, drafts, the text outbox, meta.
+
+Models are stored as their JSON (``model_dump(mode="json", exclude_unset=True)``) and read back with the
+lenient models, so a field the API adds later survives a round trip. The schema is versioned with
+``PRAGMA user_version``; a file that is not a database, fails its integrity check or was written by a
+newer version is renamed aside (``<name>.corrupt-<timestamp>``) and a fresh store is created, with the
+reason in ``recovered_from``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tui.callrail.models import Call, Conversation
+from tui.live.events import OutboxItem, OutboxState
+
+MEMORY = ":memory:"
+
+# Each entry upgrades the schema by one version; ``user_version`` is the number applied.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE calls (
+        id TEXT PRIMARY KEY,
+        company_id TEXT,
+        start_time REAL,
+        json TEXT NOT NULL,
+        seen_at REAL NOT NULL
+    );
+    CREATE INDEX calls_start_time ON calls (start_time);
+    CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        last_message_at REAL,
+        json TEXT NOT NULL
+    );
+    CREATE INDEX conversations_last_message_at ON conversations (last_message_at);
+    CREATE TABLE drafts (
+        key TEXT PRIMARY KEY,
+        text TEXT NOT NULL,
+        updated_at REAL NOT NULL
+    );
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
+    """
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        company_id TEXT NOT NULL,
+        customer_phone_number TEXT NOT NULL,
+        tracking_number TEXT,
+        content TEXT NOT NULL,
+        state TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL,
+        conversation_id TEXT,
+        error TEXT NOT NULL DEFAULT '',
+        sent_at REAL
+    );
+    CREATE INDEX outbox_state ON outbox (state, id);
+    CREATE INDEX calls_company_start_time ON calls (company_id, start_time);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreUnusable(Exception):
+    """The file cannot serve as this version's store (the message says why)."""
+
+
+def _epoch(moment: datetime | None) -> float | None:
+    return moment.timestamp() if moment is not None else None
+
+
+def _moment(epoch: float | None) -> datetime | None:
+    return datetime.fromtimestamp(epoch, UTC) if epoch is not None else None
+
+
+class Store:
+    """One SQLite file (or ``":memory:"``). Safe to call from the event loop and from worker threads."""
+
+    def __init__(self, path: Path | str, *, now: datetime | None = None) -> None:
+        self.path = path if path == MEMORY else Path(path)
+        self.recovered_from: str | None = None
+        self._lock = threading.RLock()
+        try:
+            self._db = self._open()
+        except (sqlite3.DatabaseError, StoreUnusable) as error:
+            if self.path == MEMORY:
+                raise
+            moved = self._set_aside(now or datetime.now(UTC))
+            self.recovered_from = (
+                f"The local store could not be used ({error}); it was moved to {moved.name}."
+            )
+            self._db = self._open()
+
+    # -- opening --------------------------------------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection:
+        if isinstance(self.path, Path):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreUnusable(f"written by a newer version (schema {version})")
+            if version > 0:
+                check = db.execute("PRAGMA quick_check").fetchone()[0]
+                if check != "ok":
+                    raise StoreUnusable(f"integrity check failed: {check}")
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._migrate(db, version)
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    @staticmethod
+    def _migrate(db: sqlite3.Connection, version: int) -> None:
+        for number in range(version, SCHEMA_VERSION):
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in MIGRATIONS[number].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number + 1}")
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def _set_aside(self, now: datetime) -> Path:
+        assert isinstance(self.path, Path)
+        stamp = now.strftime("%Y%m%dT%H%M%SZ")
+        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        self.path.rename(target)
+        for suffix in ("-wal", "-shm"):
+            sidecar = self.path.with_name(self.path.name + suffix)
+            if sidecar.exists():
+                sidecar.rename(target.with_name(target.name + suffix))
+        return target
+
+    @property
+    def schema_version(self) -> int:
+        with self._lock:
+            return self._db.execute("PRAGMA user_version").fetchone()[0]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    # -- calls and conversations ----------------------------------------------------------------------
+
+    def upsert_calls(self, calls: Iterable[Call], *, seen_at: datetime) -> None:
+        rows = [
+            (
+                call.id,
+                call.company_id,
+                _epoch(call.start_time),
+                call.model_dump_json(exclude_unset=True),
+                seen_at.timestamp(),
+            )
+            for call in calls
+        ]
+        if not rows:
+            return
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT INTO calls (id, company_id, start_time, json, seen_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET company_id = excluded.company_id, "
+                "start_time = excluded.start_time, json = excluded.json",
+                rows,
+            )
+
+    def load_calls(self, since: datetime) -> list[Call]:
+        """Calls that started at or after ``since``, oldest first; a row that no longer parses is skipped."""
+        rows = self._query(
+            "SELECT json FROM calls WHERE start_time >= ? ORDER BY start_time", (since.timestamp(),)
+        )
+        return _parse_all(Call, rows)
+
+    def upsert_conversations(self, conversations: Iterable[Conversation]) -> None:
+        rows = [
+            (
+                conversation.id,
+                _epoch(conversation.last_message_at),
+                conversation.model_dump_json(exclude_unset=True),
+            )
+            for conversation in conversations
+        ]
+        if not rows:
+            return
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT INTO conversations (id, last_message_at, json) VALUES (?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET last_message_at = excluded.last_message_at, "
+                "json = excluded.json",
+                rows,
+            )
+
+    def load_conversations(self, since: datetime) -> list[Conversation]:
+        """Conversations with a message at or after ``since``, oldest first."""
+        rows = self._query(
+            "SELECT json FROM conversations WHERE last_message_at >= ? ORDER BY last_message_at",
+            (since.timestamp(),),
+        )
+        return _parse_all(Conversation, rows)
+
+    # -- drafts ---------------------------------------------------------------------------------------
+
+    def save_draft(self, key: str, text: str, *, now: datetime) -> None:
+        if not text:
+            self.clear_draft(key)
+            return
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO drafts (key, text, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
+                (key, text, now.timestamp()),
+            )
+
+    def load_draft(self, key: str) -> str:
+        rows = self._query("SELECT text FROM drafts WHERE key = ?", (key,))
+        return rows[0][0] if rows else ""
+
+    def clear_draft(self, key: str) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM drafts WHERE key = ?", (key,))
+
+    # -- outbox ---------------------------------------------------------------------------------------
+
+    def add_outbox_item(
+        self,
+        *,
+        company_id: str,
+        customer_phone_number: str,
+        tracking_number: str | None,
+        content: str,
+        now: datetime,
+    ) -> OutboxItem:
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO outbox (company_id, customer_phone_number, tracking_number, content, state, "
+                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    company_id,
+                    customer_phone_number,
+                    tracking_number,
+                    content,
+                    OutboxState.QUEUED.value,
+                    now.timestamp(),
+                    now.timestamp(),
+                ),
+            )
+            item_id = cursor.lastrowid
+        assert item_id is not None
+        return self.outbox_item(item_id)
+
+    def set_outbox_state(
+        self,
+        item_id: int,
+        state: OutboxState,
+        *,
+        now: datetime,
+        error: str = "",
+        conversation_id: str | None = None,
+    ) -> OutboxItem:
+        sent_at = now.timestamp() if state is OutboxState.SENT else None
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE outbox SET state = ?, updated_at = ?, error = ?, "
+                "conversation_id = COALESCE(?, conversation_id), sent_at = COALESCE(?, sent_at) "
+                "WHERE id = ?",
+                (state.value, now.timestamp(), error, conversation_id, sent_at, item_id),
+            )
+        return self.outbox_item(item_id)
+
+    _OUTBOX_COLUMNS = (
+        "id, company_id, customer_phone_number, tracking_number, content, state, created_at, updated_at, "
+        "conversation_id, error"
+    )
+
+    def outbox_item(self, item_id: int) -> OutboxItem:
+        rows = self._query(f"SELECT {self._OUTBOX_COLUMNS} FROM outbox WHERE id = ?", (item_id,))
+        if not rows:
+            raise KeyError(item_id)
+        return _outbox_item(rows[0])
+
+    def outbox_items(
+        self, *, customer_phone_number: str | None = None, states: Iterable[OutboxState] | None = None
+    ) -> list[OutboxItem]:
+        """Items oldest first, optionally only to one number and/or in some states."""
+        clauses, params = [], []
+        if customer_phone_number is not None:
+            clauses.append("customer_phone_number = ?")
+            params.append(customer_phone_number)
+        if states is not None:
+            wanted = [state.value for state in states]
+            clauses.append(f"state IN ({', '.join('?' * len(wanted))})")
+            params.extend(wanted)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._query(f"SELECT {self._OUTBOX_COLUMNS} FROM outbox{where} ORDER BY id", tuple(params))
+        return [_outbox_item(row) for row in rows]
+
+    # -- meta -----------------------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        rows = self._query("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def get_time(self, key: str) -> datetime | None:
+        value = self.get_meta(key)
+        try:
+            return datetime.fromisoformat(value) if value else None
+        except ValueError:
+            return None
+
+    def set_time(self, key: str, moment: datetime) -> None:
+        self.set_meta(key, moment.isoformat())
+
+
+def _parse_all(model: type[Call] | type[Conversation], rows: list[tuple]) -> list:
+    parsed = []
+    for (text,) in rows:
+        try:
+            parsed.append(model.model_validate_json(text))
+        except ValueError:
+            continue
+    return parsed
+
+
+def _outbox_item(row: tuple) -> OutboxItem:
+    (
+        item_id,
+        company_id,
+        number,
+        tracking_number,
+        content,
+        state,
+        created_at,
+        updated_at,
+        conversation_id,
+        error,
+    ) = row
+    return OutboxItem(
+        id=item_id,
+        company_id=company_id,
+        customer_phone_number=number,
+        tracking_number=tracking_number,
+        content=content,
+        state=OutboxState(state),
+        created_at=_moment(created_at),
+        updated_at=_moment(updated_at),
+        conversation_id=conversation_id,
+        error=error,
+    )
