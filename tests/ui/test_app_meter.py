@@ -1,0 +1,106 @@
+"""The budget meter: numbers, countdown and a clear state for paused, offline, rate limited, key refused."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+
+from tui.app import make_app
+from tui.live.events import BudgetView, PollState, PollStatus
+from tui.live.session import build_session
+from tui.screenshots import SCENE_START, SIM_URL, SIZE, wait_for, wait_until_polled
+from tui.widgets.budget_meter import BudgetMeter, describe
+
+BUDGET = BudgetView(
+    used_hour=120,
+    limit_hour=800,
+    used_day=1500,
+    limit_day=8000,
+    sms_used_hour=20,
+    sms_limit_hour=120,
+    sms_used_day=100,
+    sms_limit_day=800,
+)
+
+
+def line(status: PollStatus | None) -> str:
+    return describe(status, SCENE_START).plain
+
+
+def test_ok_shows_requests_used_sms_left_and_the_countdown() -> None:
+    text = line(PollStatus(PollState.OK, next_poll_at=SCENE_START + timedelta(seconds=42), budget=BUDGET))
+    assert "● live" in text
+    assert "120/800 hour" in text and "1,500/8,000 day" in text
+    assert "SMS left 100 hour · 700 day" in text
+    assert "next poll 42s" in text
+
+
+def test_each_state_reads_clearly() -> None:
+    last = SCENE_START - timedelta(minutes=3)
+    offline = line(PollStatus(PollState.OFFLINE, last_success=last, message="Server unreachable"))
+    assert "⚠ offline" in offline and "last poll 17:42:00" in offline and "Server unreachable" in offline
+    limited = BudgetView(**{**BUDGET.__dict__, "backoff_until": SCENE_START + timedelta(minutes=1)})
+    assert "rate limited" in line(PollStatus(PollState.RATE_LIMITED, last_success=last, budget=limited))
+    assert "until 17:46:00" in line(PollStatus(PollState.RATE_LIMITED, last_success=last, budget=limited))
+    paused = line(PollStatus(PollState.PAUSED, budget=BUDGET))
+    assert "paused" in paused and "next poll" not in paused
+    refused = line(PollStatus(PollState.AUTH_FAILED, message="The API key was refused"))
+    assert "key refused" in refused and "The API key was refused" in refused
+    assert "connecting" in line(None)
+
+
+def test_outside_text_in_the_message_is_literal() -> None:
+    text = describe(PollStatus(PollState.OFFLINE, message="[red]boom[/] \x1b[2J"), SCENE_START)
+    assert "[red]boom[/]" in text.plain and "\x1b" not in text.plain
+
+
+def meter_text(app) -> str:
+    return app.screen.query_one(BudgetMeter).render().plain
+
+
+def while_time_passes(clock, condition):
+    """A wait condition that moves the held clock on each check, so retries and backoffs can run."""
+
+    def check() -> object:
+        clock.advance(5)
+        return condition()
+
+    return check
+
+
+async def test_meter_follows_pause_offline_and_recovery(make_scene) -> None:
+    demo = make_scene(display_time_zone="UTC")  # the meter's clock times in a known zone
+    app = make_app(demo.session, demo.settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until_polled(pilot, app)
+        assert "● live" in meter_text(app)
+        assert "API " in meter_text(app) and "/800 hour" in meter_text(app)
+
+        await pilot.press("p")
+        await wait_for(pilot, lambda: "paused" in meter_text(app))
+        await pilot.press("p")
+
+        demo.simulator.faults.error_rate = 1.0
+        app.action_refresh_now()
+        await wait_for(pilot, while_time_passes(demo.clock, lambda: "offline" in meter_text(app)))
+        assert "last poll 17:45" in meter_text(app)
+
+        demo.simulator.faults.reset()
+        app.action_refresh_now()
+        await wait_for(pilot, while_time_passes(demo.clock, lambda: "● live" in meter_text(app)))
+
+
+async def test_meter_says_when_the_key_is_refused(demo, tmp_path) -> None:
+    session = build_session(
+        api_key="revoked-key-000000",
+        account_id=demo.simulator.account_id,
+        data_dir=tmp_path / "refused",
+        base_url=SIM_URL,
+        clock=demo.clock,
+        transport=httpx.ASGITransport(app=demo.simulator.app),
+    )
+    app = make_app(session, demo.settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: "key refused" in meter_text(app))
+    await session.stop()

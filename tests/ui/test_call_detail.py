@@ -1,0 +1,220 @@
+"""The call detail screen against the in-process simulator: what it shows, and its actions reaching the
+server (tag, note, lead status, value, reply by text)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.command import CommandList
+from textual.widgets import Input, OptionList, Static
+
+from tests.ui.detail_fixtures import START, Demo, HostApp, HostSettings, build_demo, start, start_demo
+from tui.callrail.models import Call, Conversation
+from tui.live.outbox import digits
+from tui.screens.call_detail import CallDetailScreen
+from tui.screens.thread import ThreadScreen
+from tui.screenshots import wait_for, wait_until_polled
+from tui.widgets.call_facts import CallFacts
+from tui.widgets.call_insights import CallInsights
+from tui.widgets.modals import TextPrompt
+from tui.widgets.sms_compose import SmsCompose
+from tui.widgets.transcript import Transcript
+
+SIZE = (120, 36)
+
+
+@pytest.fixture
+async def sim_demo(tmp_path: Path) -> Demo:
+    demo = await start_demo(tmp_path)
+    yield demo
+    await demo.session.stop()
+
+
+async def open_detail(app: HostApp, pilot, call_id: str) -> CallDetailScreen:
+    screen = CallDetailScreen(call_id)
+    await app.push_screen(screen)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return screen
+
+
+def facts_of(screen) -> dict[str, str]:
+    return {fact.label: fact.value for fact in screen.query_one(CallFacts).facts}
+
+
+def message_of(screen) -> str:
+    return str(screen.query_one("#detail-message", Static).render())
+
+
+async def test_opening_a_call_shows_the_caller_and_the_transcript(sim_demo: Demo):
+    call = sim_demo.answered_call()
+    app = HostApp(sim_demo.session)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_detail(app, pilot, call.id)
+        facts = facts_of(screen)
+        assert facts["Caller"] == call.caller_label
+        assert facts["Status"] == "answered"
+        assert {"When", "Duration", "Tracking", "Company"} <= facts.keys()
+        transcript = screen.query_one(Transcript)
+        assert transcript.line_count > 3
+        assert {turn.label for turn in transcript.turns} >= {"Agent", "Caller"}
+        assert screen.query_one(CallInsights).insights[0].label == "Summary"
+        await pilot.press("o")
+        assert app.opened_urls and app.opened_urls[0].startswith("http")
+
+
+async def test_a_call_that_cannot_be_loaded_is_an_inline_message(sim_demo: Demo):
+    app = HostApp(sim_demo.session)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_detail(app, pilot, "CALdoesnotexist")
+        assert message_of(screen).startswith("Could not load the call's details")
+        assert app.screen is screen
+
+
+async def test_tag_note_and_lead_status_reach_the_server(sim_demo: Demo):
+    call = sim_demo.answered_call()
+    app = HostApp(sim_demo.session)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_detail(app, pilot, call.id)
+        await pilot.press("a")
+        await pilot.press(*"Callback Thursday", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.press("n")
+        app.screen.query_one(Input).value = "Call back after 3pm"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.press("l")
+        assert isinstance(app.screen.query_one(OptionList), OptionList)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        server = Call.model_validate(await sim_demo.server_call(call.id))
+        assert "Callback Thursday" in server.tags
+        assert server.note == "Call back after 3pm"
+        assert server.lead_status == "good_lead"
+        facts = facts_of(screen)
+        assert "Callback Thursday" in facts["Tags"] and facts["Lead"] == "Good lead"
+        assert message_of(screen) == "Saved the lead status."
+
+
+async def test_a_server_error_on_value_is_a_clear_message(sim_demo: Demo):
+    call = sim_demo.answered_call()
+    app = HostApp(sim_demo.session)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_detail(app, pilot, call.id)
+        await pilot.press("v")
+        app.screen.query_one(Input).value = "abc"
+        await pilot.press("enter")
+        assert "Type an amount" in str(app.screen.query_one(".prompt-error", Static).render())
+        app.screen.query_one(Input).value = "125.50"
+        sim_demo.sim.faults.error_rate = 1.0
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        sim_demo.sim.faults.error_rate = 0.0
+        assert message_of(screen).startswith("Could not save the value:")
+        assert screen.query_one("#detail-message").has_class("-error")
+
+
+async def test_reply_by_text_from_call_detail_reaches_the_conversation_on_the_server(sim_demo: Demo):
+    call = sim_demo.answered_call()
+    app = HostApp(sim_demo.session)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_detail(app, pilot, call.id)
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        thread = app.screen
+        assert isinstance(thread, ThreadScreen)
+        thread.query_one(SmsCompose).text_area.insert("Hi, this is Bay State Dental returning your call.")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert thread.query_one(SmsCompose).text == ""
+        await sim_demo.session.outbox.process()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert str(thread.query_one("#sms-state", Static).render()) == "Sent ✓"
+        conversations = [
+            Conversation.model_validate(raw)
+            for raw in await sim_demo.server_conversations()
+            if digits(raw["customer_phone_number"]) == digits(call.customer_phone_number)
+        ]
+        assert conversations
+        server = Conversation.model_validate(await sim_demo.server_conversation(conversations[0].id))
+        assert any(
+            (m.content or "").startswith("Hi, this is Bay State Dental returning your call.")
+            for m in server.messages
+        )
+
+
+async def test_the_detail_follows_a_live_call_until_it_ends(sim_demo: Demo):
+    before = set(sim_demo.session.state.calls)
+    while not (
+        live := [c for c in sim_demo.session.state.calls.values() if c.is_live and c.id not in before]
+    ):
+        sim_demo.clock.advance(60)
+        await sim_demo.session.poller.poll_once()
+        assert sim_demo.clock.now() - START < __import__("datetime").timedelta(hours=3), "no call started"
+    call = live[0]
+    app = HostApp(sim_demo.session)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_detail(app, pilot, call.id)
+        assert facts_of(screen)["Duration"] == "live now"
+        assert "in progress" in str(screen.query_one(Transcript).render_line(0).text)
+        while sim_demo.session.state.calls[call.id].is_live:
+            sim_demo.clock.advance(60)
+            await sim_demo.session.poller.poll_once()
+        await pilot.pause()
+        assert facts_of(screen)["Duration"] != "live now"
+
+
+def test_snapshot_of_a_call_with_its_transcript(snap_compare, tmp_path: Path):
+    demo = build_demo(tmp_path)
+    app = HostApp(demo.session)
+
+    async def open_a_call(pilot) -> None:
+        await start(demo)
+        await open_detail(app, pilot, demo.answered_call().id)
+
+    try:
+        assert snap_compare(app, terminal_size=SIZE, run_before=open_a_call)
+    finally:
+        demo.session.store.close()
+
+
+async def test_in_the_app_enter_opens_a_call_r_replies_and_the_palette_offers_its_actions(app, demo):
+    """The same screens inside ``CallRailApp`` (the scene the README screenshots come from)."""
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until_polled(pilot, app)
+        call = next(c for c in demo.session.state.calls_newest_first() if c.customer_phone_number)
+        app.open_call(call.id)
+        await wait_for(pilot, lambda: isinstance(app.screen, CallDetailScreen))
+        detail = app.screen
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Add tag")
+        await wait_for(pilot, lambda: app.screen.query_one(CommandList).option_count > 0)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is detail)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ThreadScreen))
+        assert app.screen.customer_phone_number == call.customer_phone_number
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is detail)
+
+
+async def test_mask_hides_the_callers_name_and_number(sim_demo: Demo):
+    call = sim_demo.answered_call()
+    app = HostApp(sim_demo.session, HostSettings(mask=True))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_detail(app, pilot, call.id)
+        facts = facts_of(screen)
+        digits_ = digits(call.customer_phone_number)
+        assert facts["Number"] == f"•••-•••-{digits_[-4:]}"
+        assert facts["Caller"] == " ".join(f"{part[0]}." for part in call.customer_name.split())
+        widget = screen.query_one(CallFacts)
+        shown = [strip.text for strip in widget.render_lines(widget.region.reset_offset)]
+        assert not any(call.customer_name in line or digits_[-7:] in line for line in shown)

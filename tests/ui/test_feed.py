@@ -1,0 +1,140 @@
+"""The live feed against the in-process simulator: it fills, filters, sorts, switches company, masks."""
+
+from __future__ import annotations
+
+from tui.callrail.models import NEEDS_CALLBACK
+from tui.screens.call_detail import CallDetailScreen
+from tui.screens.feed import FeedScreen
+from tui.screens.thread import ThreadScreen
+from tui.screenshots import SIZE, wait_for, wait_until_polled
+from tui.widgets.call_table import CallTable
+
+
+def rendered(table: CallTable) -> str:
+    return "\n".join(table.render_line(y).text for y in range(table.size.height))
+
+
+async def test_the_feed_fills_from_the_first_poll_newest_first(app, demo) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until_polled(pilot, app)
+        assert isinstance(app.screen, FeedScreen)
+        table = app.screen.table
+        assert table.row_count == len(demo.session.state.calls) > 50
+        shown = [call.id for call in table.visible_calls()]
+        assert shown == [call.id for call in demo.session.state.calls_newest_first()]
+        newest = demo.session.state.calls_newest_first()[0]
+        assert newest.id in rendered(table) or table.selected_call.id == newest.id
+
+
+async def test_new_calls_arrive_while_it_runs(app, demo) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until_polled(pilot, app)
+        table = app.screen.table
+        before = table.row_count
+        demo.clock.advance(15 * 60)
+        app.action_refresh_now()
+        await wait_for(pilot, lambda: table.row_count > before)
+        assert [call.id for call in table.visible_calls()][:3] == [
+            call.id for call in demo.session.state.calls_newest_first()[:3]
+        ]
+
+
+async def test_filter_as_you_type_and_escape_clears_it(app, demo) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until_polled(pilot, app)
+        table = app.screen.table
+        total = table.row_count
+        await pilot.press("slash", *"windy")
+        await pilot.pause()
+        assert 0 < table.row_count < total
+        assert all("Windy" in (call.company_name or "") for call in table.visible_calls())
+        assert "windy" in str(app.screen.query_one("#feed-header").render())
+        await pilot.press("enter")
+        assert app.focused is table
+        await pilot.press("escape")
+        assert table.row_count == total
+
+
+async def test_needs_a_callback_filter(app, demo) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until_polled(pilot, app)
+        table = app.screen.table
+        await pilot.press("b")
+        state = demo.session.state
+        expected = [call.id for call in state.calls_newest_first() if state.needs_callback(call)]
+        assert expected
+        assert [call.id for call in table.visible_calls()] == expected
+        assert all(call.status in NEEDS_CALLBACK for call in table.visible_calls())
+        await pilot.press("b")
+        assert table.row_count == len(state.calls)
+
+
+async def test_switch_company_from_the_companies_screen(app, demo) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until_polled(pilot, app)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FeedScreen)
+        chosen = app.screen.company_id
+        assert chosen in demo.session.companies
+        calls = app.screen.table.visible_calls()
+        assert calls and all(call.company_id == chosen for call in calls)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("up", "enter")
+        await pilot.pause()
+        assert app.screen.company_id is None
+        assert app.screen.table.row_count == len(demo.session.state.calls)
+
+
+async def test_sort_cycles_columns_and_reverses(app, demo) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until_polled(pilot, app)
+        table = app.screen.table
+        await pilot.press("s")
+        assert table.sort_column == "company"
+        names = [(call.company_name or "").casefold() for call in table.visible_calls()]
+        assert names == sorted(names)
+        await pilot.press("S")
+        names = [(call.company_name or "").casefold() for call in table.visible_calls()]
+        assert names == sorted(names, reverse=True)
+        assert "Company ▼" in rendered(table)
+
+
+async def test_enter_opens_the_call_and_r_replies(app, demo) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until_polled(pilot, app)
+        selected = app.screen.table.selected_call
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CallDetailScreen) and app.screen.call_id == selected.id
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, FeedScreen)
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ThreadScreen)
+        assert app.screen.customer_phone_number == selected.customer_phone_number
+
+
+async def test_mask_hides_caller_names_and_numbers(make_scene) -> None:
+    from tui.app import make_app
+
+    demo = make_scene(mask=True)
+    app = make_app(demo.session, demo.settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until_polled(pilot, app)
+        text = rendered(app.screen.table)
+        for call in demo.session.state.calls_newest_first()[:20]:
+            if call.customer_name:
+                assert call.customer_name not in text
+            digits = (call.customer_phone_number or "")[-10:]
+            assert not digits or f"{digits[:3]}-{digits[3:6]}-{digits[6:]}" not in text
+        assert "•••" in text or ". " in text
+        await pilot.press("m")
+        await pilot.pause()
+        assert not app.mask
+        newest = app.screen.table.visible_calls()[0]
+        assert (newest.customer_name or "") in rendered(app.screen.table)

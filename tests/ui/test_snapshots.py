@@ -1,0 +1,60 @@
+"""Snapshots of the app's own screens at a fixed size, seed and (held) clock.
+
+Update them after an intended change with ``uv run pytest tests/ui/test_snapshots.py --snapshot-update``
+and look at the report before accepting.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui.app import CallRailApp, make_app
+from tui.config import Settings
+from tui.screenshots import SIZE, scene, wait_until_polled
+
+# Shown on the setup screen; a fixed path keeps the snapshot the same on every machine.
+SHOWN_CONFIG_PATH = Path("/home/you/.config/callrail-tui/config.toml")
+
+
+def polled(keys: tuple[str, ...] = ()):
+    """``run_before``: wait for the first poll, press keys, then stop the session (the screen stays)."""
+
+    async def run_before(pilot) -> None:
+        app: CallRailApp = pilot.app
+        await wait_until_polled(pilot, app)
+        await pilot.press(*keys)
+        await pilot.pause()
+        assert app.session is not None
+        await app.session.stop()
+
+    return run_before
+
+
+def demo_app(tmp_path: Path) -> CallRailApp:
+    built = scene(tmp_path)
+    return make_app(built.session, built.settings)
+
+
+def test_feed(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=polled())
+
+
+def test_feed_needing_a_callback_sorted_by_company(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=polled(("b", "s", "j", "j")))
+
+
+def test_companies(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=polled(("c",)))
+
+
+def test_help(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=polled(("question_mark",)))
+
+
+def test_setup(snap_compare, tmp_path: Path) -> None:
+    settings = Settings(
+        config_path=SHOWN_CONFIG_PATH,
+        data_dir=tmp_path / "data",
+        state_dir=tmp_path / "state",
+    )
+    assert snap_compare(make_app(None, settings), terminal_size=SIZE)

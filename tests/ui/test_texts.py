@@ -1,0 +1,230 @@
+"""The texts list and a thread against the in-process simulator: order and awaiting-reply marks, live
+updates, drafts that survive closing the screen and restarting, opt-outs, accounts without texting,
+and a send whose outcome is unknown."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+
+from tests.ui.detail_fixtures import Demo, HostApp, build_demo, reopen, start, start_demo
+from tui.callrail.models import Conversation
+from tui.live.events import OutboxState
+from tui.screens.texts import TextsScreen
+from tui.screens.thread import OPTED_OUT, TEXTING_DISABLED, ThreadScreen
+from tui.sim import SimConfig
+from tui.widgets.conversation_list import AWAITING_MARK, ConversationList
+from tui.widgets.message_thread import MessageThread, conversation_messages, opted_out
+from tui.widgets.sms_compose import SmsCompose
+
+SIZE = (120, 36)
+
+
+@pytest.fixture
+async def sim_demo(tmp_path: Path) -> Demo:
+    demo = await start_demo(tmp_path)
+    yield demo
+    await demo.session.stop()
+
+
+def thread_for(conversation) -> ThreadScreen:
+    return ThreadScreen(conversation.id, conversation.customer_phone_number, conversation.company_id)
+
+
+async def settle(app, pilot) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def blocked_text(screen) -> str | None:
+    compose = screen.query_one(SmsCompose)
+    return str(screen.query_one("#sms-blocked", Static).render()) if compose.blocked else None
+
+
+async def test_conversations_newest_first_with_awaiting_marks_and_enter_opens_one(sim_demo: Demo):
+    app = HostApp(sim_demo.session)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(TextsScreen())
+        await pilot.pause()
+        listed = app.screen.query_one(ConversationList)
+        times = [c.last_message_at for c in listed.conversations]
+        assert len(times) == len(sim_demo.session.state.conversations) and times == sorted(
+            times, reverse=True
+        )
+        first_row = listed.render_line(0).text
+        assert first_row.startswith(f" {AWAITING_MARK} " if listed.conversations[0].awaiting_reply else "   ")
+        await pilot.press("j", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ThreadScreen)
+        assert app.screen.conversation_id == listed.conversations[1].id
+        assert app.screen.query_one(MessageThread).shown_keys
+
+
+async def test_a_new_text_arrives_in_the_list_while_it_is_open(sim_demo: Demo):
+    app = HostApp(sim_demo.session)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(TextsScreen())
+        await pilot.pause()
+        listed = app.screen.query_one(ConversationList)
+        newest = listed.conversations[0].last_message_at
+        texts_before = sum(1 for event in sim_demo.sim.events if event.kind == "text_in")
+        while sum(1 for event in sim_demo.sim.events if event.kind == "text_in") == texts_before:
+            sim_demo.clock.advance(120)
+            sim_demo.sim.advance()
+        sim_demo.clock.advance(60)
+        await sim_demo.session.poller.poll_once()
+        await pilot.pause()
+        assert listed.conversations[0].last_message_at > newest
+        assert listed.conversations[0].awaiting_reply
+
+
+async def test_a_draft_survives_closing_the_thread_and_restarting(sim_demo: Demo, tmp_path: Path):
+    conversation = sim_demo.conversation()
+    app = HostApp(sim_demo.session)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(thread_for(conversation))
+        await settle(app, pilot)
+        await pilot.press(*"Running 10 minutes late")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ThreadScreen)
+        await app.push_screen(thread_for(conversation))
+        await settle(app, pilot)
+        assert app.screen.query_one(SmsCompose).text == "Running 10 minutes late"
+    restarted = await reopen(sim_demo, tmp_path)
+    app = HostApp(restarted.session)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(thread_for(conversation))
+        await settle(app, pilot)
+        assert app.screen.query_one(SmsCompose).text == "Running 10 minutes late"
+    sim_demo.session = restarted.session
+
+
+async def test_a_customer_who_opted_out_gets_an_explanation_instead_of_the_editor(sim_demo: Demo):
+    stopped = next(
+        c for c in sim_demo.session.state.conversations_newest_first() if opted_out(conversation_messages(c))
+    )
+    app = HostApp(sim_demo.session)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(thread_for(stopped))
+        await settle(app, pilot)
+        assert blocked_text(app.screen) == OPTED_OUT
+        assert not app.screen.query_one(SmsCompose).text_area.display
+
+
+async def test_an_account_without_texting_gets_an_explanation(tmp_path: Path):
+    demo = await start_demo(tmp_path, config=SimConfig(seed=7, texting_enabled=False))
+    conversation = demo.conversation()
+    app = HostApp(demo.session)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await app.push_screen(thread_for(conversation))
+            await settle(app, pilot)
+            await pilot.press(*"Are you free Friday?", "ctrl+s")
+            await demo.session.outbox.process()
+            await settle(app, pilot)
+            assert demo.session.texting_enabled is False
+            assert blocked_text(app.screen) == TEXTING_DISABLED
+            await pilot.press("escape")
+            await app.push_screen(thread_for(conversation))
+            await settle(app, pilot)
+            assert blocked_text(app.screen) == TEXTING_DISABLED
+    finally:
+        await demo.session.stop()
+
+
+async def test_a_send_with_an_unknown_outcome_lets_the_user_decide(sim_demo: Demo):
+    conversation = next(
+        c
+        for c in sim_demo.session.state.conversations_newest_first()
+        if not opted_out(conversation_messages(c))
+    )
+    app = HostApp(sim_demo.session)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = thread_for(conversation)
+        await app.push_screen(screen)
+        await settle(app, pilot)
+        await pilot.press(*"We can come Tuesday at 9.", "ctrl+s")
+        sim_demo.sim.faults.error_rate = 1.0
+        await sim_demo.session.outbox.process()
+        sim_demo.sim.faults.error_rate = 0.0
+        await settle(app, pilot)
+        (item,) = [i for i in sim_demo.session.outbox_items(conversation.customer_phone_number)]
+        assert item.state is OutboxState.UNKNOWN
+        assert str(screen.query_one("#sms-state", Static).render()).startswith("Outcome unknown")
+        assert f"o-{item.id}" in screen.query_one(MessageThread).shown_keys
+        assert screen.check_action("resolve", ()) is True
+        await pilot.press("ctrl+o")
+        await settle(app, pilot)
+        assert sim_demo.session.outbox_items(conversation.customer_phone_number)[0].state is OutboxState.SENT
+        assert screen.check_action("resolve", ()) is False
+
+
+def test_snapshot_of_a_thread_with_the_compose_pane(snap_compare, tmp_path: Path):
+    demo = build_demo(tmp_path)
+    app = HostApp(demo.session)
+
+    async def open_a_thread(pilot) -> None:
+        await start(demo)
+        await app.push_screen(thread_for(demo.conversation()))
+        await settle(app, pilot)
+        compose = app.screen.query_one(SmsCompose)
+        compose.text_area.cursor_blink = False
+        compose.text_area.insert("Hi! A tech can come Thursday 9-11am. [bold]Does that work?[/bold]")
+        await pilot.pause()
+
+    try:
+        assert snap_compare(app, terminal_size=SIZE, run_before=open_a_thread)
+    finally:
+        demo.session.store.close()
+
+
+async def test_the_list_stays_quick_with_a_thousand_conversations():
+    base = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+    conversations = [
+        Conversation.model_validate(
+            {
+                "id": f"C{i:04d}",
+                "customer_name": f"Customer {i}",
+                "customer_phone_number": f"+1512555{i:04d}",
+                "company_name": "Lone Star Plumbing",
+                "last_message_at": (base + timedelta(minutes=i)).isoformat(),
+                "recent_messages": [{"direction": "incoming", "content": f"Message {i}"}],
+            }
+        )
+        for i in range(1000)
+    ]
+    app = ListApp()
+    async with app.run_test(size=SIZE) as pilot:
+        listed = app.query_one(ConversationList)
+        started = time.perf_counter()
+        listed.update_conversations(conversations)
+        await pilot.pause()
+        assert time.perf_counter() - started < 0.5
+        assert listed.conversations[0].id == "C0999"
+        started = time.perf_counter()
+        for _ in range(20):
+            listed.action_cursor_down()
+            for y in range(listed.size.height):
+                listed.render_line(y)
+        assert (time.perf_counter() - started) / 20 < 0.02, "a cursor move repaints a screen of rows"
+        await pilot.press("end", "k")
+        assert listed.highlighted.id == "C0001"
+        listed.update_conversations(
+            [conversations[0].model_copy(update={"last_message_at": base + timedelta(days=1)})]
+        )
+        assert listed.conversations[0].id == "C0000" and listed.highlighted.id == "C0001"
+
+
+class ListApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield ConversationList(now=lambda: datetime(2026, 11, 26, 17, 30, tzinfo=UTC))
+
+    def on_mount(self) -> None:
+        self.query_one(ConversationList).focus()

@@ -1,0 +1,170 @@
+"""``callrail-tui``: parse the command line, build settings and the session, run the app or the simulator."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from tui.config import (
+    DEFAULT_BASE_URL,
+    ConfigError,
+    Settings,
+    default_config_path,
+    load_settings,
+    permission_warning,
+)
+from tui.logging_setup import setup_logging
+
+DESCRIPTION = "Watch CallRail calls and texts arrive across your companies, from the terminal."
+EPILOG = """\
+try it without an account:
+  callrail-tui --demo             the whole app on a built-in simulator (nothing is saved)
+
+connecting an account (first of these wins):
+  flags                           --base-url, --account
+  environment                     CALLRAIL_API_KEY, CALLRAIL_BASE_URL, CALLRAIL_ACCOUNT_ID
+  config file                     {config_path}
+                                  (TOML: api_key, account_id, base_url, share, notify_toast,
+                                  notify_bell, display_time_zone, mask; keep it chmod 600)
+  with no key, a setup screen asks for one, checks it and saves it to the config file.
+
+a local CallRail-compatible server:
+  callrail-tui sim --port 8765    then: callrail-tui --base-url http://127.0.0.1:8765
+                                  and give the setup screen the key sim-key-0001
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="callrail-tui",
+        description=DESCRIPTION,
+        epilog=EPILOG.format(config_path=default_config_path()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--demo", action="store_true", help="run on the built-in simulator; needs no account")
+    parser.add_argument("--speed", type=float, default=20.0, help="demo pace, times real time (default 20)")
+    parser.add_argument("--seed", type=int, default=7, help="demo scenario seed (default 7)")
+    parser.add_argument("--base-url", metavar="URL", help=f"API base URL (default {DEFAULT_BASE_URL})")
+    parser.add_argument("--account", metavar="ACC", help="account id (ACC…) when the key sees several")
+    parser.add_argument("--mask", action="store_true", default=None, help="hide caller names and numbers")
+    parser.add_argument(
+        "--config", metavar="PATH", type=Path, help="config file to use instead of the default"
+    )
+
+    commands = parser.add_subparsers(dest="command", metavar="{sim}")
+    sim = commands.add_parser(
+        "sim",
+        help="serve the CallRail v3 simulator over HTTP",
+        description="Serve the CallRail v3 simulator (seeded calls, texts, rate limits) over HTTP.",
+    )
+    sim.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    sim.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    sim.add_argument("--seed", type=int, default=7, help="scenario seed (default 7)")
+    sim.add_argument("--speed", type=float, default=1.0, help="times real time (default 1)")
+    sim.add_argument("--api-key", help="the key clients must send (default sim-key-0001)")
+    sim.add_argument("--hourly-limit", type=int, help="API requests per hour (default 1000)")
+    sim.add_argument("--daily-limit", type=int, help="API requests per day (default 10000)")
+    sim.add_argument("--sms-hourly-limit", type=int, help="texts per hour (default 150)")
+    sim.add_argument("--sms-daily-limit", type=int, help="texts per day (default 1000)")
+    sim.add_argument(
+        "--texting-disabled", action="store_true", help="answer sends as an account without texting"
+    )
+    return parser
+
+
+def run_sim(args: argparse.Namespace) -> int:
+    from tui.sim import SimConfig
+    from tui.sim.serve import serve
+
+    options = {
+        "api_key": args.api_key,
+        "hourly_limit": args.hourly_limit,
+        "daily_limit": args.daily_limit,
+        "sms_hourly_limit": args.sms_hourly_limit,
+        "sms_daily_limit": args.sms_daily_limit,
+    }
+    config = SimConfig(seed=args.seed, **{key: value for key, value in options.items() if value is not None})
+    if args.texting_disabled:
+        config.texting_enabled = False
+    try:
+        return serve(args.host, args.port, config, args.speed)
+    except KeyboardInterrupt:
+        return 0
+
+
+DEMO_ZONE = ZoneInfo("America/Chicago")
+
+
+def demo_start(now: datetime) -> datetime | None:
+    """When the demo's day begins: now during business hours (weekdays 9:00-16:00 Central, when every
+    demo company is open), otherwise 10:30 Central on the latest weekday: the demo is never a quiet night."""
+    local = now.astimezone(DEMO_ZONE)
+    if local.weekday() < 5 and 9 <= local.hour < 16:
+        return None
+    day = local.date() if local.hour >= 16 else local.date() - timedelta(days=1)
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return datetime.combine(day, time(10, 30), DEMO_ZONE)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from tui.app import make_app
+    from tui.live.session import build_demo_session
+
+    home = Path(tempfile.mkdtemp(prefix="callrail-tui-demo-"))
+    try:
+        settings = Settings(
+            mask=bool(args.mask),
+            config_path=home / "config.toml",
+            data_dir=home / "data",
+            state_dir=home / "state",
+        )
+        setup_logging(settings.state_dir)
+        session, _simulator = build_demo_session(
+            seed=args.seed, speed=args.speed, data_dir=settings.data_dir, start=demo_start(datetime.now(UTC))
+        )
+        make_app(session, settings, title_note=f"demo · {args.speed:g}× speed").run()
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    return 0
+
+
+def run_app(args: argparse.Namespace) -> int:
+    from tui.app import make_app, session_from_settings
+
+    flags = {"base_url": args.base_url, "account_id": args.account, "mask": args.mask}
+    try:
+        settings = load_settings(flags=flags, config_path=args.config)
+    except ConfigError as error:
+        print(f"callrail-tui: {error}", file=sys.stderr)
+        return 2
+    warning = permission_warning(settings.config_path)
+    if warning:
+        print(f"callrail-tui: warning: {warning}", file=sys.stderr)
+    log_path = setup_logging(settings.state_dir, secrets=[settings.api_key_value])
+    try:
+        session = (
+            session_from_settings(settings) if settings.has_credentials and settings.account_id else None
+        )
+    except OSError as error:
+        print(f"callrail-tui: cannot use the data folder {settings.data_dir}: {error}", file=sys.stderr)
+        return 2
+    app = make_app(session, settings)
+    app.run()
+    if app.return_code:
+        print(f"callrail-tui stopped; details are in {log_path}", file=sys.stderr)
+    return app.return_code or 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "sim":
+        return run_sim(args)
+    if args.demo:
+        return run_demo(args)
+    return run_app(args)

@@ -1,0 +1,231 @@
+"""Settings: command-line flags > ``CALLRAIL_*`` environment > the TOML file > defaults.
+
+The file lives in the platformdirs config dir (``config.toml``) and may hold the API key, so it is
+written 0600 and a copy readable by group or others gets a warning that says how to fix it. The key is
+a ``SecretStr`` and is only ever shown masked (``abcd…wxyz``).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+import tempfile
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import tomli_w
+from platformdirs import user_config_dir, user_data_dir, user_state_dir
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+APP_NAME = "callrail-tui"
+DEFAULT_BASE_URL = "https://api.callrail.com/v3/"
+
+# Environment variable → setting.
+ENV_VARS: dict[str, str] = {
+    "CALLRAIL_API_KEY": "api_key",
+    "CALLRAIL_BASE_URL": "base_url",
+    "CALLRAIL_ACCOUNT_ID": "account_id",
+}
+# Settings a user may put in the config file.
+FILE_KEYS = (
+    "api_key",
+    "base_url",
+    "account_id",
+    "share",
+    "notify_toast",
+    "notify_bell",
+    "display_time_zone",
+    "mask",
+)
+
+
+class ConfigError(Exception):
+    """A setting could not be read; the message names where it came from and what is wrong."""
+
+
+def default_config_path() -> Path:
+    return Path(user_config_dir(APP_NAME)) / "config.toml"
+
+
+def default_data_dir() -> Path:
+    return Path(user_data_dir(APP_NAME))
+
+
+def default_state_dir() -> Path:
+    return Path(user_state_dir(APP_NAME))
+
+
+def mask_secret(value: str | SecretStr | None) -> str:
+    """Enough of a key to recognise it, never enough to use it."""
+    if isinstance(value, SecretStr):
+        value = value.get_secret_value()
+    if not value:
+        return "(none)"
+    if len(value) < 12:
+        return "…" * 3
+    return f"{value[:4]}…{value[-4:]}"
+
+
+def normalize_base_url(url: str) -> str:
+    """``http://127.0.0.1:8765`` → ``http://127.0.0.1:8765/v3/``; always ends with ``/``."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an http:// or https:// URL, like https://api.callrail.com/v3/")
+    path = parts.path if parts.path not in ("", "/") else "/v3/"
+    if not path.endswith("/"):
+        path += "/"
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    api_key: SecretStr | None = None
+    base_url: str = DEFAULT_BASE_URL
+    account_id: str | None = None
+    share: float = Field(default=0.8, gt=0.0, le=1.0)
+    notify_toast: bool = True
+    notify_bell: bool = True
+    display_time_zone: str | None = None
+    mask: bool = False
+    config_path: Path = Field(default_factory=default_config_path)
+    data_dir: Path = Field(default_factory=default_data_dir)
+    state_dir: Path = Field(default_factory=default_state_dir)
+
+    @field_validator("api_key", "account_id", "display_time_zone", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("base_url")
+    @classmethod
+    def _check_base_url(cls, value: str) -> str:
+        return normalize_base_url(value)
+
+    @field_validator("display_time_zone")
+    @classmethod
+    def _check_zone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name like America/Chicago") from None
+        return value
+
+    @property
+    def has_credentials(self) -> bool:
+        return self.api_key is not None and bool(self.api_key.get_secret_value())
+
+    @property
+    def api_key_value(self) -> str:
+        return self.api_key.get_secret_value() if self.api_key else ""
+
+    @property
+    def api_key_masked(self) -> str:
+        return mask_secret(self.api_key)
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """The file's settings (``{}`` if there is no file); a ConfigError if it cannot be used."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as error:
+        raise ConfigError(f"Cannot read the config file {path}: {error.strerror or error}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"The config file {path} is not UTF-8 text.") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"The config file {path} is not valid TOML: {error}") from None
+    unknown = sorted(set(data) - set(FILE_KEYS))
+    if unknown:
+        raise ConfigError(
+            f"The config file {path} has unknown setting(s): {', '.join(unknown)}. "
+            f"Known settings: {', '.join(FILE_KEYS)}."
+        )
+    return data
+
+
+def permission_warning(path: Path) -> str | None:
+    """A warning if the file holding the key can be read by group or others."""
+    if sys.platform == "win32":
+        return None
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        return f"{path} can be read by other users and may hold your API key. Fix it with: chmod 600 {path}"
+    return None
+
+
+def load_settings(
+    *,
+    flags: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    config_path: Path | None = None,
+    **fixed: Any,
+) -> Settings:
+    """Merge the sources in order of precedence. ``fixed`` sets fields no user source may set
+    (``data_dir``, ``state_dir``), for tests and the demo."""
+    path = config_path or default_config_path()
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+
+    for key, value in read_config_file(path).items():
+        values[key], origin[key] = value, f"the config file {path}"
+    for var, key in ENV_VARS.items():
+        if environ.get(var):
+            values[key], origin[key] = environ[var], f"the environment variable {var}"
+    for key, value in (flags or {}).items():
+        if value is not None:
+            values[key], origin[key] = value, f"--{key.replace('_', '-')}"
+
+    try:
+        return Settings(**values, **fixed, config_path=path)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors(include_url=False, include_input=False):
+            key = str(item["loc"][0]) if item["loc"] else "?"
+            message = item["msg"].removeprefix("Value error, ")
+            problems.append(f"{key} (from {origin.get(key, 'defaults')}): {message}")
+        raise ConfigError("Invalid setting: " + "; ".join(problems)) from None
+
+
+def save_credentials(path: Path, *, api_key: str, account_id: str, base_url: str | None = None) -> None:
+    """Write the key and account into the config file, keeping its other settings.
+
+    The new file is created 0600 next to the old one and renamed over it, so the key is never in a
+    file anyone else can read, and a crash leaves either the old file or the new one.
+    """
+    try:
+        data = read_config_file(path)
+    except ConfigError:
+        data = {}
+    data["api_key"] = api_key
+    data["account_id"] = account_id
+    if base_url is not None and base_url != DEFAULT_BASE_URL:
+        data["base_url"] = base_url
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # mkstemp creates the file 0600 before anything is written to it.
+    handle, temp_name = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(tomli_w.dumps(data).encode("utf-8"))
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise

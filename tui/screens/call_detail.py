@@ -1,0 +1,258 @@
+"""One call: who, where from, what was said (transcript, summary), this caller's history, and the actions
+on it (tag, note, lead status, value, reply by text).
+
+What the app already holds is shown at once; the full detail (transcript, summary) is fetched in an
+exclusive worker and replaces it when it arrives. Live changes (the call ends, the transcript arrives)
+come in through ``CallsChanged`` on the app's live signal.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import tzinfo
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Static
+
+from tui import display
+from tui.callrail.errors import CallRailError
+from tui.callrail.models import Call
+from tui.live.events import CallsChanged, ConversationsChanged
+from tui.safe_text import literal
+from tui.screens.thread import ThreadScreen
+from tui.widgets.call_facts import CallFacts
+from tui.widgets.call_insights import CallInsights
+from tui.widgets.caller_history import CallerHistory, history_entries
+from tui.widgets.modals import LeadChoice, LeadStatusPrompt, TextPrompt
+from tui.widgets.screen_commands import ScreenActions
+from tui.widgets.transcript import Transcript
+
+_MONEY = re.compile(r"^\$?\d{1,9}(\.\d{1,2})?$")
+SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def check_value(value: str) -> str | None:
+    return None if _MONEY.match(value.replace(",", "")) else "Type an amount like 125 or $125.50."
+
+
+class CallDetailScreen(Screen[None]):
+    COMMANDS = {ScreenActions}
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("r", "reply", "Reply by text", tooltip="Text this caller"),
+        Binding("a", "tag", "Add tag", tooltip="Add a tag to this call"),
+        Binding("n", "note", "Note", tooltip="Write or change the note on this call"),
+        Binding("l", "lead_status", "Lead status", tooltip="Mark a good lead, not a lead, or clear it"),
+        Binding("v", "value", "Value", tooltip="Set the call's value"),
+        Binding("o", "recording", "Recording", tooltip="Play the recording in the browser"),
+    ]
+
+    def __init__(self, call_id: str) -> None:
+        super().__init__(classes="call-detail")
+        self.call_id = call_id
+        self._detail_loaded = False
+        self._load_error = ""
+
+    @property
+    def session(self) -> Any:
+        return self.app.session
+
+    @property
+    def call(self) -> Call | None:
+        return self.session.state.calls.get(self.call_id)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="detail-body"):
+            with VerticalScroll(id="detail-side"):
+                yield CallFacts(id="detail-facts")
+                yield Label("This caller's history", classes="detail-section")
+                yield CallerHistory(id="detail-history")
+            with Vertical(id="detail-main"):
+                yield Static(id="detail-message")
+                with VerticalScroll(id="detail-insights-box"):
+                    yield CallInsights(id="detail-insights")
+                yield Label("Transcript", classes="detail-section")
+                yield Transcript(id="detail-transcript", placeholder="Loading the transcript…")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#detail-message").display = False
+        self.app.live_signal.subscribe(self, self._on_live_event)
+        self.watch(self.app, "mask", self._show, init=False)
+        self._show()
+        self.query_one(Transcript).focus()
+        self._load()
+
+    def on_unmount(self) -> None:
+        self.app.live_signal.unsubscribe(self)
+
+    # -- showing -------------------------------------------------------------------------------------
+
+    def _zone(self, call: Call) -> tzinfo:
+        if name := self.app.settings.display_time_zone:
+            return display.zone(name)
+        return self.session.state.zone_for(call.company_id, call.company_time_zone)
+
+    def _show(self) -> None:
+        call = self.call
+        if call is None:
+            if self._load_error:
+                self._message(self._load_error, error=True)
+            else:
+                self._message("Loading the call…")
+            return
+        mask = self.app.settings.mask
+        where = self._zone(call)
+        self.sub_title = display.caller_name(call, mask=mask)
+        self.query_one(CallFacts).show(call, where=where, mask=mask)
+        self.query_one(CallInsights).show(call, empty=self._pending_text(call, "summary"))
+        self.query_one(Transcript).show_call(call, placeholder=self._pending_text(call, "transcript"))
+        if call.customer_phone_number:
+            calls, conversations = self.session.state.history_for(call.customer_phone_number)
+            entries = history_entries(call, calls, conversations)
+        else:
+            entries = []
+        self.query_one(CallerHistory).show(entries, where=where, now=self.session.clock.now())
+        self.refresh_bindings()
+
+    def _pending_text(self, call: Call, what: str) -> str:
+        if call.is_live:
+            return f"The call is in progress; the {what} arrives after it ends."
+        if not self._detail_loaded:
+            return self._load_error or f"Loading the {what}…"
+        return f"No {what} for this call (yet)."
+
+    def _message(self, text: str, *, error: bool = False) -> None:
+        message = self.query_one("#detail-message", Static)
+        message.update(literal(text))
+        message.set_class(error, "-error")
+        message.display = bool(text)
+
+    def _on_live_event(self, event: object) -> None:
+        if isinstance(event, CallsChanged):
+            if any(call.id == self.call_id for call in (*event.new, *event.changed)):
+                self._show()
+        elif isinstance(event, ConversationsChanged):
+            call = self.call
+            number = call.customer_phone_number if call else None
+            if number and any(c.customer_phone_number == number for c in (*event.new, *event.changed)):
+                self._show()
+
+    # -- loading and saving ------------------------------------------------------------------------
+
+    @work(exclusive=True, group="call-detail-load", exit_on_error=False)
+    async def _load(self) -> None:
+        try:
+            await self.session.open_call(self.call_id)
+        except CallRailError as error:
+            self._load_error = f"Could not load the call's details: {error.message}"
+            self._message(self._load_error, error=True)
+        else:
+            self._detail_loaded = True
+            self._message("")
+        self._show()
+
+    @work(group="call-detail-update", exit_on_error=False)
+    async def _update(self, what: str, **changes: Any) -> None:
+        self._message(f"Saving the {what}…")
+        try:
+            await self.session.update_call(self.call_id, **changes)
+        except CallRailError as error:
+            self._message(f"Could not save the {what}: {error.message}", error=True)
+            self.notify(f"Could not save the {what}.", severity="error")
+            return
+        try:
+            # the update's answer carries only the default fields (no tags, note or lead status)
+            await self.session.open_call(self.call_id)
+        except CallRailError as error:
+            self._message(f"Saved the {what}, but could not reload the call: {error.message}", error=True)
+        else:
+            self._message(f"Saved the {what}.")
+        self._show()
+
+    # -- actions -----------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        call = self.call
+        if action == "recording":
+            return bool(call and (call.recording_player or call.recording))
+        if action == "reply":
+            return bool(call and call.customer_phone_number)
+        if action in ("tag", "note", "lead_status", "value"):
+            return call is not None
+        return True
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_tag(self) -> None:
+        def added(name: str | None) -> None:
+            if name:
+                self._update(f"tag “{name}”", tags=[name], append_tags=True)
+
+        self.app.push_screen(TextPrompt("Add a tag", placeholder="Tag name, e.g. Quote requested"), added)
+
+    def action_note(self) -> None:
+        call = self.call
+
+        def written(note: str | None) -> None:
+            if note is not None:
+                self._update("note", note=note)
+
+        prompt = TextPrompt(
+            "Note (empty clears it)", value=(call.note or "") if call else "", allow_empty=True
+        )
+        self.app.push_screen(prompt, written)
+
+    def action_lead_status(self) -> None:
+        call = self.call
+
+        def chosen(choice: LeadChoice | None) -> None:
+            if choice is not None:
+                status = None if choice is LeadChoice.CLEAR else choice.value
+                self._update("lead status", lead_status=status)
+
+        self.app.push_screen(LeadStatusPrompt(call.lead_status if call else None), chosen)
+
+    def action_value(self) -> None:
+        call = self.call
+
+        def entered(value: str | None) -> None:
+            if value:
+                self._update("value", value=value.replace(",", ""))
+
+        prompt = TextPrompt(
+            "Value of this call",
+            value=(call.value or "") if call else "",
+            check=check_value,
+            placeholder="125.00",
+        )
+        self.app.push_screen(prompt, entered)
+
+    def action_recording(self) -> None:
+        call = self.call
+        url = call and (call.recording_player or call.recording)
+        if not url or not SAFE_URL.match(url):
+            self.notify("This call has no recording to play.", severity="warning")
+            return
+        self.app.open_url(url)
+        self.notify("Opening the recording in your browser…")
+
+    def action_reply(self) -> None:
+        call = self.call
+        if call is None or not call.customer_phone_number:
+            return
+        conversation = self.session.state.conversation_for(call.customer_phone_number, call.company_id)
+        self.app.push_screen(
+            ThreadScreen(
+                conversation.id if conversation else None,
+                call.customer_phone_number,
+                call.company_id or (conversation.company_id if conversation else "") or "",
+                tracking_number=call.tracking_phone_number,
+            )
+        )

@@ -1,0 +1,214 @@
+"""The home screen: every call across the companies, newest first, updated live."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from tui.callrail.models import Call
+from tui.live.events import CallsChanged, ConversationsChanged, LiveEvent
+from tui.safe_text import literal
+from tui.widgets.call_table import COLUMNS, CallTable
+from tui.widgets.screen_commands import ScreenActions
+from tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from tui.app import CallRailApp
+
+_TITLES = {column.key: column.title for column in COLUMNS}
+
+
+class FeedScreen(Screen[None]):
+    COMMANDS = {ScreenActions}
+    BINDINGS = [
+        Binding("enter", "open", "Open", tooltip="Open the call: who, where, transcript, actions"),
+        Binding("r", "reply", "Reply", tooltip="Text this caller"),
+        Binding("slash", "filter", "Filter", key_display="/", tooltip="Filter as you type"),
+        Binding("b", "toggle_callback", "Callbacks", tooltip="Only calls that still need a callback"),
+        Binding("s", "cycle_sort", "Sort", tooltip="Sort by the next column"),
+        Binding("S", "reverse_sort", "Reverse sort", show=False, tooltip="Reverse the sort order"),
+        Binding("escape", "clear_filters", "Clear filters", show=False, tooltip="Show every call again"),
+    ]
+
+    company_id: reactive[str | None] = reactive(None, init=False)
+    callbacks_only: reactive[bool] = reactive(False, init=False)
+
+    @property
+    def _app(self) -> CallRailApp:
+        return cast("CallRailApp", self.app)
+
+    @property
+    def table(self) -> CallTable:
+        return self.query_one(CallTable)
+
+    def compose(self) -> ComposeResult:
+        app = self._app
+        assert app.session is not None
+        yield Static(id="feed-header")
+        yield Input(placeholder="Filter: name, number, company, source, tag, status…", id="feed-filter")
+        yield CallTable(
+            zone_for=app.zone_for,
+            now=app.session.clock.now,
+            company_name=lambda call: app.company_name(call.company_id, call.company_name),
+            mask=app.mask,
+            id="feed-table",
+        )
+        yield StatusBar()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        session = self._app.session
+        assert session is not None
+        self.query_one("#feed-filter").display = False
+        self._companies_known = len(session.companies)
+        self.table.zone_names = self._app.display_zone is None
+        self.table.upsert(session.state.calls_newest_first())
+        self.table.focus()
+        self._app.live_signal.subscribe(self, self._on_live)
+        self.watch(self._app, "mask", self._mask_changed, init=False)
+        self._show_header()
+
+    # -- live ------------------------------------------------------------------------------------------
+
+    def _on_live(self, event: LiveEvent) -> None:
+        session = self._app.session
+        if session is None:
+            return
+        if len(session.companies) != self._companies_known:
+            # Company names and zones just arrived: redraw rows drawn without them.
+            self._companies_known = len(session.companies)
+            self.table.clear_cache()
+        if isinstance(event, CallsChanged):
+            calls = [*event.new, *event.changed]
+            if calls:
+                self.table.upsert(calls)
+                self._recheck_callbacks(call.customer_phone_number for call in calls)
+                self._show_header()
+        elif isinstance(event, ConversationsChanged):
+            self._recheck_callbacks(c.customer_phone_number for c in (*event.new, *event.changed))
+
+    def _recheck_callbacks(self, numbers: Iterable[str | None]) -> None:
+        """A later answer or text from the same number ends an earlier call's need for a callback."""
+        session = self._app.session
+        if not self.callbacks_only or session is None:
+            return
+        ids = [call.id for number in set(numbers) if number for call in session.state.history_for(number)[0]]
+        if ids:
+            self.table.recheck(ids)
+            self._show_header()
+
+    def _mask_changed(self, mask: bool) -> None:
+        self.table.mask = mask
+
+    # -- filters ---------------------------------------------------------------------------------------
+
+    def show_company(self, company_id: str | None) -> None:
+        self.company_id = company_id
+
+    def watch_company_id(self) -> None:
+        self._apply_predicate()
+
+    def watch_callbacks_only(self) -> None:
+        self._apply_predicate()
+
+    def _apply_predicate(self) -> None:
+        company_id, callbacks_only = self.company_id, self.callbacks_only
+        session = self._app.session
+        if session is None or (company_id is None and not callbacks_only):
+            self.table.set_predicate(None)
+        else:
+            state = session.state
+
+            def keep(call: Call) -> bool:
+                if company_id is not None and call.company_id != company_id:
+                    return False
+                return not callbacks_only or state.needs_callback(call)
+
+            self.table.set_predicate(keep)
+        self._show_header()
+
+    @on(Input.Changed, "#feed-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.table.set_filter(event.value)
+        self._show_header()
+
+    @on(Input.Submitted, "#feed-filter")
+    def _filter_done(self) -> None:
+        self.table.focus()
+
+    def _show_header(self) -> None:
+        table = self.table
+        header = Text(no_wrap=True, overflow="ellipsis")
+        header.append("Live feed", style="bold")
+        if self._app.sub_title:
+            header.append(f" ({self._app.sub_title})")
+        header.append(" · ")
+        if self.company_id is None:
+            header.append("All companies")
+        else:
+            header.append_text(
+                literal(self._app.company_name(self.company_id) or self.company_id, single_line=True)
+            )
+        header.append(f" · {table.row_count:,} calls")
+        if self.callbacks_only:
+            header.append(" · needing a callback")
+        filter_text = self.query_one("#feed-filter", Input).value
+        if filter_text:
+            header.append(" · matching “")
+            header.append_text(literal(filter_text, single_line=True))
+            header.append("”")
+        arrow = "▼" if table.sort_descending else "▲"
+        header.append(f" · sorted by {_TITLES[table.sort_column]} {arrow}")
+        self.query_one("#feed-header", Static).update(header)
+        filtered = bool(filter_text or self.callbacks_only or self.company_id)
+        table.empty_message = (
+            "No calls match these filters (escape clears them)." if filtered else "No calls yet."
+        )
+
+    # -- actions ---------------------------------------------------------------------------------------
+
+    def action_open(self) -> None:
+        call = self.table.selected_call
+        if call is not None:
+            self._app.open_call(call.id)
+
+    @on(CallTable.Selected)
+    def _open_selected(self, event: CallTable.Selected) -> None:
+        self._app.open_call(event.call.id)
+
+    def action_reply(self) -> None:
+        call = self.table.selected_call
+        if call is not None:
+            self._app.reply_to(call)
+
+    def action_filter(self) -> None:
+        box = self.query_one("#feed-filter", Input)
+        box.display = True
+        box.focus()
+
+    def action_toggle_callback(self) -> None:
+        self.callbacks_only = not self.callbacks_only
+
+    def action_cycle_sort(self) -> None:
+        self.table.cycle_sort()
+        self._show_header()
+
+    def action_reverse_sort(self) -> None:
+        self.table.reverse_sort()
+        self._show_header()
+
+    def action_clear_filters(self) -> None:
+        box = self.query_one("#feed-filter", Input)
+        box.value = ""
+        box.display = False
+        self.company_id = None
+        self.callbacks_only = False
+        self.table.focus()

@@ -1,0 +1,105 @@
+"""``?``: every key, screen by screen (read from the bindings themselves), and what the colours mean."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import ClassVar
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+# (title, module, class) of the places whose keys are listed; a screen not built yet is left out.
+PLACES = (
+    ("Everywhere", "tui.app", "CallRailApp"),
+    ("Live feed", "tui.screens.feed", "FeedScreen"),
+    ("Moving in a list", "tui.widgets.call_table", "CallTable"),
+    ("Companies", "tui.screens.companies", "CompaniesScreen"),
+    ("Call detail", "tui.screens.call_detail", "CallDetailScreen"),
+    ("Texts", "tui.screens.texts", "TextsScreen"),
+    ("A text thread", "tui.screens.thread", "ThreadScreen"),
+)
+EXTRA_KEYS = (("Everywhere", "^p", "Command palette: every action by name"),)
+
+LEGEND = (
+    ("● on call", "a call in progress right now", "help--live"),
+    ("✗ missed / ✗ abandoned", "nobody answered: the caller may need a callback", "help--missed"),
+    ("✉ voicemail", "the caller left a message", "help--voicemail"),
+    ("● live", "polling normally; the meter shows requests used of this hour's and today's limit", ""),
+    ("⏸ paused", "no polling until you press p", ""),
+    ("⚠ offline", "the server cannot be reached; the app retries and shows the last good poll", ""),
+    ("⚠ rate limited", "the server said slow down; polling waits and recovers by itself", ""),
+    ("✗ API key refused", "the key is wrong or revoked; fix it in the config file or the environment", ""),
+)
+
+
+def _bindings(module: str, name: str) -> list[Binding]:
+    try:
+        owner = getattr(import_module(module), name)
+    except (ImportError, AttributeError):
+        return []
+    raw: list[BindingType] = getattr(owner, "BINDINGS", [])
+    return [binding for binding in raw if isinstance(binding, Binding) and binding.description]
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Close", show=False),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "help--heading",
+        "help--key",
+        "help--live",
+        "help--missed",
+        "help--voicemail",
+    }
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body"):
+            yield Static(id="help-keys")
+            yield Static(id="help-legend")
+            yield Static("escape closes", id="help-close")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-keys", Static).update(self._keys())
+        self.query_one("#help-legend", Static).update(self._legend())
+
+    def _key_text(self, binding: Binding) -> str:
+        if binding.key_display:
+            return binding.key_display
+        keys = binding.key.split(",")
+        return " ".join(self.app.get_key_display(Binding(key.strip(), "")) for key in keys)
+
+    def _keys(self) -> Group:
+        heading = self.get_component_rich_style("help--heading", partial=True)
+        parts: list[Table | Text] = [Text("Keys", style=heading)]
+        for title, module, name in PLACES:
+            bindings = _bindings(module, name)
+            if not bindings:
+                continue
+            table = Table.grid(padding=(0, 2))
+            table.add_column(width=14, style=self.get_component_rich_style("help--key", partial=True))
+            table.add_column()
+            for binding in bindings:
+                table.add_row(self._key_text(binding), binding.tooltip or binding.description)
+            for place, key, text in EXTRA_KEYS:
+                if place == title:
+                    table.add_row(key, text)
+            parts += [Text(title, style="bold"), table, Text("")]
+        return Group(*parts)
+
+    def _legend(self) -> Group:
+        heading = self.get_component_rich_style("help--heading", partial=True)
+        table = Table.grid(padding=(0, 2))
+        table.add_column(width=24)
+        table.add_column()
+        for word, meaning, style in LEGEND:
+            table.add_row(
+                Text(word, style=self.get_component_rich_style(style, partial=True) if style else ""), meaning
+            )
+        return Group(Text("What the marks mean", style=heading), table)

@@ -1,0 +1,167 @@
+"""First run: ask for the API key, check it against the accounts endpoint, pick the account, save, start.
+
+The key is typed into a password field and saved 0600 (``config.save_credentials``); it is never shown.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from pydantic import SecretStr
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
+
+from tui.callrail.errors import AuthError, CallRailError, NetworkError, PermissionDenied
+from tui.callrail.models import Account
+from tui.config import ConfigError, normalize_base_url, save_credentials
+from tui.logging_setup import register_secret
+from tui.safe_text import literal
+
+if TYPE_CHECKING:
+    from tui.app import CallRailApp
+
+
+class SetupScreen(Screen[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self._accounts: list[Account] = []
+        self._checked: tuple[str, str] | None = None  # (key, base URL) the accounts belong to
+
+    @property
+    def _app(self) -> CallRailApp:
+        return cast("CallRailApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        settings = self._app.settings
+        with Vertical(id="setup-box"):
+            yield Static(Text("Connect to CallRail", style="bold"), id="setup-title")
+            yield Static(
+                "Paste an API key (in CallRail: Settings → Integrations → API Keys). It is checked against "
+                f"the server, then saved to {settings.config_path}, readable only by you.",
+                id="setup-intro",
+                markup=False,
+            )
+            yield Label("API key")
+            yield Input(
+                value=settings.api_key_value,
+                password=True,
+                placeholder="API key",
+                id="setup-key",
+            )
+            yield Label("Server")
+            yield Input(value=settings.base_url, placeholder="https://api.callrail.com/v3/", id="setup-url")
+            with Horizontal(id="setup-buttons"):
+                yield Button("Check key", id="setup-check", variant="primary")
+            yield Static(id="setup-message")
+            yield Label("Account", id="setup-accounts-label")
+            yield OptionList(id="setup-accounts")
+            with Horizontal(id="setup-save-row"):
+                yield Button("Save and start", id="setup-save", variant="success", disabled=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#setup-accounts-label").display = False
+        self.query_one("#setup-accounts").display = False
+        self.query_one("#setup-key", Input).focus()
+        if self._app.settings.has_credentials:
+            # A key from the environment or the file, but no account yet: check it right away.
+            self._check_pressed()
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        message = self.query_one("#setup-message", Static)
+        message.update(literal(text))
+        message.set_class(error, "-error")
+
+    # -- checking the key ----------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#setup-key, #setup-url")
+    @on(Button.Pressed, "#setup-check")
+    def _check_pressed(self) -> None:
+        key = self.query_one("#setup-key", Input).value.strip()
+        if not key:
+            self._say("Type or paste the API key first.", error=True)
+            return
+        try:
+            base_url = normalize_base_url(self.query_one("#setup-url", Input).value)
+        except ValueError as error:
+            self._say(f"Server: {error}", error=True)
+            return
+        self._say("Checking the key…")
+        self.query_one("#setup-save", Button).disabled = True
+        self._check(key, base_url)
+
+    @work(exclusive=True, group="setup", exit_on_error=False)
+    async def _check(self, key: str, base_url: str) -> None:
+        client = self._app.client_factory(key, base_url)
+        try:
+            accounts = await client.list_accounts()
+        except AuthError:
+            self._say(
+                "CallRail refused this key (401). Copy it again from CallRail and paste it here.", error=True
+            )
+            return
+        except PermissionDenied as error:
+            self._say(f"This key may not list accounts: {error.message}", error=True)
+            return
+        except NetworkError as error:
+            self._say(f"Could not reach {base_url}: {error.message}", error=True)
+            return
+        except CallRailError as error:
+            self._say(f"The server answered with an error: {error.message}", error=True)
+            return
+        finally:
+            await client.aclose()
+        register_secret(key)
+        if not accounts:
+            self._say("The key works, but it sees no accounts.", error=True)
+            return
+        self._show_accounts(accounts, key, base_url)
+
+    def _show_accounts(self, accounts: list[Account], key: str, base_url: str) -> None:
+        self._accounts, self._checked = accounts, (key, base_url)
+        choices = self.query_one("#setup-accounts", OptionList)
+        choices.clear_options()
+        for account in accounts:
+            label = literal(account.name or account.id, single_line=True)
+            label.append(f"  {account.id}", style="dim")
+            choices.add_option(Option(label, id=account.id))
+        choices.highlighted = 0
+        self.query_one("#setup-accounts-label").display = True
+        choices.display = True
+        choices.focus()
+        self.query_one("#setup-save", Button).disabled = False
+        plural = "account" if len(accounts) == 1 else "accounts"
+        self._say(f"The key works: {len(accounts)} {plural}. Pick one and press Enter to save and start.")
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self._app.report_worker_failure(event.worker)
+
+    # -- saving --------------------------------------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#setup-accounts")
+    @on(Button.Pressed, "#setup-save")
+    def _save_pressed(self) -> None:
+        choices = self.query_one("#setup-accounts", OptionList)
+        if self._checked is None or choices.highlighted is None:
+            return
+        account = self._accounts[choices.highlighted]
+        key, base_url = self._checked
+        app = self._app
+        try:
+            save_credentials(app.settings.config_path, api_key=key, account_id=account.id, base_url=base_url)
+        except (OSError, ConfigError) as error:
+            self._say(f"Could not save {app.settings.config_path}: {error}", error=True)
+            return
+        settings = app.settings.model_copy(
+            update={"api_key": SecretStr(key), "account_id": account.id, "base_url": base_url}
+        )
+        app.notify(f"Saved to {settings.config_path} (readable only by you).", markup=False)
+        app.attach_session(app.session_factory(settings), settings)

@@ -1,0 +1,86 @@
+"""Text conversations across companies, newest first, those awaiting a reply marked; enter opens one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from tui import display
+from tui.live.events import ConversationsChanged
+from tui.screens.thread import ThreadScreen
+from tui.widgets.conversation_list import AWAITING_MARK, ConversationList
+from tui.widgets.screen_commands import ScreenActions
+
+
+class TextsScreen(Screen[None]):
+    COMMANDS = {ScreenActions}
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("enter", "open", "Open", show=False, tooltip="Open the highlighted conversation"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(classes="texts")
+
+    @property
+    def session(self) -> Any:
+        return self.app.session
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="texts-title")
+        zone_name = self.app.settings.display_time_zone
+        yield ConversationList(
+            mask=self.app.settings.mask,
+            display_zone=display.zone(zone_name) if zone_name else None,
+            now=self.session.clock.now,
+            id="texts-list",
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.app.live_signal.subscribe(self, self._on_live_event)
+        self.watch(self.app, "mask", self.query_one(ConversationList).set_mask, init=False)
+        conversations = self.query_one(ConversationList)
+        conversations.update_conversations(self.session.state.conversations.values())
+        conversations.focus()
+        self._show_title()
+
+    def on_unmount(self) -> None:
+        self.app.live_signal.unsubscribe(self)
+
+    def _show_title(self) -> None:
+        conversations = self.query_one(ConversationList).conversations
+        awaiting = sum(1 for conversation in conversations if conversation.awaiting_reply)
+        title = f"Texts · {len(conversations)} conversations"
+        if awaiting:
+            title += f" · {AWAITING_MARK} {awaiting} awaiting a reply"
+        self.query_one("#texts-title", Static).update(Text(title))
+
+    def _on_live_event(self, event: object) -> None:
+        if isinstance(event, ConversationsChanged) and (event.new or event.changed):
+            self.query_one(ConversationList).update_conversations([*event.new, *event.changed])
+            self._show_title()
+
+    def action_open(self) -> None:
+        self.query_one(ConversationList).action_select()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    @on(ConversationList.Selected)
+    def _open(self, event: ConversationList.Selected) -> None:
+        conversation = event.conversation
+        self.app.push_screen(
+            ThreadScreen(
+                conversation.id,
+                conversation.customer_phone_number or "",
+                conversation.company_id or "",
+                tracking_number=conversation.tracking_number,
+            )
+        )

@@ -1,0 +1,305 @@
+"""One text conversation with a customer, and the pane to reply.
+
+Messages come from what the app holds, then from ``open_conversation`` (a worker). Texts sent from here
+go through the session's outbox; their state (queued, sending, sent, failed, unknown) follows
+``OutboxChanged``. A customer who opted out, or an account without texting, gets an explanation instead
+of the editor.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from tui import display
+from tui.callrail.errors import CallRailError
+from tui.callrail.models import Conversation
+from tui.live.events import ConversationsChanged, OutboxChanged, OutboxItem, OutboxState, PollStatus
+from tui.live.outbox import digits
+from tui.live.poller import budget_view
+from tui.safe_text import clean, literal, mask_name
+from tui.widgets.message_thread import MessageThread, conversation_messages, opted_out
+from tui.widgets.screen_commands import ScreenActions
+from tui.widgets.sms_compose import SmsCompose
+
+log = logging.getLogger(__name__)
+
+TEXTING_DISABLED = (
+    "Texting is not enabled on this CallRail account (it needs A2P 10DLC registration), so texts "
+    "cannot be sent from here. You can still read conversations."
+)
+OPTED_OUT = (
+    "This customer opted out of texts (they replied STOP or similar). CallRail refuses texts to them, "
+    "so sending is turned off until they text you again."
+)
+NO_TRACKING_NUMBER = (
+    "There is no tracking number to send from: reply from a call or an existing conversation."
+)
+
+
+def draft_key(conversation_id: str | None, company_id: str, customer_phone_number: str) -> str:
+    return conversation_id or f"new:{company_id}:{customer_phone_number}"
+
+
+class ThreadScreen(Screen[None]):
+    COMMANDS = {ScreenActions}
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding(
+            "ctrl+o", "resolve(True)", "Mark as sent", priority=True, tooltip="The unknown text went out"
+        ),
+        Binding(
+            "ctrl+t", "resolve(False)", "Send again", priority=True, tooltip="Queue the unknown text again"
+        ),
+    ]
+
+    def __init__(
+        self,
+        conversation_id: str | None,
+        customer_phone_number: str,
+        company_id: str,
+        *,
+        tracking_number: str | None = None,
+    ) -> None:
+        super().__init__(classes="thread")
+        self.conversation_id = conversation_id
+        self.customer_phone_number = customer_phone_number
+        self.company_id = company_id
+        self._tracking_number = tracking_number
+        self._last_item_id: int | None = None
+
+    @property
+    def session(self) -> Any:
+        return self.app.session
+
+    @property
+    def conversation(self) -> Conversation | None:
+        if self.conversation_id:
+            return self.session.state.conversations.get(self.conversation_id)
+        return None
+
+    @property
+    def draft_key(self) -> str:
+        return draft_key(self.conversation_id, self.company_id, self.customer_phone_number)
+
+    @property
+    def tracking_number(self) -> str | None:
+        """The number to text from: the conversation's, else the one given, else the one they last called."""
+        conversation = self.conversation
+        if conversation and conversation.tracking_number:
+            return conversation.tracking_number
+        if self._tracking_number:
+            return self._tracking_number
+        calls, _ = self.session.state.history_for(self.customer_phone_number)
+        return next(
+            (
+                c.tracking_phone_number
+                for c in calls
+                if c.company_id == self.company_id and c.tracking_phone_number
+            ),
+            None,
+        )
+
+    def compose(self) -> ComposeResult:
+        if self.conversation_id is None:
+            found = self.session.state.conversation_for(self.customer_phone_number, self.company_id)
+            self.conversation_id = found.id if found else None
+        yield Static(id="thread-title")
+        yield Static(id="thread-message")
+        yield MessageThread(
+            empty="No texts with this customer yet. Write the first one below.", id="thread-messages"
+        )
+        yield SmsCompose(text=self._load_draft(), save_draft=self._save_draft, id="thread-compose")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#thread-message").display = False
+        self.app.live_signal.subscribe(self, self._on_live_event)
+        self.watch(self.app, "mask", self._show, init=False)
+        self.query_one(SmsCompose).show_budget(self.session.status.budget)
+        self._show()
+        self.query_one(SmsCompose).focus_editor()
+        if self.conversation_id:
+            self._load()
+
+    def on_unmount(self) -> None:
+        self.app.live_signal.unsubscribe(self)
+
+    # -- drafts ----------------------------------------------------------------------------------------
+
+    def _load_draft(self) -> str:
+        text = self.session.load_draft(self.draft_key)
+        if not text and self.conversation_id:
+            # written before the conversation existed (a reply from call detail)
+            text = self.session.load_draft(draft_key(None, self.company_id, self.customer_phone_number))
+        return text
+
+    def _save_draft(self, text: str) -> None:
+        self.session.save_draft(self.draft_key, text)
+
+    # -- showing ---------------------------------------------------------------------------------------
+
+    def _customer_label(self) -> str:
+        mask = self.app.settings.mask
+        conversation = self.conversation
+        name = conversation.customer_name if conversation else None
+        if not name:
+            calls, _ = self.session.state.history_for(self.customer_phone_number)
+            name = next((call.customer_name for call in calls if call.customer_name), None)
+        name = clean(name, single_line=True)
+        if name:
+            return mask_name(name) if mask else name
+        return display.compact_phone(self.customer_phone_number, mask=mask)
+
+    def _outbox(self) -> list[OutboxItem]:
+        items = self.session.outbox_items(self.customer_phone_number)
+        return [item for item in items if item.company_id == self.company_id]
+
+    def _title(self) -> str:
+        mask = self.app.settings.mask
+        conversation = self.conversation
+        company = self.session.companies.get(self.company_id)
+        parts = [
+            self._customer_label(),
+            display.compact_phone(self.customer_phone_number, mask=mask),
+            clean(
+                (conversation.company_name if conversation else None) or (company.name if company else ""),
+                single_line=True,
+            ),
+        ]
+        if self.tracking_number:
+            parts.append(f"from {display.compact_phone(self.tracking_number)}")
+        return " · ".join(dict.fromkeys(part for part in parts if part))
+
+    def _show(self) -> None:
+        conversation = self.conversation
+        messages = conversation_messages(conversation) if conversation else []
+        outbox = self._outbox()
+        self.query_one("#thread-title", Static).update(literal(self._title(), single_line=True))
+        settings_zone = self.app.settings.display_time_zone
+        where = (
+            display.zone(settings_zone)
+            if settings_zone
+            else self.session.state.zone_for(
+                self.company_id, conversation.company_time_zone if conversation else None
+            )
+        )
+        thread = self.query_one(MessageThread)
+        thread.show(
+            messages, outbox, customer=self._customer_label(), where=where, now=self.session.clock.now()
+        )
+        self.query_one(SmsCompose).block(self._blocked_reason(messages, outbox))
+        self.refresh_bindings()
+
+    def _blocked_reason(self, messages: list, outbox: list[OutboxItem]) -> str | None:
+        if self.session.texting_enabled is False:
+            return TEXTING_DISABLED
+        if opted_out(messages, outbox):
+            return OPTED_OUT
+        if not self.tracking_number and not self.conversation_id:
+            return NO_TRACKING_NUMBER
+        return None
+
+    def _message(self, text: str, *, error: bool = False) -> None:
+        message = self.query_one("#thread-message", Static)
+        message.update(literal(text))
+        message.set_class(error, "-error")
+        message.display = bool(text)
+
+    def _on_live_event(self, event: object) -> None:
+        if isinstance(event, PollStatus):
+            self.query_one(SmsCompose).show_budget(event.budget)
+        elif isinstance(event, OutboxChanged):
+            self._on_outbox(event.item)
+        elif isinstance(event, ConversationsChanged):
+            for conversation in (*event.new, *event.changed):
+                if self._is_mine(conversation):
+                    self.conversation_id = self.conversation_id or conversation.id
+                    self._message("")
+                    self._show()
+                    return
+
+    def _is_mine(self, conversation: Conversation) -> bool:
+        if self.conversation_id:
+            return conversation.id == self.conversation_id
+        return (
+            digits(conversation.customer_phone_number) == digits(self.customer_phone_number)
+            and conversation.company_id == self.company_id
+        )
+
+    def _on_outbox(self, item: OutboxItem) -> None:
+        # a send spends SMS budget between polls: show what is left now
+        self.query_one(SmsCompose).show_budget(budget_view(self.session.budget.snapshot()))
+        if digits(item.customer_phone_number) != digits(self.customer_phone_number):
+            return
+        if item.id == self._last_item_id:
+            self.query_one(SmsCompose).show_item(item)
+        if item.conversation_id and not self.conversation_id:
+            self.conversation_id = item.conversation_id
+        self._show()
+        if item.state is OutboxState.SENT and self.conversation_id:
+            self._load()
+
+    # -- loading and sending ---------------------------------------------------------------------------
+
+    @work(exclusive=True, group="thread-load", exit_on_error=False)
+    async def _load(self) -> None:
+        if not self.conversation_id:
+            return
+        if self.conversation is None:
+            self._message("Loading the conversation…")
+        try:
+            await self.session.open_conversation(self.conversation_id)
+        except CallRailError as error:
+            self._message(f"Could not load the conversation: {error.message}", error=True)
+            return
+        self._message("")
+        self._show()
+
+    @on(SmsCompose.Send)
+    def _send(self, event: SmsCompose.Send) -> None:
+        compose = event.compose
+        try:
+            item = self.session.send_text(
+                company_id=self.company_id,
+                customer_phone_number=self.customer_phone_number,
+                content=event.content,
+                tracking_number=self.tracking_number,
+            )
+        except Exception:
+            log.exception("queueing a text failed")
+            compose.show_message("Could not queue the text (see the log). Your draft is kept.", error=True)
+            return
+        self._last_item_id = item.id
+        compose.clear_text()
+        self.session.clear_draft(self.draft_key)
+        self.session.clear_draft(draft_key(None, self.company_id, self.customer_phone_number))
+        compose.show_item(item)
+        self._show()
+
+    # -- the user's decision on a text whose outcome is unknown ----------------------------------------
+
+    def _unknown_item(self) -> OutboxItem | None:
+        return next((item for item in self._outbox() if item.state is OutboxState.UNKNOWN), None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "resolve":
+            return self._unknown_item() is not None
+        return True
+
+    def action_resolve(self, sent: bool) -> None:
+        item = self._unknown_item()
+        if item is None:
+            return
+        self.session.resolve_unknown(item.id, sent=sent)
+        self.notify("Marked as sent." if sent else "Queued to send again.")
+        self._show()
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,128 @@
+"""The rate budget and poll state in one line: what is used, what is left, and what is going on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
+from typing import ClassVar
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from tui import display
+from tui.live.events import PollState, PollStatus
+from tui.safe_text import literal
+
+_SEPARATOR = " │ "
+
+_STATE_WORDS: dict[PollState, tuple[str, str]] = {
+    PollState.STARTING: ("◌ connecting", "budget-meter--muted"),
+    PollState.OK: ("● live", "budget-meter--ok"),
+    PollState.PAUSED: ("⏸ paused, p resumes", "budget-meter--warning"),
+    PollState.OFFLINE: ("⚠ offline", "budget-meter--error"),
+    PollState.RATE_LIMITED: ("⚠ rate limited", "budget-meter--warning"),
+    PollState.AUTH_FAILED: ("✗ API key refused", "budget-meter--error"),
+}
+
+
+def describe(
+    status: PollStatus | None,
+    now: datetime,
+    where: tzinfo | None = UTC,
+    style: Callable[[str], str | object] = lambda name: "",
+) -> Text:
+    """The meter's line, clock times in ``where`` (``None``: the computer's zone). ``style`` maps a
+    component class name to a style (the widget passes its own)."""
+    if status is None:
+        status = PollStatus(PollState.STARTING)
+    word, word_style = _STATE_WORDS[status.state]
+    line = Text(no_wrap=True, end="")
+    line.append(word, style=style(word_style))
+    muted = style("budget-meter--muted")
+
+    if status.state in (PollState.OFFLINE, PollState.AUTH_FAILED, PollState.RATE_LIMITED):
+        line.append(f" · last poll {display.format_clock(status.last_success, where)}", style=muted)
+    if status.state is PollState.RATE_LIMITED and status.budget and status.budget.backoff_until:
+        line.append(f" until {display.format_clock(status.budget.backoff_until, where)}")
+
+    budget = status.budget
+    if budget is not None:
+        line.append(_SEPARATOR, style=muted)
+        line.append("API ")
+        line.append(
+            f"{budget.used_hour:,}/{budget.limit_hour:,}",
+            style=_level(budget.used_hour, budget.limit_hour, style),
+        )
+        line.append(" hour · ", style=muted)
+        line.append(
+            f"{budget.used_day:,}/{budget.limit_day:,}",
+            style=_level(budget.used_day, budget.limit_day, style),
+        )
+        line.append(" day", style=muted)
+        sms_hour = max(0, budget.sms_limit_hour - budget.sms_used_hour)
+        sms_day = max(0, budget.sms_limit_day - budget.sms_used_day)
+        line.append(_SEPARATOR, style=muted)
+        line.append("SMS left ")
+        line.append(f"{min(sms_hour, sms_day):,}", style=style("budget-meter--error") if not sms_hour else "")
+        line.append(f" hour · {sms_day:,} day", style=muted)
+
+    if status.state not in (PollState.PAUSED, PollState.AUTH_FAILED):
+        line.append(_SEPARATOR, style=muted)
+        if status.next_poll_at is None or status.next_poll_at <= now:
+            line.append("polling…")
+        else:
+            seconds = (status.next_poll_at - now).total_seconds()
+            line.append(f"next poll {display.format_countdown(seconds)}")
+    if status.message:
+        line.append(_SEPARATOR, style=muted)
+        line.append_text(literal(status.message, single_line=True))
+    return line
+
+
+def _level(used: int, limit: int, style: Callable[[str], str | object]):
+    if limit and used >= limit:
+        return style("budget-meter--error")
+    if limit and used >= 0.9 * limit:
+        return style("budget-meter--warning")
+    return ""
+
+
+class BudgetMeter(Widget):
+    """Shows the latest ``PollStatus``; the countdown ticks once a second."""
+
+    DEFAULT_CSS = """
+    BudgetMeter {
+        height: 1;
+        width: 1fr;
+    }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "budget-meter--ok",
+        "budget-meter--warning",
+        "budget-meter--error",
+        "budget-meter--muted",
+    }
+
+    status: reactive[PollStatus | None] = reactive(None, always_update=True)
+
+    def __init__(
+        self,
+        *,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        where: tzinfo | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.now = now
+        self.where = where
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self.refresh)
+
+    def render(self) -> Text:
+        line = describe(self.status, self.now(), self.where, self.get_component_rich_style)
+        line.truncate(self.size.width, overflow="ellipsis")
+        return line

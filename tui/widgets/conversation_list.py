@@ -1,0 +1,228 @@
+"""Text conversations, newest first, two lines each, rendered on demand so hundreds stay quick.
+
+Conversations whose last message is from the customer are marked as awaiting a reply. Updates merge by
+conversation id and keep the cursor on the conversation it was on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, tzinfo
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.events import Click
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui import display
+from tui.callrail.models import Conversation
+from tui.safe_text import clean, mask_name
+
+LINES_PER_ITEM = 2
+AWAITING_MARK = "●"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def customer_label(conversation: Conversation, *, mask: bool) -> str:
+    name = clean(conversation.customer_name or conversation.formatted_customer_name, single_line=True)
+    if name:
+        return mask_name(name) if mask else name
+    return (
+        display.compact_phone(
+            conversation.customer_phone_number, conversation.formatted_customer_phone_number, mask=mask
+        )
+        or "Unknown"
+    )
+
+
+def preview(conversation: Conversation) -> str:
+    newest = conversation.newest_messages
+    if not newest:
+        return ""
+    arrow = "←" if newest[0].incoming else "→"
+    return f"{arrow} {clean(newest[0].content, single_line=True)}"
+
+
+def newest_first(conversations: Iterable[Conversation]) -> list[Conversation]:
+    return sorted(conversations, key=lambda c: (c.last_message_at or _EPOCH, c.id), reverse=True)
+
+
+class ConversationList(ScrollView, can_focus=True):
+    DEFAULT_CSS = """
+    ConversationList {
+        scrollbar-gutter: stable;
+        overflow-x: hidden;
+        & > .conversation-list--awaiting { color: $warning; text-style: bold; }
+        & > .conversation-list--customer { text-style: bold; }
+        & > .conversation-list--company { color: $text-muted; }
+        & > .conversation-list--time { color: $text-muted; }
+        & > .conversation-list--preview { color: $text-muted; }
+        & > .conversation-list--cursor { background: $block-cursor-blurred-background; }
+        &:focus > .conversation-list--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+        }
+    }
+    """
+    COMPONENT_CLASSES = {
+        "conversation-list--awaiting",
+        "conversation-list--customer",
+        "conversation-list--company",
+        "conversation-list--time",
+        "conversation-list--preview",
+        "conversation-list--cursor",
+    }
+    BINDINGS = [
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("enter", "select", "Open", show=True),
+    ]
+
+    cursor = reactive(0, always_update=True, init=False)
+
+    class Selected(Message):
+        def __init__(self, conversation: Conversation) -> None:
+            super().__init__()
+            self.conversation = conversation
+
+    def __init__(
+        self,
+        *,
+        mask: bool = False,
+        display_zone: tzinfo | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self._mask = mask
+        self._display_zone = display_zone
+        self._now = now
+        self._by_id: dict[str, Conversation] = {}
+        self._order: list[Conversation] = []
+        self._strips: LRUCache[tuple[int, bool], Strip] = LRUCache(256)
+
+    @property
+    def conversations(self) -> list[Conversation]:
+        return self._order
+
+    @property
+    def highlighted(self) -> Conversation | None:
+        return self._order[self.cursor] if 0 <= self.cursor < len(self._order) else None
+
+    def set_mask(self, mask: bool) -> None:
+        self._mask = mask
+        self._strips.clear()
+        self.refresh()
+
+    def update_conversations(self, conversations: Iterable[Conversation]) -> None:
+        """Add new conversations and replace changed ones (by id), keeping the cursor where it was."""
+        current = self.highlighted
+        for conversation in conversations:
+            self._by_id[conversation.id] = conversation
+        self._order = newest_first(self._by_id.values())
+        self._strips.clear()
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self._order) * LINES_PER_ITEM)
+        if current is not None:
+            self.cursor = next((i for i, c in enumerate(self._order) if c.id == current.id), 0)
+        else:
+            self.cursor = 0
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._strips.clear()
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self._order) * LINES_PER_ITEM)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+
+    def validate_cursor(self, cursor: int) -> int:
+        return max(0, min(cursor, len(self._order) - 1))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._strips.clear()
+        self.refresh()
+        self.scroll_to_region(
+            Region(0, new * LINES_PER_ITEM, 1, LINES_PER_ITEM), animate=False, force=True, immediate=True
+        )
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self._order) - 1
+
+    def action_page(self, direction: int) -> None:
+        self.cursor += direction * max(1, self.scrollable_content_region.height // LINES_PER_ITEM)
+
+    def action_select(self) -> None:
+        if (conversation := self.highlighted) is not None:
+            self.post_message(self.Selected(conversation))
+
+    def on_click(self, event: Click) -> None:
+        index = (event.y + self.scroll_offset.y) // LINES_PER_ITEM
+        if 0 <= index < len(self._order):
+            self.cursor = index
+            if event.chain > 1:
+                self.action_select()
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(name, partial=True)
+
+    def render_line(self, y: int) -> Strip:
+        line = self.scroll_offset.y + y
+        index, row = divmod(line, LINES_PER_ITEM)
+        width = self.scrollable_content_region.width
+        key = (line, index == self.cursor)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._build_strip(index, row, width)
+            self._strips[key] = strip
+        return strip.apply_offsets(0, line)
+
+    def _build_strip(self, index: int, row: int, width: int) -> Strip:
+        base = self.rich_style
+        if index >= len(self._order):
+            return Strip.blank(width, base)
+        conversation = self._order[index]
+        text = self._first_row(conversation, width) if row == 0 else self._second_row(conversation, width)
+        if index == self.cursor:
+            text.stylize_before(self.get_component_rich_style("conversation-list--cursor"))
+        else:
+            text.stylize_before(base)
+        return Strip(text.render(self.app.console), width)
+
+    def _first_row(self, conversation: Conversation, width: int) -> Text:
+        mark = AWAITING_MARK if conversation.awaiting_reply else " "
+        where = self._display_zone or display.zone(conversation.company_time_zone)
+        when = display.short_time(conversation.last_message_at, where, self._now())
+        left = Text.assemble(
+            (f" {mark} ", self._style("conversation-list--awaiting")),
+            (customer_label(conversation, mask=self._mask), self._style("conversation-list--customer")),
+            ("  ", ""),
+            (clean(conversation.company_name, single_line=True), self._style("conversation-list--company")),
+        )
+        left.truncate(max(1, width - len(when) - 2), overflow="ellipsis", pad=True)
+        return Text.assemble(left, " ", (when, self._style("conversation-list--time")), " ", no_wrap=True)
+
+    def _second_row(self, conversation: Conversation, width: int) -> Text:
+        text = Text.assemble(("   ", ""), (preview(conversation), self._style("conversation-list--preview")))
+        text.truncate(width, overflow="ellipsis", pad=True)
+        text.no_wrap = True
+        return text

@@ -1,0 +1,205 @@
+"""A text conversation like a chat: oldest at the top, newest at the bottom, incoming and outgoing
+styled apart, followed by this customer's texts still in the outbox with their state.
+
+Bubbles are keyed by message (or outbox item) and updated in place; new ones are mounted at the end.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime, tzinfo
+
+from textual.app import ComposeResult
+from textual.containers import Container, VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from tui import display
+from tui.callrail.models import Conversation, TextMessage
+from tui.live.events import OutboxItem, OutboxState
+from tui.safe_text import clean
+from tui.widgets.sms_compose import STATE_LABELS
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+OPT_OUT_KEYWORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
+_OPT_OUT_ERROR = re.compile(r"opt(ed)?[ -]?out|unsubscribed|do not contact|blocked", re.IGNORECASE)
+
+
+def is_opt_out(content: str | None) -> bool:
+    return re.sub(r"[^A-Z]", "", (content or "").upper()) in OPT_OUT_KEYWORDS
+
+
+def opted_out(messages_newest_first: Iterable[TextMessage], outbox: Iterable[OutboxItem] = ()) -> bool:
+    """The customer's last message is an opt-out keyword, or a send was refused because they opted out."""
+    last_incoming = next((m for m in messages_newest_first if m.incoming), None)
+    if last_incoming is not None and is_opt_out(last_incoming.content):
+        return True
+    return any(item.state is OutboxState.FAILED and _OPT_OUT_ERROR.search(item.error) for item in outbox)
+
+
+UNKNOWN_HINT = "Did it go out? ctrl+o: yes, mark it as sent · ctrl+t: no, send it again."
+
+
+def conversation_messages(conversation: Conversation) -> list[TextMessage]:
+    """The page of messages and the two most recent ones merged (a send updates only the latter),
+    newest first."""
+    seen: set[tuple] = set()
+    merged = []
+    for message in (*conversation.messages, *conversation.recent_messages):
+        when = message.created_at.replace(microsecond=0) if message.created_at else None
+        key = (message.direction, " ".join((message.content or "").split()), when)
+        if key not in seen:
+            seen.add(key)
+            merged.append(message)
+    return sorted(merged, key=lambda m: m.created_at or _EPOCH, reverse=True)
+
+
+def message_key(message: TextMessage) -> str:
+    if message.id:
+        return f"m-{message.id}"
+    # messages in a send response carry no id
+    seed = f"{message.created_at}|{message.direction}|{message.content}"
+    return "h-" + hashlib.blake2s(seed.encode(), digest_size=8).hexdigest()
+
+
+def _time(moment: datetime | None, where: tzinfo, now: datetime) -> str:
+    return display.format_time(moment, where, now) if moment else ""
+
+
+def message_content(message: TextMessage, *, customer: str, where: tzinfo, now: datetime) -> Content:
+    if message.incoming:
+        who = customer
+    else:
+        who = "You" + (
+            f" ({clean(message.user.name, single_line=True)})" if message.user and message.user.name else ""
+        )
+    meta = " · ".join(
+        part
+        for part in (who, _time(message.created_at, where, now), clean(message.status, single_line=True))
+        if part
+    )
+    body = clean(message.content) or ("(picture)" if message.media_urls else "(empty)")
+    return Content.assemble((meta, "dim"), "\n", body)
+
+
+def outbox_content(item: OutboxItem, *, where: tzinfo, now: datetime) -> Content:
+    state = STATE_LABELS[item.state]
+    meta = " · ".join(part for part in ("You", _time(item.created_at, where, now), state) if part)
+    lines: list[Content | str | tuple[str, str]] = [(meta, "bold"), "\n", clean(item.content)]
+    if item.error:
+        lines += ["\n", (clean(item.error, single_line=True), "italic")]
+    if item.state is OutboxState.UNKNOWN:
+        lines += ["\n", (UNKNOWN_HINT, "bold")]
+    return Content.assemble(*lines)
+
+
+def pending_items(messages: list[TextMessage], outbox: Iterable[OutboxItem]) -> list[OutboxItem]:
+    """Outbox items to show: all but the sent ones already visible as messages in the thread."""
+    shown = {" ".join((m.content or "").split()) for m in messages if not m.incoming}
+    pending = []
+    for item in outbox:
+        text = " ".join(item.content.split())
+        if item.state is OutboxState.SENT and any(content.startswith(text) for content in shown):
+            continue
+        pending.append(item)
+    return pending
+
+
+class Bubble(Container):
+    """One message: a box at the left (incoming) or the right (outgoing) of the thread."""
+
+    DEFAULT_CSS = """
+    Bubble {
+        height: auto;
+        margin: 1 0 0 0;
+        &.outgoing { align-horizontal: right; }
+        & > Static { width: 80%; height: auto; padding: 0 1; }
+        &.incoming > Static { border-left: wide $primary; background: $primary 10%; }
+        &.outgoing > Static { border-right: wide $accent; background: $accent 10%; }
+        &.-queued > Static, &.-sending > Static { border-right: wide $warning; }
+        &.-unknown > Static, &.-failed > Static { border-right: wide $error; background: $error 15%; }
+    }
+    """
+
+    def __init__(self, content: Content, classes: str) -> None:
+        super().__init__(classes=classes)
+        self._content = content
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._content)
+
+    def show(self, content: Content, classes: str) -> None:
+        if content != self._content:
+            self._content = content
+            self.query_one(Static).update(content)
+        self.set_classes(classes)
+
+
+class MessageThread(VerticalScroll):
+    """``show`` takes messages newest first (as the API gives them) and lays them out oldest first."""
+
+    DEFAULT_CSS = """
+    MessageThread {
+        padding: 0 1;
+        & > .message-empty { color: $text-muted; text-style: italic; margin: 1 0; }
+    }
+    """
+
+    def __init__(self, *, empty: str = "No texts yet.", id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._empty = empty
+        self._bubbles: dict[str, Bubble] = {}
+        self._shown_keys: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._empty, classes="message-empty")
+
+    @property
+    def shown_keys(self) -> list[str]:
+        return self._shown_keys
+
+    def show(
+        self,
+        messages_newest_first: list[TextMessage],
+        outbox: Iterable[OutboxItem],
+        *,
+        customer: str,
+        where: tzinfo = UTC,
+        now: datetime | None = None,
+    ) -> None:
+        now = now or datetime.now(UTC)
+        messages = list(reversed(messages_newest_first))
+        wanted: list[tuple[str, Content, str]] = []
+        for message in messages:
+            kind = "incoming" if message.incoming else "outgoing"
+            content = message_content(message, customer=customer, where=where, now=now)
+            wanted.append((message_key(message), content, f"message {kind}"))
+        for item in pending_items(messages, outbox):
+            content = outbox_content(item, where=where, now=now)
+            wanted.append((f"o-{item.id}", content, f"message outgoing outbox -{item.state.value}"))
+        self._apply(wanted)
+
+    def _apply(self, wanted: list[tuple[str, Content, str]]) -> None:
+        keys = [key for key, _, _ in wanted]
+        at_bottom = self.scroll_y >= self.max_scroll_y - 1
+        for key in set(self._bubbles) - set(keys):
+            self._bubbles.pop(key).remove()
+        existing = set(self._bubbles)
+        added = False
+        for index, (key, content, classes) in enumerate(wanted):
+            bubble = self._bubbles.get(key)
+            if bubble is not None:
+                bubble.show(content, classes)
+                continue
+            bubble = self._bubbles[key] = Bubble(content, classes)
+            following = next((k for k, _, _ in wanted[index + 1 :] if k in existing), None)
+            # messages never change order, so a new one goes before the first known one after it
+            self.mount(bubble, before=self._bubbles[following] if following else None)
+            added = True
+        self._shown_keys = keys
+        self.query_one(".message-empty").display = not keys
+        if at_bottom or added:
+            self.call_after_refresh(self.scroll_end, animate=False)

@@ -1,0 +1,34 @@
+"""A command palette provider that offers the current screen's own key bindings as commands, so every
+action of a screen is reachable from the palette as well as from its key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import partial
+
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class ScreenActions(Provider):
+    def _commands(self) -> Iterator[tuple[str, str, str]]:
+        screen = self.screen
+        for binding in screen.BINDINGS:
+            if not isinstance(binding, Binding) or not binding.description:
+                continue
+            action = binding.action
+            if screen.check_action(action.split("(")[0], ()) is False:
+                continue
+            key = binding.key_display or binding.key.split(",")[0]
+            yield binding.description, f"{binding.tooltip or binding.description} (key: {key})", action
+
+    async def discover(self) -> Hits:
+        for name, help_text, action in self._commands():
+            yield DiscoveryHit(name, partial(self.screen.run_action, action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, action in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), partial(self.screen.run_action, action), help=help_text)

@@ -1,0 +1,66 @@
+"""The bar above the footer on every screen: the budget meter, the account, and whether names are masked."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from tui.live.events import LiveEvent, PollStatus
+from tui.safe_text import literal
+from tui.widgets.budget_meter import BudgetMeter
+
+if TYPE_CHECKING:
+    from tui.app import CallRailApp
+
+
+class StatusBar(Horizontal):
+    """Compose one in any screen of the app, before its Footer; it follows the live session."""
+
+    DEFAULT_CSS = """
+    StatusBar {
+        height: 1;
+    }
+    StatusBar #status-account {
+        width: auto;
+        max-width: 34;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
+
+    @property
+    def _app(self) -> CallRailApp:
+        return cast("CallRailApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield BudgetMeter(id="status-meter")
+        yield Static(id="status-account")
+
+    def on_mount(self) -> None:
+        session = self._app.session
+        if session is None:
+            self.display = False
+            return
+        meter = self.query_one(BudgetMeter)
+        meter.now = session.clock.now
+        meter.where = self._app.display_zone
+        meter.status = session.status
+        self._app.live_signal.subscribe(self, self._on_live)
+        self.watch(self._app, "mask", self._show_account)
+
+    def _on_live(self, event: LiveEvent) -> None:
+        if isinstance(event, PollStatus):
+            self.query_one(BudgetMeter).status = event
+            self._show_account(self._app.mask)  # the account's name arrives with the first poll
+
+    def _show_account(self, mask: bool) -> None:
+        session = self._app.session
+        if session is None:
+            return
+        label = literal(session.account_name or session.account_id, single_line=True)
+        if mask:
+            label.append(" · masked")
+        self.query_one("#status-account", Static).update(label)

@@ -1,0 +1,141 @@
+"""A call transcript: speaker-labelled, styled by speaker, rendered line by line on demand.
+
+Only the lines on screen are turned into strips (and cached), so opening a 1 MB transcript costs one
+pass of word wrapping over offsets (see ``transcript_layout``) and scrolling costs a few lines per frame.
+Text is never parsed as markup: each line is a plain ``Segment`` of cleaned text.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.callrail.models import Call
+from tui.widgets.transcript_layout import Lines, Role, Turn, label_width, layout, turns_from_call
+
+GUTTER = 2
+
+
+class Transcript(ScrollView, can_focus=True):
+    """Shows a list of ``Turn``s; ``show_call`` picks the right transcript field of a call."""
+
+    DEFAULT_CSS = """
+    Transcript {
+        scrollbar-gutter: stable;
+        overflow-x: hidden;
+        & > .transcript--label-agent { color: $accent; text-style: bold; }
+        & > .transcript--label-caller { color: $primary; text-style: bold; }
+        & > .transcript--label-other { color: $secondary; text-style: bold; }
+        & > .transcript--text-agent { color: $text; }
+        & > .transcript--text-caller { color: $text; }
+        & > .transcript--text-other { color: $text; }
+        & > .transcript--placeholder { color: $text-muted; text-style: italic; }
+    }
+    """
+    COMPONENT_CLASSES = {
+        *(f"transcript--label-{role}" for role in Role),
+        *(f"transcript--text-{role}" for role in Role),
+        "transcript--placeholder",
+    }
+    BINDINGS = [
+        Binding("j", "scroll_down", "Down", show=False),
+        Binding("k", "scroll_up", "Up", show=False),
+    ]
+
+    def __init__(self, *, placeholder: str = "No transcript.", id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._turns: list[Turn] = []
+        self._source: object = None
+        self._placeholder = placeholder
+        self._lines = Lines()
+        self._label_width = 0
+        self._laid_out_for = -1
+        self._strips: LRUCache[int, Strip] = LRUCache(1024)
+
+    @property
+    def turns(self) -> list[Turn]:
+        return self._turns
+
+    @property
+    def line_count(self) -> int:
+        return len(self._lines)
+
+    def show_call(self, call: Call, *, placeholder: str | None = None) -> None:
+        # A call is shown again on every change to it; its transcript is re-read only when it is new.
+        source = call.conversational_transcript or call.transcription or None
+        if source is not None and source is self._source:
+            self._set_placeholder(placeholder)
+            return
+        self._source = source
+        self.show_turns(turns_from_call(call), placeholder=placeholder)
+
+    def show_turns(self, turns: list[Turn], *, placeholder: str | None = None) -> None:
+        self._set_placeholder(placeholder)
+        if turns == self._turns and self._laid_out_for >= 0:
+            return
+        self._turns = turns
+        self._laid_out_for = -1
+        self._relayout()
+
+    def _set_placeholder(self, placeholder: str | None) -> None:
+        if placeholder is not None and placeholder != self._placeholder:
+            self._placeholder = placeholder
+            self._strips.clear()
+            self.refresh()
+
+    def _relayout(self) -> None:
+        width = self.scrollable_content_region.width
+        if width <= 0 or width == self._laid_out_for:
+            return
+        self._label_width = label_width(self._turns)
+        gutter = self._label_width + GUTTER if self._label_width else 0
+        self._lines = layout(self._turns, max(8, width - gutter))
+        self._laid_out_for = width
+        self._strips.clear()
+        self.virtual_size = Size(width, max(1, len(self._lines)))
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._relayout()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        strip = self._strips.get(index)
+        if strip is None:
+            strip = self._build_strip(index)
+            self._strips[index] = strip
+        return strip.crop_extend(0, width, self.rich_style).apply_offsets(0, index)
+
+    def _style(self, name: str) -> Style:
+        return self.rich_style + self.get_component_rich_style(name, partial=True)
+
+    def _build_strip(self, index: int) -> Strip:
+        if not self._turns:
+            if index:
+                return Strip([])
+            return Strip([Segment(self._placeholder, self._style("transcript--placeholder"))])
+        if index >= len(self._lines) or (ref := self._lines[index]).blank:
+            return Strip([])
+        turn = self._turns[ref.turn]
+        segments = []
+        if self._label_width:
+            label = turn.label if ref.first else ""
+            padding = " " * (self._label_width - cell_len(label))
+            segments.append(
+                Segment(padding + label + " " * GUTTER, self._style(f"transcript--label-{turn.role}"))
+            )
+        segments.append(
+            Segment(turn.text[ref.start : ref.end].rstrip(), self._style(f"transcript--text-{turn.role}"))
+        )
+        return Strip(segments)
