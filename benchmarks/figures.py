@@ -1,0 +1,73 @@
+"""A measured figure with its goal and baseline, percentiles, and the printed table."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    value: float
+    unit: str = ""
+    goal: float | None = None  # the most the value may be (every goal here is "at most")
+    baseline: float | None = None  # the same figure for the naive way or the theoretical best
+
+    @property
+    def ratio(self) -> float | None:
+        if self.baseline is None or self.baseline == 0:
+            return None
+        return self.value / self.baseline
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.goal is None else self.value <= self.goal
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The nearest-rank percentile (``fraction`` in 0..1); NaN for no values."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[rank - 1]
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "-"
+    if math.isnan(value):
+        return "nan"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
+def table(figures: list[Figure]) -> str:
+    header = ("figure", "value", "goal", "baseline", "ratio", "")
+    rows = [
+        (
+            figure.key,
+            f"{_number(figure.value)} {figure.unit}".rstrip(),
+            "-" if figure.goal is None else f"<= {_number(figure.goal)}",
+            _number(figure.baseline),
+            "-" if figure.ratio is None else f"{figure.ratio:.2f}",
+            {True: "ok", False: "MISSED", None: ""}[figure.met],
+        )
+        for figure in figures
+    ]
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in rows]
+    title = "  ".join(cell.ljust(width) for cell, width in zip(header, widths, strict=True))
+    return "\n".join([title.rstrip(), *(line.rstrip() for line in lines)])
+
+
+def as_json(figures: list[Figure]) -> dict[str, float | None]:
+    """Every figure by key, plus ``<key>_goal`` / ``<key>_baseline`` where they exist."""
+    out: dict[str, float | None] = {}
+    for figure in figures:
+        out[figure.key] = None if math.isnan(figure.value) else figure.value
+        if figure.goal is not None:
+            out[f"{figure.key}_goal"] = figure.goal
+        if figure.baseline is not None:
+            out[f"{figure.key}_baseline"] = figure.baseline
+    return out

@@ -1,0 +1,163 @@
+"""Startup: from process spawn to the first frame that shows the feed from a warm local store.
+
+Each run spawns a fresh interpreter (``python -m benchmarks.startup first-frame DIR SPAWNED_AT OUT``)
+that imports the app, builds the session on a store already holding today's calls, and runs the app
+headless; once the feed table holds the stored calls, the next composed frame ends the clock. The API is
+unreachable (a closed local port), as a laptop offline would find it: the first frame must not wait for
+the network. The baseline is a bare Textual app with one ``Static``, started the same way. Also the
+import time of ``tui.app`` in a fresh interpreter. Each figure is the median of several runs.
+
+This module imports only the standard library at the top, so the child's clock covers every import.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from benchmarks.figures import Figure
+
+STORED_CALLS = 5_000
+STORED_CONVERSATIONS = 700
+SIZE = (120, 36)
+UNREACHABLE_URL = "http://127.0.0.1:9/v3/"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def fill_store(data_dir: Path, calls: int, conversations: int) -> None:
+    """A store as a day of use leaves it: today's calls and conversations, and the companies."""
+    from benchmarks import synthetic
+    from tui.callrail.models import Company
+    from tui.live.session import COMPANIES_META, STORE_FILE
+    from tui.live.store import Store
+
+    now = datetime.now(UTC)
+    store = Store(data_dir / STORE_FILE, now=now)
+    store.upsert_calls(synthetic.calls(calls, now, spacing=timedelta(seconds=8)), seen_at=now)
+    store.upsert_conversations(
+        synthetic.conversation(n, now - timedelta(minutes=n)) for n in range(conversations)
+    )
+    companies = [
+        Company(id=company_id, name=name, time_zone=zone).model_dump(mode="json", exclude_unset=True)
+        for company_id, name, zone in synthetic.COMPANIES
+    ]
+    store.set_meta(COMPANIES_META, json.dumps(companies))
+    store.close()
+
+
+# -- in the child process --------------------------------------------------------------------------------
+
+
+def first_frame_of_app(data_dir: Path) -> tuple[object, object]:
+    from tui.app import make_app, session_from_settings
+    from tui.config import Settings
+    from tui.widgets.call_table import CallTable
+
+    settings = Settings(
+        api_key="bench-key",
+        account_id="ACCBENCH",
+        base_url=UNREACHABLE_URL,
+        config_path=data_dir / "config.toml",
+        data_dir=data_dir,
+        state_dir=data_dir / "state",
+        notify_toast=False,
+        notify_bell=False,
+    )
+    app = make_app(session_from_settings(settings), settings)
+    return app, lambda: app.screen.query(CallTable) and app.screen.query_one(CallTable).row_count > 0
+
+
+def first_frame_of_bare_app() -> tuple[object, object]:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("hello")
+
+    return Bare(), lambda: True
+
+
+def child_first_frame(kind: str, data_dir: Path, spawned_at: float, out: Path) -> None:
+    app, ready = first_frame_of_app(data_dir) if kind == "app" else first_frame_of_bare_app()
+
+    async def until_first_frame(pilot) -> None:
+        while not ready():
+            await asyncio.sleep(0.001)
+        frame = asyncio.Event()
+        pilot.app.screen.call_after_refresh(frame.set)
+        await frame.wait()
+        out.write_text(json.dumps({"ms": (time.time() - spawned_at) * 1000}))
+        pilot.app.exit()
+
+    app.run(headless=True, size=SIZE, auto_pilot=until_first_frame)
+
+
+# -- in the benchmark process ----------------------------------------------------------------------------
+
+
+def child_env(home: Path) -> dict[str, str]:
+    """Bytecode cached (under ``home``, not in the tree) as an installed app has it after its first
+    launch, even where the shell sets PYTHONDONTWRITEBYTECODE; HOME there so nothing touches the user's."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "HOME": str(home), "PYTHONPYCACHEPREFIX": str(home / "pycache")}
+
+
+def spawn_first_frame(kind: str, data_dir: Path) -> float:
+    out = data_dir / f"first-frame-{kind}.json"
+    out.unlink(missing_ok=True)
+    spawned_at = time.time()
+    subprocess.run(
+        [sys.executable, "-m", "benchmarks.startup", kind, str(data_dir), repr(spawned_at), str(out)],
+        cwd=ROOT,
+        check=True,
+        env=child_env(data_dir),
+        stdout=subprocess.DEVNULL,
+    )
+    return json.loads(out.read_text())["ms"]
+
+
+def import_ms(home: Path) -> float:
+    code = "import time; t = time.perf_counter(); import tui.app; print((time.perf_counter() - t) * 1000)"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        env=child_env(home),
+    )
+    return float(done.stdout)
+
+
+def measure(runs: int, calls: int = STORED_CALLS, conversations: int = STORED_CONVERSATIONS) -> list[Figure]:
+    from benchmarks.scratch import scratch_dir
+
+    with scratch_dir("bench-startup-") as home:
+        data_dir = Path(home)
+        fill_store(data_dir, calls, conversations)
+        for kind in ("app", "bare"):  # a first launch writes the bytecode and warms the file cache
+            spawn_first_frame(kind, data_dir)
+        app = statistics.median(spawn_first_frame("app", data_dir) for _ in range(runs))
+        bare = statistics.median(spawn_first_frame("bare", data_dir) for _ in range(runs))
+        imports = statistics.median(import_ms(data_dir) for _ in range(runs))
+    return [
+        Figure("startup_ms", app, "ms", goal=500, baseline=bare),
+        Figure("import_ms", imports, "ms"),
+    ]
+
+
+def run(*, quick: bool = False) -> list[Figure]:
+    return measure(3 if quick else 5)
+
+
+if __name__ == "__main__":
+    kind, data_dir, spawned_at, out = sys.argv[1:]
+    child_first_frame(kind, Path(data_dir), float(spawned_at), Path(out))

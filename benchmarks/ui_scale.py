@@ -1,0 +1,251 @@
+"""The UI at scale: the real app, headless, with 10,000 calls in the feed.
+
+- merge stall: a poll brings 250 calls (50 new, 200 changed); the longest the event loop was held up
+  from parsing them to the repainted feed, measured by a task that sleeps 5 ms in a loop and records
+  how late it wakes.
+- key to repaint: ``j``/``k`` posted to the app one at a time; each is timed from the key event until
+  the cursor has moved and the next frame has been composed (the screen's update, forced at once as
+  ``pilot.pause`` does, instead of waiting for the next 60 fps tick). Headless, the frame is composed
+  but not written to a terminal.
+- opening a call with a 1 MB transcript: from pushing the call detail screen until its transcript has
+  been laid out and the frame drawn.
+
+The naive way runs in the same process: a Textual ``DataTable`` cleared and refilled with the same rows
+on every poll, and the transcript in one ``Static``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+
+from textual import events
+from textual.app import App, ComposeResult
+from textual.containers import VerticalScroll
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
+
+from benchmarks import synthetic
+from benchmarks.figures import Figure, percentile
+from benchmarks.scratch import scratch_dir
+from tui import display
+from tui.app import make_app
+from tui.callrail.models import Call
+from tui.screenshots import SCENE_START, SIZE, scene, wait_for, wait_until_polled
+from tui.widgets.call_table import COLUMNS, CallTable
+from tui.widgets.transcript import Transcript
+
+FEED_CALLS = 10_000
+NEW_CALLS = 50
+CHANGED_CALLS = 200
+SPACING = timedelta(seconds=8)  # 10,000 calls over the day before the scene starts
+BIG_TRANSCRIPT = 1_000_000
+BIG_CALL_INDEX = 99_999_999
+MONITOR_TICK = 0.005
+SETTLE_S = 0.3
+
+
+class StallMonitor:
+    """Sleeps ``MONITOR_TICK`` in a loop on the event loop and keeps the worst lateness."""
+
+    def __init__(self) -> None:
+        self.worst = 0.0
+        self._task: asyncio.Task | None = None
+
+    async def _watch(self) -> None:
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(MONITOR_TICK)
+            self.worst = max(self.worst, time.perf_counter() - before - MONITOR_TICK)
+
+    def __enter__(self) -> StallMonitor:
+        self._task = asyncio.create_task(self._watch())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+
+    async def worst_during(self, work: Callable[[], Awaitable[None]]) -> float:
+        """The longest stall (ms) while ``work`` runs and the app settles after it."""
+        await asyncio.sleep(SETTLE_S)
+        self.worst = 0.0
+        await work()
+        await asyncio.sleep(SETTLE_S)
+        return self.worst * 1000
+
+
+def poll_payloads(count: int) -> list[dict]:
+    """What one poll brings: ``NEW_CALLS`` calls that just started, and the newest others changed."""
+    new = [
+        synthetic.call_payload(count + n, SCENE_START - timedelta(seconds=n), live=True)
+        for n in range(NEW_CALLS)
+    ]
+    changed = []
+    for index in range(CHANGED_CALLS):
+        payload = synthetic.call_payload(index, SCENE_START - SPACING * (index + 1))
+        payload.update(lead_status="good_lead", tags=["Quote requested", "Follow up"])
+        changed.append(payload)
+    return new + changed
+
+
+async def key_latencies(app: App, cursor: Callable[[], int], keys: list[str]) -> list[float]:
+    """Milliseconds from posting each key until the cursor has moved and the next frame is composed.
+
+    ``pilot.press`` is not used to time it: it sleeps in ``wait_for_idle`` (at least 2 x 20 ms) after
+    every key, which is the pilot's overhead, not the app's latency."""
+    times = []
+    for key in keys:
+        before = cursor()
+        started = time.perf_counter()
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+        while cursor() == before:
+            await asyncio.sleep(0)
+        app.screen._on_timer_update()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def key_sequence(presses: int, down: str, up: str) -> list[str]:
+    """Down 40 rows (past the screen, so it scrolls) and back, over and over: every key moves the
+    cursor (the table needs more than 40 rows)."""
+    return [(down if (n // 40) % 2 == 0 else up) for n in range(presses)]
+
+
+def big_transcript_call(size: int) -> Call:
+    payload = synthetic.call_payload(BIG_CALL_INDEX, SCENE_START - timedelta(hours=1))
+    payload.update(conversational_transcript=synthetic.transcript(random.Random(5), size))
+    return Call.model_validate(payload)
+
+
+# -- the app ---------------------------------------------------------------------------------------------
+
+
+async def measure_feed(home: Path, count: int, presses: int, big: Call) -> tuple[float, float, float]:
+    built = scene(home, notify_toast=True, notify_bell=True)
+    session = built.session
+    # In the store, so that they reach the feed as on a restart: loaded, announced, merged.
+    stored = [*synthetic.calls(count, SCENE_START - SPACING, spacing=SPACING), big]
+    session.store.upsert_calls(stored, seen_at=SCENE_START)
+    app = make_app(session, built.settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until_polled(pilot, app)
+        table = app.screen.query_one(CallTable)
+        await wait_for(pilot, lambda: table.row_count > count)
+        rows_before = table.row_count
+        payloads = poll_payloads(count)
+
+        async def merge() -> None:
+            calls = [Call.model_validate(payload) for payload in payloads]
+            session._ingest_calls(calls)  # what the poller hands each read to
+            await wait_for(pilot, lambda: table.row_count >= rows_before + NEW_CALLS)
+            await pilot.pause()
+
+        with StallMonitor() as monitor:
+            stall = await monitor.worst_during(merge)
+        table.focus()
+        keys = await key_latencies(app, lambda: table.cursor_row, key_sequence(presses, "j", "k"))
+
+        started = time.perf_counter()
+        app.open_call(big.id)
+        await wait_for_transcript(pilot)
+        opened = (time.perf_counter() - started) * 1000
+        await session.stop()
+    return stall, percentile(keys, 0.99), opened
+
+
+async def wait_for_transcript(pilot: Pilot) -> None:
+    """Until the screen on top has a laid-out transcript, then one frame."""
+
+    def laid_out() -> bool:
+        transcripts = pilot.app.screen.query(Transcript)
+        return bool(transcripts) and transcripts.first().line_count > 1
+
+    while not laid_out():
+        await asyncio.sleep(0)
+    pilot.app.screen._on_timer_update()
+
+
+# -- the naive way ---------------------------------------------------------------------------------------
+
+
+def row_of(call: Call) -> tuple[str, ...]:
+    return (
+        call.start_time.strftime("%H:%M") if call.start_time else "",
+        call.company_name or "",
+        display.caller_name(call, mask=False),
+        display.location(call),
+        display.source(call),
+        call.tracking_phone_number or "",
+        display.STATUS_LABELS[call.status],
+        display.format_duration(call.duration),
+        "new" if call.first_call else "",
+        call.lead_status or "",
+        ", ".join(call.tags),
+    )
+
+
+class NaiveApp(App[None]):
+    """A DataTable refilled from scratch on every poll; a transcript in one Static."""
+
+    def compose(self) -> ComposeResult:
+        yield DataTable(cursor_type="row")
+
+    def refill(self, calls: list[Call]) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        table.add_rows(row_of(call) for call in calls)
+
+    async def open_transcript(self, call: Call) -> None:
+        turns = call.conversational_transcript
+        text = "\n\n".join(f"{(turn.speaker or '').title()}  {turn.phrase}" for turn in turns)
+        await self.mount(VerticalScroll(Static(text, markup=False)))
+
+
+async def measure_naive(count: int, presses: int, big: Call) -> tuple[float, float, float]:
+    calls = {call.id: call for call in synthetic.calls(count, SCENE_START - SPACING, spacing=SPACING)}
+    app = NaiveApp()
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.query_one(DataTable)
+        table.add_columns(*(column.title for column in COLUMNS))
+        app.refill(sorted(calls.values(), key=lambda call: call.start_time, reverse=True))
+        await pilot.pause()
+        payloads = poll_payloads(count)
+
+        async def merge() -> None:
+            for payload in payloads:
+                call = Call.model_validate(payload)
+                calls[call.id] = call
+            app.refill(sorted(calls.values(), key=lambda call: call.start_time, reverse=True))
+            await pilot.pause()
+
+        with StallMonitor() as monitor:
+            stall = await monitor.worst_during(merge)
+        table.focus()
+        keys = await key_latencies(app, lambda: table.cursor_row, key_sequence(presses, "down", "up"))
+
+        started = time.perf_counter()
+        await app.open_transcript(big)
+        await pilot.pause(0)
+        opened = (time.perf_counter() - started) * 1000
+    return stall, percentile(keys, 0.99), opened
+
+
+async def measure(count: int, presses: int, transcript_size: int = BIG_TRANSCRIPT) -> list[Figure]:
+    big = big_transcript_call(transcript_size)
+    with scratch_dir("bench-ui-") as home:
+        stall, key_p99, opened = await measure_feed(Path(home), count, presses, big)
+    naive_stall, naive_key_p99, naive_opened = await measure_naive(count, presses, big)
+    return [
+        Figure("ui_merge_max_stall_ms", stall, "ms", goal=50, baseline=naive_stall),
+        Figure("ui_key_p99_ms", key_p99, "ms", goal=100, baseline=naive_key_p99),
+        Figure("ui_open_big_transcript_ms", opened, "ms", goal=200, baseline=naive_opened),
+    ]
+
+
+def run(*, quick: bool = False) -> list[Figure]:
+    return asyncio.run(measure(FEED_CALLS, 120 if quick else 300))
