@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from tui.live.events import CallsChanged, InboundCall, InboundText, PollState
-from tui.live.followups import ENRICH_AFTER
+from tui.live.followups import ENRICH_AFTER, post_call_arrived
 from tui.sim import SimConfig
 
 from .conftest import START, make_env, max_in_window
@@ -15,7 +15,7 @@ async def test_a_working_morning_nothing_missed_enriched_within_budget(env):
     started = env.own_calls_started(before=end - timedelta(seconds=30))
     assert len(started) > 20
     assert started <= set(env.session.state.calls)
-    # every call whose post-call data came early enough to be caught by a re-read has it
+    # every call whose post-call data came before it was given up on shows it (from the list poll)
     own = env.sim.account.calls_by_id
     enriched = {
         event.id
@@ -25,7 +25,7 @@ async def test_a_working_morning_nothing_missed_enriched_within_budget(env):
         and own[event.id].ended_at + ENRICH_AFTER[-1] < end
     }
     assert enriched
-    assert all(env.session.state.calls[call_id].has_post_call_data for call_id in enriched)
+    assert all(post_call_arrived(env.session.state.calls[call_id]) for call_id in enriched)
     # and every call that ended shows it
     ended = {
         e.id

@@ -76,6 +76,11 @@ LIST_CALL_FIELDS = (
     "formatted_duration",
     "formatted_value",
     "agent_email",
+    # Short post-call indicators: with ``recording`` and ``recording_duration`` (default fields) they show
+    # in the list poll when a call's post-call data has arrived, so no call needs a read of its own for
+    # that. The bulky transcript stays in DETAIL_CALL_FIELDS, read when the call is opened.
+    "call_summary",
+    "sentiment",
 )
 DETAIL_CALL_FIELDS = (
     *LIST_CALL_FIELDS,

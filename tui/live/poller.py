@@ -1,24 +1,31 @@
 """The poller: decides what to fetch and when, inside the rate budget, one cycle at a time.
 
-A cycle reads, in this order:
+Every cycle reads the newest calls across all companies: every call that started since the last complete
+read minus an overlap window (so a late-listed call, a laptop sleep or an outage is caught up page by page),
+widened back to the start of the oldest call still *watched* (in progress, or ended and waiting for its
+recording and post-call data, see ``Followups``), so that this one request also shows calls ending and
+their recording, summary and sentiment arriving; de-duplicated by id.
 
-1. the newest calls across all companies: every call that started since the last complete read minus an
-   overlap window (so a late-listed call, a laptop sleep or an outage is caught up page by page), widened
-   back to the start of any call still in progress so it is seen ending; de-duplicated by id;
-2. calls due a re-read for their recording and transcript (``Followups``), in one list request when
-   several are due, else one by one;
-3. the newest conversations, less often than calls (texts are rarer, and every request spent on them
-   slows the calls): about once a minute, every 20 s for a few minutes after any texting.
+Then at most ``EXTRAS_PER_CYCLE`` other request, and only when the budget has room for it at once (so it
+never makes the next call poll wait): a detail read for a call the user opened before its transcript
+existed, the newest conversations when due (every minute while calls come in, every 20 s for a couple of
+minutes after a text, every 2 minutes when nothing is happening, and never more than
+``CONVERSATIONS_SHARE`` of the pace on average), or a re-read of a watched call the calls list does not
+reach.
 
-The next cycle is armed only when the last one has finished (``run``), after ``next_delay()``: the pace the
-budget allows for the requests the cycle made, slower when nothing is happening. ``poll_once`` and
-``next_delay`` let a benchmark drive it on a manual clock without waiting in real time.
+Cycles start at an even pace (``pacing.call_interval``), start to start: the budget's rate less what the
+other reads averaged lately, so an expensive cycle never stretches the gap to the next call poll; and no
+faster than the requests in the rolling hour leave it, so the hour never fills to the cap and no budget
+wait ever holds up a call poll (the poller keeps its own requests of the last hour for that). The next
+cycle is armed only when the last one has finished (``run``). ``poll_once`` and ``next_delay`` let a
+benchmark drive it on a manual clock without waiting in real time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -36,7 +43,7 @@ from tui.callrail.errors import (
 from tui.callrail.models import Call, Conversation
 from tui.live.events import BudgetView, CallsChanged, ConversationsChanged, PollState, PollStatus
 from tui.live.followups import STALE_LIVE_AFTER, Followups
-from tui.live.pacing import poll_interval
+from tui.live.pacing import QUIET_AFTER_S, call_interval, slowdown, sustainable_rate
 from tui.live.store import Store
 from tui.live.waiting import sleep_or_wake
 
@@ -45,12 +52,25 @@ log = logging.getLogger(__name__)
 OVERLAP = timedelta(minutes=10)
 LOOKBACK = timedelta(hours=24)  # the most a catch-up reads back: "today" in every time zone
 MAX_PAGES = 40  # 10,000 calls
+# Widening the calls list for watched calls stops where one page would no longer hold the window.
+WINDOW_CALLS_MAX = 200
 CONVERSATIONS_PER_PAGE = 25
 CONVERSATION_PAGES = 8
 CONVERSATIONS_EVERY = timedelta(seconds=60)
 CONVERSATIONS_EVERY_ACTIVE = timedelta(seconds=20)
-TEXTING_ACTIVE_FOR = timedelta(minutes=2)
-BUSY_FOR = timedelta(minutes=10)  # a new call keeps the fast pace this long
+CONVERSATIONS_EVERY_QUIET = timedelta(seconds=120)
+TEXTING_ACTIVE_FOR = timedelta(minutes=3)  # after the user sent a text
+TEXT_SEEN_ACTIVE_FOR = timedelta(minutes=2)  # after a text showed up (replies often follow)
+EXTRAS_PER_CYCLE = 1
+# The recurring other reads are averaged over this long (less just after the start) to take them off the
+# pace of the calls list.
+EXTRAS_WINDOW = timedelta(minutes=30)
+EXTRAS_WINDOW_MIN = timedelta(minutes=10)
+# What the poller's requests were, for its own count of the rolling hour.
+CALL_POLL, CONVERSATIONS, EXTRA, PAGE = "call_poll", "conversations", "extra", "page"
+# Conversation reads may average this share of the poller's pace; reading them more often than that for a
+# while (texting back and forth) stretches their gaps until the average is back.
+CONVERSATIONS_SHARE = 0.07
 ENRICH_EVERY = timedelta(seconds=60)
 RETRY_MIN_S = 5.0
 RETRY_MAX_S = 60.0
@@ -106,7 +126,11 @@ class Poller:
         self._enriched_at: datetime | None = None
         self._last_new_call_at: datetime | None = None
         self._texting_until: datetime | None = None
-        self._spent = 0
+        self._cycle_started: datetime | None = None
+        self._started_at: datetime | None = None
+        # the poller's own requests in the last hour: (when, what) with what in CALL_POLL, EXTRA, PAGE
+        self._sent: deque[tuple[datetime, str]] = deque()
+        self._listed_starts: list[datetime] = []  # starts in the last calls list read, newest first
         self._failures = 0
         self._error_delay: float | None = None
         self._state = PollState.STARTING
@@ -116,12 +140,18 @@ class Poller:
     # -- control --------------------------------------------------------------------------------------
 
     def track(self, calls: list[Call]) -> None:
-        """Calls that came from elsewhere (the store, a user action): note what they still need."""
-        self.followups.track(calls, self._clock.now())
+        """Calls that came from elsewhere (the store, a user action): note what they still need.
 
-    def texting_happened(self) -> None:
+        A single call is one the user opened (``LiveSession.open_call``): if its recording and transcript
+        are still to come, they are read for it once the calls list shows them.
+        """
+        self.followups.track(calls, self._clock.now(), opened=len(calls) == 1)
+
+    def texting_happened(self, until: datetime | None = None) -> None:
         """A text was sent or arrived: read conversations more often for a while."""
-        self._texting_until = self._clock.now() + TEXTING_ACTIVE_FOR
+        until = until or self._clock.now() + TEXTING_ACTIVE_FOR
+        if self._texting_until is None or until > self._texting_until:
+            self._texting_until = until
 
     def refresh_now(self) -> None:
         """Poll now, even while paused; also the way to try again after the key was rejected."""
@@ -160,33 +190,59 @@ class Poller:
             await sleep_or_wake(self._clock, delay, self._wake)
 
     def next_delay(self) -> float:
-        """Seconds until the next cycle should start."""
+        """Seconds until the next cycle should start: an even pace from the start of the last one."""
         if self._error_delay is not None:
             return self._error_delay
-        return poll_interval(
+        now = self._clock.now()
+        self._forget_sent(now)
+        interval = call_interval(
             self._budget.snapshot(),
-            spent=self._spent,
-            busy=self._busy(),
-            budget_wait=self._budget.available_in(Bucket.GENERAL, background=True),
+            others_rate=self._rate(now, (CONVERSATIONS, EXTRA)),
+            leaving=[(at - now).total_seconds() + 3600 for at, _ in self._sent],
+            idle_s=self._idle_s(now),
         )
+        started = self._cycle_started or now
+        delay = max(0.0, interval - (now - started).total_seconds())
+        # a wait the budget would impose anyway is waited here, where the status can show it
+        return max(delay, self._budget.available_in(Bucket.GENERAL, background=True))
 
-    def _busy(self) -> bool:
+    def _note_sent(self, what: str) -> None:
+        self._sent.append((self._clock.now(), what))
+
+    def _forget_sent(self, now: datetime) -> None:
+        hour_ago = now - timedelta(hours=1)
+        while self._sent and self._sent[0][0] <= hour_ago:
+            self._sent.popleft()
+
+    def _rate(self, now: datetime, kinds: tuple[str, ...]) -> float:
+        """Requests per second of these kinds lately (catch-up pages are one-offs, not counted)."""
+        window = max(EXTRAS_WINDOW_MIN, min(EXTRAS_WINDOW, now - (self._started_at or now)))
+        since = now - window
+        count = 0
+        for at, what in reversed(self._sent):
+            if at <= since:
+                break
+            count += what in kinds
+        return count / window.total_seconds()
+
+    def _idle_s(self, now: datetime) -> float:
+        """Seconds since anything happened on the calls side (a new call; a call in progress)."""
         if self.followups.live:
-            return True
+            return 0.0
         last = self._last_new_call_at
-        return last is not None and self._clock.now() - last < BUSY_FOR
+        return 0.0 if last is None else max(0.0, (now - last).total_seconds())
 
     # -- one cycle ------------------------------------------------------------------------------------
 
     async def poll_once(self) -> None:
-        """One cycle: calls, due re-reads, conversations when due. Errors become the status, not raised."""
+        """One cycle: calls, then one other read when due. Errors become the status, not raised."""
         started = self._clock.now()
-        self._spent = 0
+        self._cycle_started = started
+        if self._started_at is None:
+            self._started_at = started
         try:
             await self._read_calls(started)
-            await self._reread_due(started)
-            if self._conversations_due(started):
-                await self._read_conversations(started)
+            await self._extras(started)
         except CallRailError as error:
             self.report_failure(error)
             return
@@ -222,21 +278,27 @@ class Poller:
     async def _read_calls(self, started: datetime) -> None:
         synced = min(self._calls_synced or started - LOOKBACK, started)  # a wall clock set back
         since = max(started - LOOKBACK, synced - OVERLAP)
-        oldest_live = self.followups.oldest_live_start()
-        if oldest_live is not None:
-            since = min(since, max(oldest_live, started - STALE_LIVE_AFTER))
-        calls = await self._list_calls(since, LIST_CALL_FIELDS)
+        watched = self.followups.window_start(started, not_before=started - STALE_LIVE_AFTER)
+        if watched is not None and watched < since:
+            # reach back to the oldest watched call, as far as one page holds; calls beyond that are
+            # re-read on their own (``_reread_due``)
+            if len(self._listed_starts) >= WINDOW_CALLS_MAX:
+                watched = max(watched, self._listed_starts[WINDOW_CALLS_MAX - 1])
+            since = min(since, watched)
+        calls = await self._list_calls(since, LIST_CALL_FIELDS, call_poll=True)
         self._calls_synced = started
         self._store.set_time(CALLS_SYNCED, started)
+        self._listed_starts = sorted((c.start_time for c in calls if c.start_time), reverse=True)
         changes = self._apply_calls(calls)
+        self.followups.covered(since, started)
         if changes.new:
             self._last_new_call_at = started
 
-    async def _list_calls(self, since: datetime, fields) -> list[Call]:
+    async def _list_calls(self, since: datetime, fields, *, call_poll: bool = False) -> list[Call]:
         """Every call that started at or after ``since``, newest first, page by page, one of each id."""
         found: dict[str, Call] = {}
         for offset in range(MAX_PAGES):
-            self._spent += 1
+            self._note_sent(CALL_POLL if call_poll and offset == 0 else PAGE if offset else EXTRA)
             try:
                 page = await self._client.list_calls(
                     self._account_id,
@@ -265,49 +327,98 @@ class Poller:
         self.followups.track([*changes.new, *changes.changed], now)
         return changes
 
-    async def _reread_due(self, now: datetime) -> None:
+    # -- everything else, one request at a time ----------------------------------------------------
+
+    def _room_now(self) -> bool:
+        """A background request can go at once (a budget wait would delay the next call poll)."""
+        return self._budget.available_in(Bucket.GENERAL, background=True) <= 0
+
+    async def _extras(self, now: datetime) -> None:
+        allowed = EXTRAS_PER_CYCLE
+        for step in (self._read_detail, self._maybe_read_conversations, self._reread_due):
+            if allowed <= 0 or not self._room_now():
+                return
+            if await step(now):
+                allowed -= 1
+
+    async def _read_detail(self, now: datetime) -> bool:
+        for call_id in self.followups.details():
+            self.followups.detail_fetched(call_id)
+            self._note_sent(EXTRA)
+            try:
+                call = await self._client.get_call(
+                    self._account_id, call_id, DETAIL_CALL_FIELDS, background=True
+                )
+            except NotFound:
+                self.followups.forget(call_id)
+            else:
+                self._apply_calls([call])
+            return True
+        return False
+
+    async def _reread_due(self, now: datetime) -> bool:
+        """Watched calls the calls list does not reach: one list read for several, else one by one."""
         if self._enriched_at is not None and now - self._enriched_at < ENRICH_EVERY:
-            return
+            return False
         due = self.followups.due(now)
         if not due:
-            return
+            return False
         self._enriched_at = now
         calls: list[Call] = []
         starts = {call_id: self.followups.start_of(call_id) for call_id in due}
         recent = {call_id: start for call_id, start in starts.items() if now - start < STALE_LIVE_AFTER}
         if len(recent) > 1:
-            # one list read instead of one read per call; it also enriches calls not yet due
-            calls.extend(await self._list_calls(min(recent.values()), DETAIL_CALL_FIELDS))
+            since = min(recent.values())
+            calls.extend(await self._list_calls(since, LIST_CALL_FIELDS))
             singles = [call_id for call_id in due if call_id not in recent]
         else:
+            since = None
             singles = due
         for call_id in singles:
-            self._spent += 1
+            self._note_sent(EXTRA)
             try:
                 calls.append(
-                    await self._client.get_call(
-                        self._account_id, call_id, DETAIL_CALL_FIELDS, background=True
-                    )
+                    await self._client.get_call(self._account_id, call_id, LIST_CALL_FIELDS, background=True)
                 )
             except NotFound:
                 self.followups.forget(call_id)  # marked as spam or deleted
         changed = {call.id for call in self._apply_calls(calls).changed}
+        if since is not None:
+            self.followups.covered(since, now)
         for call_id in due:
             if call_id not in changed:
                 self.followups.fetched(call_id, now)
+        return True
+
+    def _conversations_every(self, now: datetime) -> timedelta:
+        texting = self._texting_until is not None and now < self._texting_until
+        if texting:
+            every = CONVERSATIONS_EVERY_ACTIVE
+        elif self._idle_s(now) >= QUIET_AFTER_S:
+            every = CONVERSATIONS_EVERY_QUIET
+        else:
+            every = CONVERSATIONS_EVERY
+        snapshot = self._budget.snapshot()
+        share = CONVERSATIONS_SHARE * sustainable_rate(snapshot)
+        over = self._rate(now, (CONVERSATIONS,)) / share if share > 0 else 1.0
+        return every * max(1.0, slowdown(snapshot), over)
 
     def _conversations_due(self, now: datetime) -> bool:
         if self._conversations_read_at is None:
             return True
-        texting = self._texting_until is not None and now < self._texting_until
-        every = CONVERSATIONS_EVERY_ACTIVE if texting else CONVERSATIONS_EVERY
-        return now - self._conversations_read_at >= every
+        return now - self._conversations_read_at >= self._conversations_every(now)
+
+    async def _maybe_read_conversations(self, now: datetime) -> bool:
+        if not self._conversations_due(now):
+            return False
+        await self._read_conversations(now)
+        return True
 
     async def _read_conversations(self, started: datetime) -> None:
         since = min(self._conversations_synced or started - LOOKBACK, started) - OVERLAP
         found: dict[str, Conversation] = {}
         for page_number in range(1, CONVERSATION_PAGES + 1):
-            self._spent += 1
+            self._note_sent(CONVERSATIONS if page_number == 1 else PAGE)
             try:
                 page = await self._client.list_conversations(
                     self._account_id, page=page_number, per_page=CONVERSATIONS_PER_PAGE, background=True
@@ -328,8 +439,12 @@ class Poller:
     def _apply_conversations(self, conversations: list[Conversation]) -> None:
         changes = self._ingest_conversations(conversations)
         # the first read brings everything as new; only later changes are texting
-        if self._conversations_read_at is not None and (changes.new or changes.changed):
-            self.texting_happened()
+        if (
+            self._conversations_read_at is not None
+            and (changes.new or changes.changed)
+            and TEXT_SEEN_ACTIVE_FOR
+        ):
+            self.texting_happened(self._clock.now() + TEXT_SEEN_ACTIVE_FOR)
 
     # -- status ---------------------------------------------------------------------------------------
 
