@@ -45,7 +45,8 @@ async def test_freshness_on_a_short_morning() -> None:
         assert key in figures
     assert figures["freshness_calls"] > 0
     assert 0 < figures["freshness_calls_p50_s"] <= figures["freshness_calls_p99_s"]
-    assert figures["freshness_calls_p50_ratio"] > 1  # nothing beats the theoretical best
+    # the best is an average over a cycle; a ten-minute sample of a few calls can land below it
+    assert 0 < figures["freshness_calls_p50_ratio"] < 10
     assert 0 < figures["budget_max_hour"] <= figures["budget_max_day"] <= figures["freshness_requests"]
     assert figures["self_429s"] == 0
 
@@ -64,5 +65,6 @@ def test_startup_with_a_small_store() -> None:
 def test_memory_over_two_small_days() -> None:
     figures = by_key(memory.measure(calls=60, texts=20))
     assert 20 < figures["rss_mb"] < 2_000
-    assert figures["rss_calls_held"] == 120
+    # the second day replaces the first in memory (a call exactly on the 24 h line may stay)
+    assert 60 <= figures["rss_calls_held"] <= 61
     assert -100 < figures["rss_growth_pct"] < 1_000

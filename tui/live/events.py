@@ -44,10 +44,12 @@ class PollStatus:
 
 @dataclass(frozen=True)
 class CallsChanged:
-    """Calls that are new to the app, and known calls whose content changed (ended, enriched, edited)."""
+    """Calls that are new to the app, and known calls whose content changed (ended, enriched, edited);
+    ``removed``: ids of calls the app no longer holds (older than the lookback)."""
 
     new: list[Call] = field(default_factory=list)
     changed: list[Call] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -50,6 +51,11 @@ CONVERSATIONS_LOOKBACK = timedelta(days=7)
 # a catch-up after a restart or an outage, are not.
 ANNOUNCE_WITHIN = timedelta(minutes=15)
 COMPANIES_META = "companies"
+FIRST_CALLS = 100  # read from the store before the first frame: a few screens of the feed
+STORED_CALLS_BATCH = 250  # then this many at a time (~15 ms each), the event loop free in between
+BATCH_PAUSE = 0.01  # seconds
+FIRST_FRAME_WAIT = 0.5  # seconds start() waits for the UI to draw the first calls before the rest
+STORE_KEEPS = timedelta(days=8)  # older calls and conversations are deleted from the store on start
 ACCOUNT_NAME_META = "account_name"
 
 
@@ -96,6 +102,7 @@ class LiveSession:
             on_texting_enabled=self._on_texting_enabled,
         )
         self._runner: asyncio.Future | None = None
+        self._first_shown = asyncio.Event()
         self._stopped = False
 
     # -- events ---------------------------------------------------------------------------------------
@@ -117,20 +124,47 @@ class LiveSession:
     # -- lifecycle ------------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Show what the store has (today) at once, then load the account's companies."""
+        """Show what the store has (today) at once, then load the account's companies.
+
+        The newest screenful of calls goes out first, so the feed has rows in its first frame; the rest
+        follow in batches, with the event loop free between them (a day's 5,000 stored calls take
+        ~150 ms to read), then the conversations."""
         now = self.clock.now()
         if self.store.recovered_from:
             log.warning("%s", self.store.recovered_from)
         self._load_companies_from_store()
-        calls = self.store.load_calls(now - LOOKBACK)
+        since = now - LOOKBACK
+        page = self.store.load_calls_page(since, limit=FIRST_CALLS)
+        self._load_stored_calls(page.calls)
+        self._on_status(replace(self.poller.status, message=self.store.recovered_from or ""))
+        if page.next is not None and self._listeners:
+            # the rest would hold up the first frame (each batch takes the event loop for a while)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._first_shown.wait(), FIRST_FRAME_WAIT)
+        while page.next is not None:
+            # a pause, not just a yield: a frame takes the UI several turns of the event loop
+            await asyncio.sleep(BATCH_PAUSE)
+            page = self.store.load_calls_page(since, limit=STORED_CALLS_BATCH, after=page.next)
+            self._load_stored_calls(page.calls)
+        await asyncio.sleep(0)
         conversations = self.store.load_conversations(now - CONVERSATIONS_LOOKBACK)
+        conversation_changes = self.state.merge_conversations(conversations)
+        self._emit(ConversationsChanged(new=conversation_changes.new))
+        try:
+            self.store.prune(now - STORE_KEEPS)
+        except sqlite3.Error:
+            log.warning("could not prune the local store", exc_info=True)
+        await self._load_companies()
+
+    def first_calls_shown(self) -> None:
+        """The UI has drawn the calls ``start`` sent first: the rest of the stored calls may follow
+        (``start`` waits for this, at most ``FIRST_FRAME_WAIT``, when someone listens)."""
+        self._first_shown.set()
+
+    def _load_stored_calls(self, calls: list[Call]) -> None:
         changes = self.state.merge_calls(calls)
         self.poller.track(calls)
         self._emit(CallsChanged(new=changes.new))
-        conversation_changes = self.state.merge_conversations(conversations)
-        self._emit(ConversationsChanged(new=conversation_changes.new))
-        self._on_status(replace(self.poller.status, message=self.store.recovered_from or ""))
-        await self._load_companies()
 
     def _load_companies_from_store(self) -> None:
         cached = self.store.get_meta(COMPANIES_META)
@@ -195,11 +229,26 @@ class LiveSession:
             return changes
         now = self.clock.now()
         self.store.upsert_calls([*changes.new, *changes.changed], seen_at=now)
+        removed = self._forget_old_calls(now, keep={call.id for call in calls})
+        if removed:
+            changes = replace(changes, removed=removed)
         self._emit(changes)
         for call in changes.new:
             if call.direction != "outbound" and call.start_time and now - call.start_time < ANNOUNCE_WITHIN:
                 self._emit(InboundCall(call))
         return changes
+
+    def _forget_old_calls(self, now: datetime, *, keep: set[str]) -> list[str]:
+        """Drop from memory the calls older than the lookback (the store keeps them), so a second day
+        does not double what the app holds. "Older" is measured back from the newest call, never past
+        the clock: a clock that jumps ahead (a wrong wall clock) does not empty the feed."""
+        newest = self.state.newest_start
+        if newest is None:
+            return []
+        removed = self.state.forget_calls_before(min(now, newest) - LOOKBACK, keep=keep)
+        for call_id in removed:
+            self.poller.followups.forget(call_id)
+        return removed
 
     def _ingest_conversations(self, conversations: list[Conversation]) -> ConversationsChanged:
         before = {
@@ -236,7 +285,7 @@ class LiveSession:
         """The call with its detail fields (transcript, summary, ...)."""
         call = await self.client.get_call(self.account_id, call_id)
         self._ingest_calls([call])
-        merged = self.state.calls[call.id]
+        merged = self.state.calls.get(call.id, call)
         self.poller.track([merged])
         return merged
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -136,14 +136,56 @@ class LiveState:
     def _order_key(call: Call) -> tuple[float, str]:
         return (-(call.start_time or _EPOCH).timestamp(), call.id)
 
-    def _count(self, call: Call, sign: int) -> None:
+    def _count(self, call: Call, sign: int, *, drop_empty: bool = False) -> None:
         if call.start_time is None:
             return
         local_day = call.start_time.astimezone(self.zone_for(call.company_id, call.company_time_zone)).date()
-        counter = self._daily[call.company_id][local_day]
+        days = self._daily[call.company_id]
+        counter = days[local_day]
         counter["calls"] += sign
         if call.status in NEEDS_CALLBACK:
             counter["missed"] += sign
+        if drop_empty and counter["calls"] <= 0:
+            del days[local_day]  # a day whose calls were all forgotten
+            if not days:
+                del self._daily[call.company_id]
+
+    @property
+    def newest_start(self) -> datetime | None:
+        """When the newest call held started."""
+        if not self._order or self._order[0][0] == 0:
+            return None
+        return self.calls[self._order[0][1]].start_time
+
+    def forget_calls_before(self, cutoff: datetime, *, keep: Collection[str] = ()) -> list[str]:
+        """Drop the calls that started before ``cutoff`` (and those with no start time), except the ids
+        in ``keep``; their ids. Costs O(calls dropped): they are the tail of the newest-first order."""
+        limit = -cutoff.timestamp()
+        order = self._order
+        index = len(order)
+        while index and order[index - 1][0] > limit:
+            index -= 1
+        if index == len(order):
+            return []
+        tail = order[index:]
+        del order[index:]
+        removed: list[str] = []
+        for key in tail:
+            call_id = key[1]
+            if call_id in keep:
+                order.append(key)  # the tail is in order: what stays is still the oldest, in order
+                continue
+            call = self.calls.pop(call_id)
+            number = call.customer_phone_number
+            if number:
+                ids = self._calls_by_number.get(number)
+                if ids is not None:
+                    ids.discard(call_id)
+                    if not ids:
+                        del self._calls_by_number[number]
+            self._count(call, -1, drop_empty=True)
+            removed.append(call_id)
+        return removed
 
     def calls_newest_first(self) -> list[Call]:
         calls = self.calls

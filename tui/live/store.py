@@ -13,6 +13,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -65,8 +66,22 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX outbox_state ON outbox (state, id);
     CREATE INDEX calls_company_start_time ON calls (company_id, start_time);
     """,
+    # the newest-first pages of load_calls_page walk this index (and stop after a page)
+    """
+    CREATE INDEX calls_start_time_id ON calls (start_time, id);
+    DROP INDEX calls_start_time;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+PageCursor = tuple[float, str]  # (start_time, id) of the last row of a page
+
+
+@dataclass(frozen=True)
+class CallsPage:
+    calls: list[Call]
+    next: PageCursor | None  # None: this was the last page
 
 
 class StoreUnusable(Exception):
@@ -193,12 +208,47 @@ class Store:
                 rows,
             )
 
-    def load_calls(self, since: datetime) -> list[Call]:
-        """Calls that started at or after ``since``, oldest first; a row that no longer parses is skipped."""
+    def load_calls(self, since: datetime, *, limit: int | None = None) -> list[Call]:
+        """Calls that started at or after ``since``, oldest first; a row that no longer parses is skipped.
+        With ``limit``: only the newest ``limit`` of them, newest first (``load_calls_page`` goes on)."""
+        if limit is not None:
+            return self.load_calls_page(since, limit=limit).calls
         rows = self._query(
             "SELECT json FROM calls WHERE start_time >= ? ORDER BY start_time", (since.timestamp(),)
         )
         return _parse_all(Call, rows)
+
+    def load_calls_page(self, since: datetime, *, limit: int, after: PageCursor | None = None) -> CallsPage:
+        """Up to ``limit`` calls that started at or after ``since``, newest first, continuing after the
+        call ``after`` names (the ``next`` of the page before; ``None`` for the newest). Reads only the
+        rows it returns (the start_time index), so the newest page costs the same at 10,000 calls."""
+        if after is None:
+            rows = self._query(
+                "SELECT start_time, id, json FROM calls WHERE start_time >= ? "
+                "ORDER BY start_time DESC, id DESC LIMIT ?",
+                (since.timestamp(), limit),
+            )
+        else:
+            start, call_id = after
+            rows = self._query(
+                "SELECT start_time, id, json FROM calls WHERE start_time >= ? AND (start_time, id) < (?, ?) "
+                "ORDER BY start_time DESC, id DESC LIMIT ?",
+                (since.timestamp(), start, call_id, limit),
+            )
+        calls = _parse_all(Call, [(text,) for _, _, text in rows])
+        following = (rows[-1][0], rows[-1][1]) if len(rows) == limit else None
+        return CallsPage(calls, following)
+
+    def prune(self, before: datetime) -> int:
+        """Delete calls that started, and conversations last active, before ``before`` (never drafts or
+        the outbox: what the user wrote stays); how many rows went."""
+        cutoff = before.timestamp()
+        with self._transaction() as db:
+            calls = db.execute("DELETE FROM calls WHERE start_time < ?", (cutoff,)).rowcount
+            conversations = db.execute(
+                "DELETE FROM conversations WHERE last_message_at < ?", (cutoff,)
+            ).rowcount
+        return calls + conversations
 
     def upsert_conversations(self, conversations: Iterable[Conversation]) -> None:
         rows = [

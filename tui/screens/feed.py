@@ -70,7 +70,9 @@ class FeedScreen(Screen[None]):
         self.query_one("#feed-filter").display = False
         self._companies_known = len(session.companies)
         self.table.zone_names = self._app.display_zone is None
+        self._first_rows_noted = False
         self.table.upsert(session.state.calls_newest_first())
+        self._note_first_rows()
         self.table.focus()
         self._app.live_signal.subscribe(self, self._on_live)
         self.watch(self._app, "mask", self._mask_changed, init=False)
@@ -90,10 +92,23 @@ class FeedScreen(Screen[None]):
             calls = [*event.new, *event.changed]
             if calls:
                 self.table.upsert(calls)
+                self._note_first_rows()
                 self._recheck_callbacks(call.customer_phone_number for call in calls)
+            if event.removed:
+                self.table.remove(event.removed)
+            if calls or event.removed:
                 self._show_header()
         elif isinstance(event, ConversationsChanged):
             self._recheck_callbacks(c.customer_phone_number for c in (*event.new, *event.changed))
+
+    def _note_first_rows(self) -> None:
+        """Once the first stored calls are drawn, the session loads the rest (not before: the first
+        frame would wait for all of them)."""
+        session = self._app.session
+        if self._first_rows_noted or session is None or not self.table.call_count:
+            return
+        self._first_rows_noted = True
+        self.call_after_refresh(session.first_calls_shown)
 
     def _recheck_callbacks(self, numbers: Iterable[str | None]) -> None:
         """A later answer or text from the same number ends an earlier call's need for a callback."""

@@ -165,6 +165,11 @@ class CallTable(ScrollView, can_focus=True):
         return len(self._view)
 
     @property
+    def call_count(self) -> int:
+        """Calls held, shown or filtered out."""
+        return len(self._calls)
+
+    @property
     def cursor_row(self) -> int:
         return self._cursor
 
@@ -215,6 +220,21 @@ class CallTable(ScrollView, can_focus=True):
             if self._matches(call):
                 bisect.insort(self._view, key)
         self._restore(anchor)
+
+    def remove(self, call_ids: Iterable[str]) -> None:
+        """Drop these calls' rows (the app no longer holds them), keeping the cursor on its call."""
+        anchor = self._anchor()
+        removed = False
+        for call_id in call_ids:
+            if self._calls.pop(call_id, None) is None:
+                continue
+            removed = True
+            self._remove(call_id)
+            self._version.pop(call_id, None)
+            self._haystack.pop(call_id, None)
+            self._live.discard(call_id)
+        if removed:
+            self._restore(anchor)
 
     def recheck(self, call_ids: Iterable[str]) -> None:
         """Re-apply the filter to these calls (their standing changed because of other records)."""
