@@ -7,26 +7,35 @@ widgets subscribe to it in ``on_mount``.
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import io
 import logging
+import signal
+import sys
 from collections.abc import Callable, Iterable
 from datetime import tzinfo
 
+from rich.console import Console
+from rich.text import Text
+from rich.traceback import Traceback
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.signal import Signal
-from textual.widgets import Footer
+from textual.timer import Timer
+from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
 from tui import display
 from tui.callrail.client import CallRailClient
-from tui.callrail.models import NEEDS_CALLBACK, Call
+from tui.callrail.models import NEEDS_CALLBACK, Call, Conversation
 from tui.config import Settings, permission_warning
-from tui.live.events import CallsChanged, InboundCall, InboundText, LiveEvent
+from tui.live.events import CallsChanged, InboundCall, InboundText, LiveEvent, PollStatus
 from tui.live.session import LiveSession, build_session
+from tui.logging_setup import redact
 from tui.messages import CompanyChosen, LiveUpdate
 from tui.safe_text import clean
 from tui.screens.feed import FeedScreen
@@ -36,6 +45,8 @@ from tui.widgets.status_bar import StatusBar
 log = logging.getLogger(__name__)
 
 FREEZE_AFTER_CALLS = 500
+# Alerts wait for the end of the poll that brought them; ones that come outside a poll wait this long.
+ALERT_FLUSH_AFTER = 1.0
 _NEEDS_SESSION = frozenset({"feed", "companies", "texts", "toggle_pause", "refresh_now"})
 
 SessionFactory = Callable[[Settings], LiveSession]
@@ -64,14 +75,20 @@ def client_for_key(api_key: str, base_url: str) -> CallRailClient:
 class CallRailApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "CallRail"
+    # app.tcss fits the side panes and the status bar to terminals below 100 columns (Screen.-narrow)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    # ... and the setup form to terminals below 30 rows (Screen.-short)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    # The global places and switches are kept out of the footer (each screen's own actions fill it);
+    # ``?`` lists them and the command palette offers them.
     BINDINGS = [
-        Binding("f", "feed", "Feed", tooltip="The live call feed"),
-        Binding("c", "companies", "Companies", tooltip="Companies, with today's calls; pick one to filter"),
-        Binding("t", "texts", "Texts", tooltip="Text conversations"),
-        Binding("p", "toggle_pause", "Pause", tooltip="Pause or resume polling"),
-        Binding("R", "refresh_now", "Refresh", tooltip="Poll now, ahead of the schedule"),
+        Binding("f", "feed", "Feed", show=False, tooltip="The live call feed"),
+        Binding("c", "companies", "Companies", show=False, tooltip="Companies with today's calls; pick one"),
+        Binding("t", "texts", "Texts", show=False, tooltip="Text conversations"),
+        Binding("p", "toggle_pause", "Pause", show=False, tooltip="Pause or resume polling"),
+        Binding("R", "refresh_now", "Refresh", show=False, tooltip="Poll now, ahead of the schedule"),
         Binding("m", "toggle_mask", "Mask", show=False, tooltip="Hide or show caller names and numbers"),
-        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="Every key, what the marks mean"),
         Binding("escape", "back", "Back", show=False),
         Binding("q", "quit", "Quit"),
     ]
@@ -87,8 +104,12 @@ class CallRailApp(App[None]):
         session_factory: SessionFactory = session_from_settings,
         client_factory: ClientFactory = client_for_key,
         title_note: str = "",
+        exit_signals: Iterable[int] = (),
     ) -> None:
         super().__init__()
+        self.exit_signals = tuple(exit_signals)
+        self._signal_loop: asyncio.AbstractEventLoop | None = None
+        self._quitting = False
         self.session = session
         self.settings = settings
         self.session_factory = session_factory
@@ -98,6 +119,10 @@ class CallRailApp(App[None]):
         self.sub_title = title_note
         self._ringing: set[str] = set()
         self._unfrozen_calls = 0
+        self._pending_calls: list[Call] = []
+        self._pending_missed: list[Call] = []
+        self._pending_texts: list[Conversation] = []
+        self._alert_timer: Timer | None = None
 
     # -- places ---------------------------------------------------------------------------------------
 
@@ -131,6 +156,7 @@ class CallRailApp(App[None]):
     # -- the live session -----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self._catch_exit_signals()
         self.screen_change_signal.subscribe(self, self._add_status_bar)
         warning = permission_warning(self.settings.config_path)
         if warning:
@@ -168,17 +194,13 @@ class CallRailApp(App[None]):
         if isinstance(event, InboundCall):
             self._announce_call(event.call)
         elif isinstance(event, InboundText):
-            who = display.phone_number(
-                event.conversation.customer_phone_number,
-                event.conversation.formatted_customer_phone_number,
-                mask=self.mask,
-            )
-            if event.conversation.customer_name and not self.mask:
-                who = clean(event.conversation.customer_name, single_line=True)
-            self._alert(f"New text from {who}", title=self.company_name(event.conversation.company_id))
+            self._queue_alert(self._pending_texts, event.conversation)
         elif isinstance(event, CallsChanged):
             self._note_missed(event.changed)
             self._freeze_long_lived(len(event.new))
+        elif isinstance(event, PollStatus):
+            # a poll ends with its status: everything it brought is announced at once
+            self._flush_alerts()
         self.live_signal.publish(event)
 
     def _freeze_long_lived(self, arrived: int) -> None:
@@ -190,34 +212,97 @@ class CallRailApp(App[None]):
             gc.collect(1)
             gc.freeze()
 
+    # -- alerts: one toast per kind and one bell per poll, however many calls it brought ----------------
+
     def _announce_call(self, call: Call) -> None:
         if call.is_live:
             self._ringing.add(call.id)
-        company = self.company_name(call.company_id, call.company_name)
-        if call.status in NEEDS_CALLBACK:
-            self._alert(
-                f"Missed call from {display.caller_name(call, mask=self.mask)}", title=company, warn=True
-            )
-        else:
-            self._alert(f"Call from {display.caller_name(call, mask=self.mask)}", title=company)
+        missed = call.status in NEEDS_CALLBACK
+        self._queue_alert(self._pending_missed if missed else self._pending_calls, call)
 
     def _note_missed(self, calls: Iterable[Call]) -> None:
-        """A call seen ringing that ended unanswered gets its own (warning) toast."""
+        """A call seen ringing that ended unanswered is announced again, as missed."""
         for call in calls:
             if call.id not in self._ringing or call.is_live:
                 continue
             self._ringing.discard(call.id)
             if call.status in NEEDS_CALLBACK:
-                company = self.company_name(call.company_id, call.company_name)
-                self._alert(
-                    f"Missed call from {display.caller_name(call, mask=self.mask)}", title=company, warn=True
-                )
+                self._queue_alert(self._pending_missed, call)
 
-    def _alert(self, text: str, *, title: str = "", warn: bool = False) -> None:
-        if self.settings.notify_toast:
-            self.notify(text, title=title, severity="warning" if warn else "information", markup=False)
+    def _queue_alert(self, pending: list, item: Call | Conversation) -> None:
+        if not (self.settings.notify_toast or self.settings.notify_bell):
+            return
+        if not any(queued.id == item.id for queued in pending):
+            pending.append(item)
+        if self._alert_timer is None:
+            # events outside a poll (or a poll that never reports) are announced shortly anyway
+            self._alert_timer = self.set_timer(ALERT_FLUSH_AFTER, self._flush_alerts)
+
+    def _flush_alerts(self) -> None:
+        if self._alert_timer is not None:
+            self._alert_timer.stop()
+            self._alert_timer = None
+        calls, missed, texts = self._pending_calls, self._pending_missed, self._pending_texts
+        if not (calls or missed or texts):
+            return
+        self._pending_calls, self._pending_missed, self._pending_texts = [], [], []
+        if calls:
+            self._toast("Call", calls, [display.caller_name(call, mask=self.mask) for call in calls])
+        if missed:
+            names = [display.caller_name(call, mask=self.mask) for call in missed]
+            self._toast("Missed call", missed, names, warn=True)
+        if texts:
+            self._toast("New text", texts, [self._texter(conversation) for conversation in texts])
         if self.settings.notify_bell:
             self.bell()
+
+    def _texter(self, conversation: Conversation) -> str:
+        if conversation.customer_name and not self.mask:
+            name = clean(conversation.customer_name, single_line=True)
+            if name:
+                return name
+        return display.phone_number(
+            conversation.customer_phone_number,
+            conversation.formatted_customer_phone_number,
+            mask=self.mask,
+        )
+
+    def _toast(self, what: str, items: list, names: list[str], *, warn: bool = False) -> None:
+        """``Call from Maria Delgado +2 more``, titled with the company (or how many companies)."""
+        if not self.settings.notify_toast:
+            return
+        text = f"{what} from {names[0]}"
+        if len(items) > 1:
+            text += f" +{len(items) - 1} more"
+        companies = list(dict.fromkeys(item.company_id for item in items))
+        if len(companies) == 1:
+            title = self.company_name(companies[0], getattr(items[0], "company_name", None))
+        else:
+            title = f"{len(companies)} companies"
+        self.notify(text, title=title, severity="warning" if warn else "information", markup=False)
+
+    def _fatal_error(self) -> None:
+        """A crash. Textual would print the traceback with every frame's local variables, where the API
+        key can be (a key typed into setup, a session being built): log it, and print it without locals
+        and with the key masked."""
+        error = sys.exc_info()[1] or self._exception
+        log.critical("the app stopped after an unexpected error", exc_info=error)
+        self.bell()
+        if error is not None:
+            trace = Traceback.from_exception(type(error), error, error.__traceback__, show_locals=False)
+        else:
+            trace = Text("The app stopped after an unexpected error.")
+        console = Console(width=self.console.width, file=io.StringIO(), record=True, color_system=None)
+        console.print(trace)
+        self._exit_renderables.append(Text(redact(console.export_text(), self._known_secrets())))
+        self._close_messages_no_wait()
+
+    def _known_secrets(self) -> list[str]:
+        secrets = [self.settings.api_key_value]
+        for screen in self.screen_stack:
+            if isinstance(screen, SetupScreen):
+                secrets.append(screen.query_one("#setup-key", Input).value.strip())
+        return [secret for secret in secrets if secret]
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
@@ -303,6 +388,37 @@ class CallRailApp(App[None]):
         await self._stop_session()
         self.exit()
 
+    # -- the terminal closed (SIGHUP) or the system asks the app to stop (SIGTERM) ---------------------
+
+    def _catch_exit_signals(self) -> None:
+        """Quit as ``q`` does (the session stops, the store closes) on ``exit_signals``, instead of dying
+        where the signal lands; the caller's ``finally`` blocks run after ``run()`` returns."""
+        if not self.exit_signals:
+            return
+        loop = asyncio.get_running_loop()
+        for signum in self.exit_signals:
+            loop.add_signal_handler(signum, self._exit_signal, signum)
+        self._signal_loop = loop
+
+    def _release_exit_signals(self) -> None:
+        loop, self._signal_loop = self._signal_loop, None
+        if loop is not None and not loop.is_closed():
+            for signum in self.exit_signals:
+                loop.remove_signal_handler(signum)
+
+    def _exit_signal(self, signum: int) -> None:
+        name = signal.Signals(signum).name
+        if self._quitting:
+            log.warning("%s again while quitting: leaving at once", name)
+            self.exit(return_code=128 + signum)
+            return
+        log.info("%s: quitting", name)
+        self._quitting = True
+        self.call_later(self.action_quit)
+
+    def on_unmount(self) -> None:
+        self._release_exit_signals()
+
     @on(CompanyChosen)
     def _show_company(self, message: CompanyChosen) -> None:
         self.action_feed()
@@ -352,13 +468,16 @@ def make_app(
     session_factory: SessionFactory = session_from_settings,
     client_factory: ClientFactory = client_for_key,
     title_note: str = "",
+    exit_signals: Iterable[int] = (),
 ) -> CallRailApp:
     """The app for a session, or in setup mode (``session=None``): the setup screen checks a key with a
-    client from ``client_factory``, then runs the session ``session_factory`` builds."""
+    client from ``client_factory``, then runs the session ``session_factory`` builds. On any of
+    ``exit_signals`` (the CLI passes SIGHUP and SIGTERM) the app quits as if ``q`` was pressed."""
     return CallRailApp(
         session,
         settings,
         session_factory=session_factory,
         client_factory=client_factory,
         title_note=title_note,
+        exit_signals=exit_signals,
     )

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import shutil
+import signal
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,7 +22,7 @@ from tui.config import (
     load_settings,
     permission_warning,
 )
-from tui.logging_setup import setup_logging
+from tui.logging_setup import redact, register_secret, setup_logging
 
 DESCRIPTION = "Watch CallRail calls and texts arrive across your companies, from the terminal."
 EPILOG = """\
@@ -98,6 +102,11 @@ def run_sim(args: argparse.Namespace) -> int:
 
 
 DEMO_ZONE = ZoneInfo("America/Chicago")
+DEMO_PREFIX = "callrail-tui-demo-"
+# The terminal closed, or the system asks the app to stop: quit as ``q`` does.
+EXIT_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
+# Keys this run knows, masked in anything it prints.
+_secrets: list[str] = []
 
 
 def demo_start(now: datetime) -> datetime | None:
@@ -112,26 +121,56 @@ def demo_start(now: datetime) -> datetime | None:
     return datetime.combine(day, time(10, 30), DEMO_ZONE)
 
 
+def remove_demo_home(home: Path) -> None:
+    """Delete the demo's temporary folder (store, log, budget state); a second call does nothing."""
+    shutil.rmtree(home, ignore_errors=True)
+
+
+@contextmanager
+def signals_raise_exit() -> Iterator[None]:
+    """Outside the app's event loop (before it starts, after it ends), SIGHUP and SIGTERM raise
+    ``SystemExit`` so that ``finally`` blocks run; inside it, the app quits gracefully on them."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = {signum: signal.signal(signum, stop) for signum in EXIT_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def run_demo(args: argparse.Namespace) -> int:
     from tui.app import make_app
     from tui.live.session import build_demo_session
 
-    home = Path(tempfile.mkdtemp(prefix="callrail-tui-demo-"))
+    home = Path(tempfile.mkdtemp(prefix=DEMO_PREFIX))
     try:
-        settings = Settings(
-            mask=bool(args.mask),
-            config_path=home / "config.toml",
-            data_dir=home / "data",
-            state_dir=home / "state",
-        )
-        setup_logging(settings.state_dir)
-        session, _simulator = build_demo_session(
-            seed=args.seed, speed=args.speed, data_dir=settings.data_dir, start=demo_start(datetime.now(UTC))
-        )
-        make_app(session, settings, title_note=f"demo · {args.speed:g}× speed").run()
+        with signals_raise_exit():
+            settings = Settings(
+                mask=bool(args.mask),
+                config_path=home / "config.toml",
+                data_dir=home / "data",
+                state_dir=home / "state",
+            )
+            setup_logging(settings.state_dir)
+            session, simulator = build_demo_session(
+                seed=args.seed,
+                speed=args.speed,
+                data_dir=settings.data_dir,
+                start=demo_start(datetime.now(UTC)),
+            )
+            _secrets.append(simulator.api_key)
+            register_secret(simulator.api_key)
+            app = make_app(
+                session, settings, title_note=f"demo · {args.speed:g}× speed", exit_signals=EXIT_SIGNALS
+            )
+            app.run()
     finally:
-        shutil.rmtree(home, ignore_errors=True)
-    return 0
+        remove_demo_home(home)
+    return app.return_code or 0
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -146,7 +185,8 @@ def run_app(args: argparse.Namespace) -> int:
     warning = permission_warning(settings.config_path)
     if warning:
         print(f"callrail-tui: warning: {warning}", file=sys.stderr)
-    log_path = setup_logging(settings.state_dir, secrets=[settings.api_key_value])
+    _secrets.append(settings.api_key_value)
+    log_path = setup_logging(settings.state_dir, secrets=_secrets)
     try:
         session = (
             session_from_settings(settings) if settings.has_credentials and settings.account_id else None
@@ -154,8 +194,9 @@ def run_app(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"callrail-tui: cannot use the data folder {settings.data_dir}: {error}", file=sys.stderr)
         return 2
-    app = make_app(session, settings)
-    app.run()
+    app = make_app(session, settings, exit_signals=EXIT_SIGNALS)
+    with signals_raise_exit():
+        app.run()
     if app.return_code:
         print(f"callrail-tui stopped; details are in {log_path}", file=sys.stderr)
     return app.return_code or 0
@@ -163,8 +204,16 @@ def run_app(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "sim":
-        return run_sim(args)
-    if args.demo:
-        return run_demo(args)
-    return run_app(args)
+    try:
+        if args.command == "sim":
+            return run_sim(args)
+        if args.demo:
+            return run_demo(args)
+        return run_app(args)
+    except Exception as error:
+        # No bare traceback: its text could quote the key. The log file has the (redacted) details.
+        if logging.getLogger().handlers:
+            logging.getLogger(__name__).critical("callrail-tui failed", exc_info=True)
+        said = redact(f"{type(error).__name__}: {error}", _secrets)
+        print(f"callrail-tui: unexpected error: {said}", file=sys.stderr)
+        return 1

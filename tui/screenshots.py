@@ -24,6 +24,7 @@ from tui.live.events import PollState
 from tui.live.session import LiveSession, build_session
 from tui.sim import SimConfig, Simulator
 from tui.sim.clock import ManualClock
+from tui.widgets.conversation_list import needs_reply
 
 # A Tuesday, 11:45 in Chicago: business hours in every company's zone.
 SCENE_START = datetime(2026, 11, 24, 17, 45, tzinfo=UTC)
@@ -124,9 +125,7 @@ async def capture(out: Path, *, seed: int = 7) -> list[Path]:
             save("call-detail")
             await pilot.press("escape")
 
-            conversation = next(
-                c for c in built.session.state.conversations_newest_first() if c.awaiting_reply
-            )
+            conversation = next(c for c in built.session.state.conversations_newest_first() if needs_reply(c))
             from tui.screens.thread import ThreadScreen
 
             await app.push_screen(

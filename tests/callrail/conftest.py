@@ -1,15 +1,13 @@
 from __future__ import annotations
 
-import asyncio
-import socket
 from collections.abc import AsyncIterator, Callable
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 
 import httpx
 import pytest
-import uvicorn
 
+from tests.loopback import serving
 from tui.callrail.client import CallRailClient
 from tui.callrail.clock import SystemClock
 
@@ -80,31 +78,6 @@ def sim(sim_config):
     from tui.sim.clock import ManualClock
 
     return Simulator(sim_config, clock=ManualClock(SIM_START))
-
-
-@asynccontextmanager
-async def serving(app) -> AsyncIterator[str]:
-    """``app`` served by uvicorn on a free loopback port; yields its base URL."""
-    from tui.sim.faults import quiet_dropped_connections
-
-    quiet_dropped_connections()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", lifespan="off", timeout_graceful_shutdown=0.1
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}/v3/"
-    finally:
-        server.should_exit = True
-        await task
 
 
 @pytest.fixture(params=["asgi", "tcp"])

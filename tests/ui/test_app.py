@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+from functools import partial
 
 from rich.console import Console
 from textual.command import CommandList
 from textual.widgets import Static
 
-from tui.app import make_app
-from tui.live.events import CallsChanged, InboundCall
+from tui.app import ALERT_FLUSH_AFTER, make_app
+from tui.callrail.models import Conversation
+from tui.live.events import CallsChanged, InboundCall, InboundText, PollState, PollStatus
 from tui.messages import LiveUpdate
 from tui.screens.companies import CompaniesScreen
 from tui.screens.feed import FeedScreen
@@ -21,6 +23,16 @@ HOSTILE_NAME = "[bold red]PWN[/] [@click=app.quit]x[/] \x1b]52;c;Zm9v\x07\u202ee
 
 def alert_texts(app) -> list[str]:
     return [str(notification.message) for notification in app._notifications]
+
+
+def alerts(app) -> list[tuple[str, str, str]]:
+    """(severity, title, message) of each toast shown."""
+    return [(n.severity, n.title, str(n.message)) for n in app._notifications]
+
+
+def end_of_poll(app, demo) -> None:
+    """What the session sends when a poll has finished: its status."""
+    app.post_message(LiveUpdate(PollStatus(PollState.OK, budget=demo.session.status.budget)))
 
 
 async def test_a_new_call_gets_a_toast_and_the_bell_and_outside_text_stays_text(
@@ -39,6 +51,7 @@ async def test_a_new_call_gets_a_toast_and_the_bell_and_outside_text_stays_text(
         )
         app.post_message(LiveUpdate(CallsChanged(new=[ringing])))
         app.post_message(LiveUpdate(InboundCall(ringing)))
+        end_of_poll(app, demo)
         await pilot.pause()
         assert any("[bold red]PWN[/]" in text for text in alert_texts(app))
         assert not any("\x1b" in text or "\u202e" in text for text in alert_texts(app))
@@ -52,6 +65,7 @@ async def test_a_new_call_gets_a_toast_and_the_bell_and_outside_text_stays_text(
 
         missed = make_call("CALhostile", 0, customer_name=HOSTILE_NAME, call_type="missed", duration=20)
         app.post_message(LiveUpdate(CallsChanged(changed=[missed])))
+        end_of_poll(app, demo)
         await pilot.pause()
         assert any(text.startswith("Missed call from") for text in alert_texts(app))
         assert "missed" in table.render_line(1).text
@@ -64,7 +78,8 @@ async def test_alerts_can_be_turned_off(demo, make_call) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_until_polled(pilot, app)
         app.post_message(LiveUpdate(InboundCall(make_call("CALquiet", 0))))
-        await pilot.pause()
+        end_of_poll(app, demo)
+        await pilot.pause(ALERT_FLUSH_AFTER + 0.2)
         assert not bells and not any("Call from" in text for text in alert_texts(app))
 
 
@@ -107,3 +122,77 @@ async def test_pause_resume_and_quit(app, demo) -> None:
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_a_poll_with_several_new_calls_gets_one_toast_and_one_bell(make_scene, make_call) -> None:
+    demo = make_scene(notify_toast=True, notify_bell=True)
+    app = make_app(demo.session, demo.settings)
+    bells = []
+    app.bell = lambda: bells.append(1)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until_polled(pilot, app)
+        app.clear_notifications()
+        bells.clear()
+        answered = [
+            make_call(f"CALnew{i}", i, customer_name=name, company_id=company)
+            for i, (name, company) in enumerate(
+                [("Ana Ruiz", "COM1"), ("Ben Okafor", "COM1"), ("Cy Young", "COM2"), ("Di Lee", "COM1")]
+            )
+        ]
+        missed = [
+            make_call(f"CALmissed{i}", i, customer_name=name, call_type="missed", answered=False)
+            for i, name in enumerate(["Eve Stone", "Flo Park"])
+        ]
+        conversation = Conversation.model_validate(
+            {
+                "id": "CONVnew",
+                "customer_name": "Gus Hale",
+                "customer_phone_number": "+15125550111",
+                "company_id": "COM1",
+                "recent_messages": [{"direction": "incoming", "content": "Hi"}],
+            }
+        )
+        # one poll, as the session reports it: the changes, an event per new call and text, the status
+        app.post_message(LiveUpdate(CallsChanged(new=[*answered, *missed])))
+        for call in (*answered, *missed):
+            app.post_message(LiveUpdate(InboundCall(call)))
+        app.post_message(LiveUpdate(InboundText(conversation, conversation.recent_messages[0])))
+        end_of_poll(app, demo)
+        await pilot.pause()
+        shown = alerts(app)
+        assert [message for _, _, message in shown] == [
+            "Call from Ana Ruiz +3 more",
+            "Missed call from Eve Stone +1 more",
+            "New text from Gus Hale",
+        ]
+        assert [severity for severity, _, _ in shown] == ["information", "warning", "information"]
+        assert shown[0][1] == "2 companies" and shown[1][1] == app.company_name("COM1", "Bay State Dental")
+        assert bells == [1]
+
+        # the next poll brings nothing: no toast, no bell
+        end_of_poll(app, demo)
+        await pilot.pause()
+        assert len(alerts(app)) == 3 and bells == [1]
+
+        # a single call outside a poll is still announced, after a moment
+        app.post_message(LiveUpdate(InboundCall(make_call("CALlate", 0, customer_name="Hal Ito"))))
+        await wait_for(pilot, lambda: len(alerts(app)) == 4, timeout=ALERT_FLUSH_AFTER + 2)
+        assert alerts(app)[-1][2] == "Call from Hal Ito" and bells == [1, 1]
+
+
+async def test_toast_and_bell_settings_are_separate(make_scene, make_call) -> None:
+    for toast, bell in ((True, False), (False, True)):
+        demo = make_scene(notify_toast=toast, notify_bell=bell)
+        app = make_app(demo.session, demo.settings)
+        bells: list[int] = []
+        app.bell = partial(bells.append, 1)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until_polled(pilot, app)
+            app.clear_notifications()
+            bells.clear()
+            for i in range(3):
+                app.post_message(LiveUpdate(InboundCall(make_call(f"CALsetting{i}", i))))
+            end_of_poll(app, demo)
+            await pilot.pause()
+            assert bool(alerts(app)) is toast and len(alerts(app)) == (1 if toast else 0)
+            assert bells == ([1] if bell else [])

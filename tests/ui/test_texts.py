@@ -18,7 +18,14 @@ from tui.live.events import OutboxState
 from tui.screens.texts import TextsScreen
 from tui.screens.thread import OPTED_OUT, TEXTING_DISABLED, ThreadScreen
 from tui.sim import SimConfig
-from tui.widgets.conversation_list import AWAITING_MARK, ConversationList
+from tui.sim.state import Message as SimMessage
+from tui.widgets.conversation_list import (
+    AWAITING_MARK,
+    OPTED_OUT_MARK,
+    ConversationList,
+    is_opted_out,
+    needs_reply,
+)
 from tui.widgets.message_thread import MessageThread, conversation_messages, opted_out
 from tui.widgets.sms_compose import SmsCompose
 
@@ -228,3 +235,109 @@ class ListApp(App[None]):
 
     def on_mount(self) -> None:
         self.query_one(ConversationList).focus()
+
+
+async def test_an_opted_out_customer_is_marked_opted_out_not_awaiting_a_reply(sim_demo: Demo):
+    app = HostApp(sim_demo.session)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(TextsScreen())
+        await pilot.pause()
+        listed = app.screen.query_one(ConversationList)
+        stopped = [c for c in listed.conversations if opted_out(conversation_messages(c))]
+        assert stopped, "the scenario has customers who replied STOP"
+        for conversation in stopped:
+            assert conversation.awaiting_reply  # the STOP is their last message...
+            assert is_opted_out(conversation) and not needs_reply(conversation)  # ...but needs no reply
+            row = listed.conversations.index(conversation)
+            first, second = (listed._build_strip(row, line, 100).text for line in (0, 1))
+            assert first.startswith(f" {OPTED_OUT_MARK} ") and "opted out" in second
+        awaiting = sum(1 for c in listed.conversations if needs_reply(c))
+        title = str(app.screen.query_one("#texts-title", Static).render())
+        assert f"{AWAITING_MARK} {awaiting} awaiting a reply" in title
+        assert f"{OPTED_OUT_MARK} {len(stopped)} opted out" in title
+
+
+@pytest.mark.parametrize("content", ["STOP", "stop", "Unsubscribe", "CANCEL", "end", "Quit.", "stop all"])
+def test_opt_out_words(content: str):
+    conversation = Conversation.model_validate(
+        {
+            "id": "C1",
+            "recent_messages": [
+                {"direction": "incoming", "content": content, "created_at": "2026-11-26T17:00:00Z"},
+                {
+                    "direction": "outgoing",
+                    "content": "Reply STOP to unsubscribe",
+                    "created_at": "2026-11-26T16:00:00Z",
+                },
+            ],
+        }
+    )
+    assert is_opted_out(conversation) and not needs_reply(conversation)
+    chatty = conversation.model_copy(
+        update={
+            "recent_messages": [
+                conversation.recent_messages[0].model_copy(update={"content": "Stop by at 3?"})
+            ]
+        }
+    )
+    assert not is_opted_out(chatty) and needs_reply(chatty)
+
+
+async def test_older_messages_load_page_by_page(sim_demo: Demo):
+    conversation = next(c for c in sim_demo.session.state.conversations_newest_first() if not is_opted_out(c))
+    held = sim_demo.sim.account.conversations[conversation.id]
+    first = held.messages[0]
+    # 230 earlier messages: three pages of 100 on the server
+    earlier = [
+        SimMessage(
+            id=900_000 + i,
+            direction="incoming" if i % 2 else "outgoing",
+            content=f"Earlier message {i}",
+            created_at=first.created_at - timedelta(minutes=230 - i),
+        )
+        for i in range(230)
+    ]
+    held.messages[:0] = earlier
+    total = len(held.messages)
+    app = HostApp(sim_demo.session)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = thread_for(conversation)
+        await app.push_screen(screen)
+        await settle(app, pilot)
+        thread = screen.query_one(MessageThread)
+        hint = thread.query_one(".message-older", Static)
+        assert len(thread.shown_keys) == 100 and screen.has_older()
+        assert hint.display and "1 of 3 pages" in str(hint.render()) and "ctrl+l" in str(hint.render())
+        assert screen.check_action("older", ()) is True
+        requests = len(sim_demo.sim.request_log)
+        await pilot.press("ctrl+l")  # from the editor, which has the focus
+        await settle(app, pilot)
+        assert len(thread.shown_keys) == 200 and len(sim_demo.sim.request_log) == requests + 1
+        assert "2 of 3 pages" in str(hint.render())
+        await pilot.press("ctrl+l")
+        await settle(app, pilot)
+        assert len(thread.shown_keys) == total
+        assert thread.shown_keys[0] == "m-900000"  # the oldest at the top
+        assert not hint.display and screen.check_action("older", ()) is False
+        assert "whole conversation" in str(screen.query_one("#thread-message", Static).render())
+        # the app's own copy is still the newest page: the list and the poller rely on it
+        assert len(sim_demo.session.state.conversations[conversation.id].messages) == 100
+
+
+async def test_a_conversation_on_one_page_offers_no_older_messages(sim_demo: Demo):
+    conversation = sim_demo.conversation()
+    app = HostApp(sim_demo.session)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = thread_for(conversation)
+        await app.push_screen(screen)
+        await settle(app, pilot)
+        assert not screen.has_older() and screen.check_action("older", ()) is False
+        assert not screen.query_one(MessageThread).query_one(".message-older", Static).display
+
+
+async def test_an_empty_texts_list_says_so():
+    app = ListApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        listed = app.query_one(ConversationList)
+        assert "No text conversations yet." in listed.render_line(0).text

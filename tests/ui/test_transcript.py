@@ -110,6 +110,17 @@ async def test_widget_shows_the_placeholder_without_a_transcript():
         assert transcript.render_line(0).text.startswith("The call is in progress.")
 
 
+async def test_a_long_placeholder_wraps_in_a_narrow_pane():
+    app = TranscriptApp()
+    async with app.run_test(size=(30, 5)) as pilot:
+        transcript = app.query_one(Transcript)
+        text = "The call is in progress; the transcript arrives after it ends."
+        transcript.show_call(Call(id="CAL1"), placeholder=text)
+        await pilot.pause()
+        rows = [transcript.render_line(y).text.strip() for y in range(4)]
+        assert " ".join(row for row in rows if row) == text
+
+
 def big_transcript_call(size: int = 1_000_000) -> Call:
     rng = random.Random(5)
     words = ["the", "water", "heater", "is", "leaking", "can", "someone", "come", "out", "tomorrow", "thanks"]

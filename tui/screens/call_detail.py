@@ -23,7 +23,7 @@ from tui import display
 from tui.callrail.errors import CallRailError
 from tui.callrail.models import Call
 from tui.live.events import CallsChanged, ConversationsChanged
-from tui.safe_text import literal
+from tui.safe_text import clean, literal
 from tui.screens.thread import ThreadScreen
 from tui.widgets.call_facts import CallFacts
 from tui.widgets.call_insights import CallInsights
@@ -44,12 +44,13 @@ class CallDetailScreen(Screen[None]):
     COMMANDS = {ScreenActions}
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("r", "reply", "Reply by text", tooltip="Text this caller"),
-        Binding("a", "tag", "Add tag", tooltip="Add a tag to this call"),
+        # short descriptions: the footer must hold them all at 80 columns (the tooltips say more)
+        Binding("r", "reply", "Reply", tooltip="Reply by text to this caller"),
+        Binding("a", "tag", "Tag", tooltip="Add a tag to this call"),
         Binding("n", "note", "Note", tooltip="Write or change the note on this call"),
-        Binding("l", "lead_status", "Lead status", tooltip="Mark a good lead, not a lead, or clear it"),
+        Binding("l", "lead_status", "Lead", tooltip="Lead status: a good lead, not a lead, or clear it"),
         Binding("v", "value", "Value", tooltip="Set the call's value"),
-        Binding("o", "recording", "Recording", tooltip="Play the recording in the browser"),
+        Binding("o", "recording", "Play", tooltip="Play the recording in the browser"),
     ]
 
     def __init__(self, call_id: str) -> None:
@@ -67,6 +68,7 @@ class CallDetailScreen(Screen[None]):
         return self.session.state.calls.get(self.call_id)
 
     def compose(self) -> ComposeResult:
+        yield Static("Call", id="detail-title")
         with Horizontal(id="detail-body"):
             with VerticalScroll(id="detail-side"):
                 yield CallFacts(id="detail-facts")
@@ -109,6 +111,7 @@ class CallDetailScreen(Screen[None]):
         mask = self.app.settings.mask
         where = self._zone(call)
         self.sub_title = display.caller_name(call, mask=mask)
+        self._show_title(call, where)
         self.query_one(CallFacts).show(call, where=where, mask=mask)
         self.query_one(CallInsights).show(call, empty=self._pending_text(call, "summary"))
         self.query_one(Transcript).show_call(call, placeholder=self._pending_text(call, "transcript"))
@@ -119,6 +122,14 @@ class CallDetailScreen(Screen[None]):
             entries = []
         self.query_one(CallerHistory).show(entries, where=where, now=self.session.clock.now())
         self.refresh_bindings()
+
+    def _show_title(self, call: Call, where: tzinfo) -> None:
+        company = self.session.companies.get(call.company_id or "")
+        company_name = clean((company.name if company else None) or call.company_name, single_line=True)
+        when = call.start_time.astimezone(where).strftime("%a %H:%M %Z") if call.start_time else ""
+        parts = ("Call", self.sub_title, company_name, when)
+        title = literal(" · ".join(part for part in parts if part), single_line=True)
+        self.query_one("#detail-title", Static).update(title)
 
     def _pending_text(self, call: Call, what: str) -> str:
         if call.is_live:

@@ -27,21 +27,23 @@ if TYPE_CHECKING:
     from tui.app import CallRailApp
 
 ALL = "__all__"
+# The counts come first: on an 80-column terminal they stay in view and the zone scrolls off.
 COLUMNS = (
     ("company", "Company"),
-    ("status", "Status"),
-    ("zone", "Time zone"),
-    ("local", "Local time"),
     ("calls", "Calls today"),
     ("missed", "Missed"),
     ("texts", "Texts"),
+    ("local", "Local time"),
+    ("zone", "Time zone"),
+    ("status", "Status"),
 )
 
 
 class CompaniesScreen(Screen[None]):
     COMMANDS = {ScreenActions}
     BINDINGS = [
-        Binding("enter", "choose", "Show calls", tooltip="Show the feed for this company"),
+        # priority: the table's own enter would otherwise hide this one from the footer
+        Binding("enter", "choose", "Show calls", priority=True, tooltip="Show the feed for this company"),
         Binding("escape", "app.back", "Back"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {"companies--missed"}
@@ -119,12 +121,12 @@ class CompaniesScreen(Screen[None]):
         )
         return {
             "company": name,
-            "status": status,
-            "zone": zone,
-            "local": local,
             "calls": Text(f"{stats.calls:,}", justify="right"),
             "missed": Text(f"{stats.missed:,}", justify="right", style=missed_style),
             "texts": Text(f"{stats.texts:,}", justify="right"),
+            "local": local,
+            "zone": zone,
+            "status": status,
         }
 
     @on(DataTable.RowSelected)

@@ -1,4 +1,5 @@
-"""Text conversations across companies, newest first, those awaiting a reply marked; enter opens one."""
+"""Text conversations across companies, newest first, those awaiting a reply (or opted out) marked;
+enter opens one."""
 
 from __future__ import annotations
 
@@ -14,7 +15,13 @@ from textual.widgets import Footer, Static
 from tui import display
 from tui.live.events import ConversationsChanged
 from tui.screens.thread import ThreadScreen
-from tui.widgets.conversation_list import AWAITING_MARK, ConversationList
+from tui.widgets.conversation_list import (
+    AWAITING_MARK,
+    OPTED_OUT_MARK,
+    ConversationList,
+    is_opted_out,
+    needs_reply,
+)
 from tui.widgets.screen_commands import ScreenActions
 
 
@@ -56,10 +63,13 @@ class TextsScreen(Screen[None]):
 
     def _show_title(self) -> None:
         conversations = self.query_one(ConversationList).conversations
-        awaiting = sum(1 for conversation in conversations if conversation.awaiting_reply)
+        awaiting = sum(1 for conversation in conversations if needs_reply(conversation))
+        opted_out = sum(1 for conversation in conversations if is_opted_out(conversation))
         title = f"Texts · {len(conversations)} conversations"
         if awaiting:
             title += f" · {AWAITING_MARK} {awaiting} awaiting a reply"
+        if opted_out:
+            title += f" · {OPTED_OUT_MARK} {opted_out} opted out"
         self.query_one("#texts-title", Static).update(Text(title))
 
     def _on_live_event(self, event: object) -> None:

@@ -1,6 +1,8 @@
 """One text conversation with a customer, and the pane to reply.
 
-Messages come from what the app holds, then from ``open_conversation`` (a worker). Texts sent from here
+Messages come from what the app holds, then from ``open_conversation`` (a worker): the newest page.
+``ctrl+l`` loads the next older page straight from the client (kept in the screen, not in the app's
+state, whose conversation stays the newest page the poller and the texts list rely on). Texts sent from here
 go through the session's outbox; their state (queued, sending, sent, failed, unknown) follows
 ``OutboxChanged``. A customer who opted out, or an account without texting, gets an explanation instead
 of the editor.
@@ -19,7 +21,7 @@ from textual.widgets import Footer, Static
 
 from tui import display
 from tui.callrail.errors import CallRailError
-from tui.callrail.models import Conversation
+from tui.callrail.models import Conversation, TextMessage
 from tui.live.events import ConversationsChanged, OutboxChanged, OutboxItem, OutboxState, PollStatus
 from tui.live.outbox import digits
 from tui.live.poller import budget_view
@@ -43,6 +45,11 @@ NO_TRACKING_NUMBER = (
 )
 
 
+OLDER_KEY = "ctrl+l"
+# Messages per page: the same as ``open_conversation`` asks for, so that page 2 follows page 1.
+MESSAGES_PER_PAGE = 100
+
+
 def draft_key(conversation_id: str | None, company_id: str, customer_phone_number: str) -> str:
     return conversation_id or f"new:{company_id}:{customer_phone_number}"
 
@@ -57,6 +64,7 @@ class ThreadScreen(Screen[None]):
         Binding(
             "ctrl+t", "resolve(False)", "Send again", priority=True, tooltip="Queue the unknown text again"
         ),
+        Binding(OLDER_KEY, "older", "Older", priority=True, tooltip="Load older messages of this thread"),
     ]
 
     def __init__(
@@ -73,6 +81,9 @@ class ThreadScreen(Screen[None]):
         self.company_id = company_id
         self._tracking_number = tracking_number
         self._last_item_id: int | None = None
+        self._older: list[TextMessage] = []  # pages 2.. of the conversation, newest first
+        self._pages_loaded = 1
+        self._total_pages: int | None = None
 
     @property
     def session(self) -> Any:
@@ -177,9 +188,35 @@ class ThreadScreen(Screen[None]):
             parts.append(f"from {display.compact_phone(self.tracking_number)}")
         return " · ".join(dict.fromkeys(part for part in parts if part))
 
+    def _messages(self, conversation: Conversation | None) -> list[TextMessage]:
+        """The newest page (and the newest two messages) plus the older pages loaded, newest first."""
+        if conversation is None:
+            return []
+        if self._older:
+            everything = [*conversation.messages, *self._older]
+            conversation = conversation.model_copy(update={"messages": everything})
+        return conversation_messages(conversation)
+
+    @property
+    def total_pages(self) -> int:
+        conversation = self.conversation
+        known = conversation.total_pages if conversation else None
+        return max(self._total_pages or 0, known or 0, 1)
+
+    def has_older(self) -> bool:
+        return bool(self.conversation_id) and self._pages_loaded < self.total_pages
+
+    def _older_hint(self) -> str:
+        if not self.has_older():
+            return ""
+        return (
+            f"Older messages: {self._pages_loaded} of {self.total_pages} pages shown. "
+            f"{OLDER_KEY} loads the next."
+        )
+
     def _show(self) -> None:
         conversation = self.conversation
-        messages = conversation_messages(conversation) if conversation else []
+        messages = self._messages(conversation)
         outbox = self._outbox()
         self.query_one("#thread-title", Static).update(literal(self._title(), single_line=True))
         settings_zone = self.app.settings.display_time_zone
@@ -191,6 +228,7 @@ class ThreadScreen(Screen[None]):
             )
         )
         thread = self.query_one(MessageThread)
+        thread.show_older_hint(self._older_hint())
         thread.show(
             messages, outbox, customer=self._customer_label(), where=where, now=self.session.clock.now()
         )
@@ -255,12 +293,39 @@ class ThreadScreen(Screen[None]):
         if self.conversation is None:
             self._message("Loading the conversation…")
         try:
-            await self.session.open_conversation(self.conversation_id)
+            conversation = await self.session.open_conversation(self.conversation_id)
         except CallRailError as error:
             self._message(f"Could not load the conversation: {error.message}", error=True)
             return
+        if conversation.total_pages:
+            self._total_pages = conversation.total_pages
         self._message("")
         self._show()
+
+    def action_older(self) -> None:
+        if self.has_older():
+            self._load_older(self._pages_loaded + 1)
+
+    @work(exclusive=True, group="thread-older", exit_on_error=False)
+    async def _load_older(self, page: int) -> None:
+        session, conversation_id = self.session, self.conversation_id
+        if not conversation_id:
+            return
+        self._message(f"Loading older messages (page {page} of {self.total_pages})…")
+        try:
+            older = await session.client.get_conversation(
+                session.account_id, conversation_id, page=page, per_page=MESSAGES_PER_PAGE, background=False
+            )
+        except CallRailError as error:
+            self._message(f"Could not load older messages: {error.message}", error=True)
+            return
+        self._older.extend(older.messages)
+        self._pages_loaded = max(self._pages_loaded, page)
+        if older.total_pages:
+            self._total_pages = older.total_pages
+        self._message("" if self.has_older() else "That is the whole conversation.")
+        self._show()
+        self.query_one(MessageThread).scroll_home(animate=False)
 
     @on(SmsCompose.Send)
     def _send(self, event: SmsCompose.Send) -> None:
@@ -291,6 +356,8 @@ class ThreadScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "resolve":
             return self._unknown_item() is not None
+        if action == "older":
+            return self.has_older()
         return True
 
     def action_resolve(self, sent: bool) -> None:

@@ -1,4 +1,5 @@
-"""The rate budget and poll state in one line: what is used, what is left, and what is going on."""
+"""The rate budget and poll state in one line: what is going on (and what went wrong, first), what is
+used, what is left, and when the next poll is due."""
 
 from __future__ import annotations
 
@@ -31,9 +32,13 @@ def describe(
     now: datetime,
     where: tzinfo | None = UTC,
     style: Callable[[str], str | object] = lambda name: "",
+    *,
+    short: bool = False,
 ) -> Text:
     """The meter's line, clock times in ``where`` (``None``: the computer's zone). ``style`` maps a
-    component class name to a style (the widget passes its own)."""
+    component class name to a style (the widget passes its own). ``short`` abbreviates the units, for
+    a narrow terminal (``API 7/800 h · 7/8,000 d``)."""
+    hour, day = (" h", " d") if short else (" hour", " day")
     if status is None:
         status = PollStatus(PollState.STARTING)
     word, word_style = _STATE_WORDS[status.state]
@@ -45,6 +50,10 @@ def describe(
         line.append(f" · last poll {display.format_clock(status.last_success, where)}", style=muted)
     if status.state is PollState.RATE_LIMITED and status.budget and status.budget.backoff_until:
         line.append(f" until {display.format_clock(status.budget.backoff_until, where)}")
+    if status.message:
+        # what went wrong comes before the numbers: a narrow line cuts off its end
+        line.append(_SEPARATOR, style=muted)
+        line.append_text(literal(status.message, single_line=True))
 
     budget = status.budget
     if budget is not None:
@@ -54,18 +63,18 @@ def describe(
             f"{budget.used_hour:,}/{budget.limit_hour:,}",
             style=_level(budget.used_hour, budget.limit_hour, style),
         )
-        line.append(" hour · ", style=muted)
+        line.append(f"{hour} · ", style=muted)
         line.append(
             f"{budget.used_day:,}/{budget.limit_day:,}",
             style=_level(budget.used_day, budget.limit_day, style),
         )
-        line.append(" day", style=muted)
+        line.append(day, style=muted)
         sms_hour = max(0, budget.sms_limit_hour - budget.sms_used_hour)
         sms_day = max(0, budget.sms_limit_day - budget.sms_used_day)
         line.append(_SEPARATOR, style=muted)
-        line.append("SMS left ")
+        line.append("SMS " if short else "SMS left ")
         line.append(f"{min(sms_hour, sms_day):,}", style=style("budget-meter--error") if not sms_hour else "")
-        line.append(f" hour · {sms_day:,} day", style=muted)
+        line.append(f"{hour} · {sms_day:,}{day}", style=muted)
 
     if status.state not in (PollState.PAUSED, PollState.AUTH_FAILED):
         line.append(_SEPARATOR, style=muted)
@@ -73,10 +82,7 @@ def describe(
             line.append("polling…")
         else:
             seconds = (status.next_poll_at - now).total_seconds()
-            line.append(f"next poll {display.format_countdown(seconds)}")
-    if status.message:
-        line.append(_SEPARATOR, style=muted)
-        line.append_text(literal(status.message, single_line=True))
+            line.append(f"{'next' if short else 'next poll'} {display.format_countdown(seconds)}")
     return line
 
 
@@ -124,5 +130,7 @@ class BudgetMeter(Widget):
 
     def render(self) -> Text:
         line = describe(self.status, self.now(), self.where, self.get_component_rich_style)
+        if line.cell_len > self.size.width:
+            line = describe(self.status, self.now(), self.where, self.get_component_rich_style, short=True)
         line.truncate(self.size.width, overflow="ellipsis")
         return line

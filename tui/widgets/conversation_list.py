@@ -1,7 +1,8 @@
 """Text conversations, newest first, two lines each, rendered on demand so hundreds stay quick.
 
-Conversations whose last message is from the customer are marked as awaiting a reply. Updates merge by
-conversation id and keep the cursor on the conversation it was on.
+Conversations whose last message is from the customer are marked as awaiting a reply, unless that
+message opted them out (STOP, UNSUBSCRIBE, ...): those are marked as opted out, since no reply can be
+sent. Updates merge by conversation id and keep the cursor on the conversation it was on.
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ from textual.strip import Strip
 from tui import display
 from tui.callrail.models import Conversation
 from tui.safe_text import clean, mask_name
+from tui.widgets.message_thread import conversation_messages, opted_out
 
 LINES_PER_ITEM = 2
 AWAITING_MARK = "●"
+OPTED_OUT_MARK = "⊘"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -39,6 +42,16 @@ def customer_label(conversation: Conversation, *, mask: bool) -> str:
         )
         or "Unknown"
     )
+
+
+def is_opted_out(conversation: Conversation) -> bool:
+    """The customer's last message (of those the app holds) is STOP, UNSUBSCRIBE, CANCEL, END or QUIT."""
+    return opted_out(conversation_messages(conversation))
+
+
+def needs_reply(conversation: Conversation) -> bool:
+    """The last message is from the customer, and it did not opt them out."""
+    return conversation.awaiting_reply and not is_opted_out(conversation)
 
 
 def preview(conversation: Conversation) -> str:
@@ -59,6 +72,7 @@ class ConversationList(ScrollView, can_focus=True):
         scrollbar-gutter: stable;
         overflow-x: hidden;
         & > .conversation-list--awaiting { color: $warning; text-style: bold; }
+        & > .conversation-list--opted-out { color: $error; }
         & > .conversation-list--customer { text-style: bold; }
         & > .conversation-list--company { color: $text-muted; }
         & > .conversation-list--time { color: $text-muted; }
@@ -72,6 +86,7 @@ class ConversationList(ScrollView, can_focus=True):
     """
     COMPONENT_CLASSES = {
         "conversation-list--awaiting",
+        "conversation-list--opted-out",
         "conversation-list--customer",
         "conversation-list--company",
         "conversation-list--time",
@@ -101,9 +116,11 @@ class ConversationList(ScrollView, can_focus=True):
         mask: bool = False,
         display_zone: tzinfo | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        empty: str = "No text conversations yet.",
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        self.empty = empty
         self._mask = mask
         self._display_zone = display_zone
         self._now = now
@@ -198,6 +215,12 @@ class ConversationList(ScrollView, can_focus=True):
 
     def _build_strip(self, index: int, row: int, width: int) -> Strip:
         base = self.rich_style
+        if not self._order and index == 0 and row == 0:
+            muted = self._style("conversation-list--preview") + Style(italic=True)
+            hint = Text(f"   {self.empty}", style=muted)
+            hint.truncate(width, overflow="ellipsis", pad=True)
+            hint.stylize_before(base)
+            return Strip(hint.render(self.app.console), width)
         if index >= len(self._order):
             return Strip.blank(width, base)
         conversation = self._order[index]
@@ -209,11 +232,15 @@ class ConversationList(ScrollView, can_focus=True):
         return Strip(text.render(self.app.console), width)
 
     def _first_row(self, conversation: Conversation, width: int) -> Text:
-        mark = AWAITING_MARK if conversation.awaiting_reply else " "
+        if is_opted_out(conversation):
+            mark, mark_style = OPTED_OUT_MARK, "conversation-list--opted-out"
+        else:
+            mark = AWAITING_MARK if conversation.awaiting_reply else " "
+            mark_style = "conversation-list--awaiting"
         where = self._display_zone or display.zone(conversation.company_time_zone)
         when = display.short_time(conversation.last_message_at, where, self._now())
         left = Text.assemble(
-            (f" {mark} ", self._style("conversation-list--awaiting")),
+            (f" {mark} ", self._style(mark_style)),
             (customer_label(conversation, mask=self._mask), self._style("conversation-list--customer")),
             ("  ", ""),
             (clean(conversation.company_name, single_line=True), self._style("conversation-list--company")),
@@ -223,6 +250,10 @@ class ConversationList(ScrollView, can_focus=True):
 
     def _second_row(self, conversation: Conversation, width: int) -> Text:
         text = Text.assemble(("   ", ""), (preview(conversation), self._style("conversation-list--preview")))
+        if is_opted_out(conversation):
+            note = Text("  opted out of texts ", style=self._style("conversation-list--opted-out"))
+            text.truncate(max(4, width - len(note)), overflow="ellipsis")
+            text.append_text(note)
         text.truncate(width, overflow="ellipsis", pad=True)
         text.no_wrap = True
         return text

@@ -145,6 +145,7 @@ class MessageThread(VerticalScroll):
     MessageThread {
         padding: 0 1;
         & > .message-empty { color: $text-muted; text-style: italic; margin: 1 0; }
+        & > .message-older { color: $text-muted; text-style: italic; margin: 1 0 0 0; }
     }
     """
 
@@ -155,7 +156,16 @@ class MessageThread(VerticalScroll):
         self._shown_keys: list[str] = []
 
     def compose(self) -> ComposeResult:
+        older = Static("", classes="message-older", markup=False)
+        older.display = False
+        yield older
         yield Static(self._empty, classes="message-empty")
+
+    def show_older_hint(self, hint: str) -> None:
+        """A line above the oldest message saying that older ones exist and how to load them."""
+        older = self.query_one(".message-older", Static)
+        older.update(hint)
+        older.display = bool(hint)
 
     @property
     def shown_keys(self) -> list[str]:

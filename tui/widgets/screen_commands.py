@@ -11,6 +11,9 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
 class ScreenActions(Provider):
+    """Each binding's description is the command's name (as in the footer); its tooltip is the help
+    line, and a search matches either, so "Add tag" finds the footer's short "Tag"."""
+
     def _commands(self) -> Iterator[tuple[str, str, str]]:
         screen = self.screen
         for binding in screen.BINDINGS:
@@ -29,6 +32,8 @@ class ScreenActions(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, help_text, action in self._commands():
-            score = matcher.match(name)
+            score = max(matcher.match(name), 0.9 * matcher.match(help_text))
             if score > 0:
-                yield Hit(score, matcher.highlight(name), partial(self.screen.run_action, action), help=help_text)
+                yield Hit(
+                    score, matcher.highlight(name), partial(self.screen.run_action, action), help=help_text
+                )

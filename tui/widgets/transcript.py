@@ -7,6 +7,8 @@ Text is never parsed as markup: each line is a plain ``Segment`` of cleaned text
 
 from __future__ import annotations
 
+import textwrap
+
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
@@ -122,9 +124,12 @@ class Transcript(ScrollView, can_focus=True):
 
     def _build_strip(self, index: int) -> Strip:
         if not self._turns:
-            if index:
+            # wrapped to the width: "the transcript arrives after the call ends" must read whole at 80 columns
+            width = max(8, self.scrollable_content_region.width)
+            lines = textwrap.wrap(self._placeholder, width) or [""]
+            if index >= len(lines):
                 return Strip([])
-            return Strip([Segment(self._placeholder, self._style("transcript--placeholder"))])
+            return Strip([Segment(lines[index], self._style("transcript--placeholder"))])
         if index >= len(self._lines) or (ref := self._lines[index]).blank:
             return Strip([])
         turn = self._turns[ref.turn]
