@@ -22,23 +22,6 @@ class TextPrompt(ModalScreen[str | None]):
     ``check`` returns why a value is not acceptable, or ``None``.
     """
 
-    DEFAULT_CSS = """
-    TextPrompt {
-        align: center middle;
-        background: $background 60%;
-        & > .prompt-box {
-            width: 64;
-            height: auto;
-            padding: 1 2;
-            border: round $accent;
-            background: $surface;
-        }
-        .prompt-title { text-style: bold; color: $accent; margin-bottom: 1; }
-        .prompt-error { color: $error; height: auto; }
-        .prompt-hint { color: $text-muted; }
-        OptionList { height: auto; max-height: 6; }
-    }
-    """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(
@@ -97,23 +80,6 @@ LEAD_CHOICE_LABELS = {
 
 
 class LeadStatusPrompt(ModalScreen[LeadChoice | None]):
-    DEFAULT_CSS = """
-    LeadStatusPrompt {
-        align: center middle;
-        background: $background 60%;
-        & > .prompt-box {
-            width: 64;
-            height: auto;
-            padding: 1 2;
-            border: round $accent;
-            background: $surface;
-        }
-        .prompt-title { text-style: bold; color: $accent; margin-bottom: 1; }
-        .prompt-error { color: $error; height: auto; }
-        .prompt-hint { color: $text-muted; }
-        OptionList { height: auto; max-height: 6; }
-    }
-    """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, current: str | None = None) -> None:
