@@ -98,6 +98,4 @@ class OutboxChanged:
     item: OutboxItem
 
 
-LiveEvent = (
-    PollStatus | CallsChanged | ConversationsChanged | InboundCall | InboundText | OutboxChanged
-)
+LiveEvent = PollStatus | CallsChanged | ConversationsChanged | InboundCall | InboundText | OutboxChanged
