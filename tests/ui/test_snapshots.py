@@ -58,3 +58,7 @@ def test_setup(snap_compare, tmp_path: Path) -> None:
         state_dir=tmp_path / "state",
     )
     assert snap_compare(make_app(None, settings), terminal_size=SIZE)
+
+
+def test_texts(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=polled(("t",)))
