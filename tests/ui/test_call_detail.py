@@ -218,3 +218,19 @@ async def test_mask_hides_the_callers_name_and_number(sim_demo: Demo):
         widget = screen.query_one(CallFacts)
         shown = [strip.text for strip in widget.render_lines(widget.region.reset_offset)]
         assert not any(call.customer_name in line or digits_[-7:] in line for line in shown)
+
+
+async def test_saving_a_note_costs_one_update_and_one_read_back(sim_demo: Demo):
+    call = sim_demo.answered_call()
+    app = HostApp(sim_demo.session)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_detail(app, pilot, call.id)
+        await app.workers.wait_for_complete()
+        sim_demo.session.set_paused(True)
+        before = len(sim_demo.sim.request_log)
+        await pilot.press("n")
+        app.screen.query_one(Input).value = "Quote sent"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        methods = [record.method for record in sim_demo.sim.request_log[before:] if not record.external]
+        assert methods == ["PUT", "GET"]

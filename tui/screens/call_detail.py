@@ -172,18 +172,13 @@ class CallDetailScreen(Screen[None]):
     async def _update(self, what: str, **changes: Any) -> None:
         self._message(f"Saving the {what}…")
         try:
+            # the session reads the call back after the update, so the screen shows what the server has
             await self.session.update_call(self.call_id, **changes)
         except CallRailError as error:
             self._message(f"Could not save the {what}: {error.message}", error=True)
             self.notify(f"Could not save the {what}.", severity="error")
             return
-        try:
-            # the update's answer carries only the default fields (no tags, note or lead status)
-            await self.session.open_call(self.call_id)
-        except CallRailError as error:
-            self._message(f"Saved the {what}, but could not reload the call: {error.message}", error=True)
-        else:
-            self._message(f"Saved the {what}.")
+        self._message(f"Saved the {what}.")
         self._show()
 
     # -- actions -----------------------------------------------------------------------------------
