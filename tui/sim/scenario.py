@@ -28,6 +28,7 @@ from tui.sim.state import (
     Company,
     Conversation,
     Customer,
+    Enrichment,
     Message,
     Outcome,
     Phase,
@@ -67,6 +68,12 @@ class CustomerBook:
         self._callers: list[Customer] = []
         self._by_phone: dict[str, Customer] = {}
         self.calls_from: dict[str, int] = {}
+
+    def count_call(self, phone: str) -> int:
+        """Record a call from ``phone``; returns how many it made before."""
+        prior = self.calls_from.get(phone, 0)
+        self.calls_from[phone] = prior + 1
+        return prior
 
     def pick(self, rng: random.Random, repeat_chance: float) -> Customer:
         """Someone who calls or texts: often a new number, sometimes one who called before."""
@@ -165,8 +172,7 @@ class Engine:
         tracker = rng.choices(trackers, weights=[t.weight for t in trackers])[0]
         book = self._books[company.id]
         customer = book.pick(rng, repeat_chance=0.22)
-        prior = book.calls_from.get(customer.phone, 0)
-        book.calls_from[customer.phone] = prior + 1
+        prior = book.count_call(customer.phone)
         open_hours = local_hour in catalog.BUSINESS_HOURS
         weights = (72, 12, 10, 6) if open_hours else (25, 20, 45, 10)
         outcome = rng.choices(list(Outcome), weights=weights)[0]
@@ -199,31 +205,65 @@ class Engine:
             duration = rng.randint(15, 35)
         else:
             duration = rng.randint(1, 8)
+        call = self._new_call(
+            rng,
+            company=company,
+            tracker_id=tracker.id,
+            customer=customer,
+            start=start,
+            duration=duration,
+            outcome=outcome,
+            agent=agent,
+            business_phone_number=tracker.destination_number,
+            prior=prior,
+            post_call=post_call,
+        )
+        if tracker.source == "Google Ads":
+            call.gclid = f"Cj0KCQ{rng.getrandbits(64):016x}"
+        self._schedule(start, "call_started", call)
+        self._schedule_call_end(call)
+        self._plan_follow_up_texts(rng, account, call, reason.keyword)
+
+    def _new_call(
+        self,
+        rng: random.Random,
+        *,
+        company: Company,
+        tracker_id: str,
+        customer: Customer,
+        start: datetime,
+        duration: int,
+        outcome: Outcome,
+        agent: User | None,
+        business_phone_number: str | None,
+        prior: int,
+        post_call: Callable[[random.Random], Enrichment] | None,
+    ) -> Call:
+        """A call with its end, and when its recording and transcript arrive (if it gets them)."""
         end = start + timedelta(seconds=duration)
         low, high = self._config.post_call_delay
         enriched_at = end + timedelta(minutes=rng.uniform(low, high)) if post_call else None
-        call = Call(
+        return Call(
             id=masked_id(rng, "CAL"),
             person_id=masked_id(rng, "PER"),
             company_id=company.id,
-            tracker_id=tracker.id,
+            tracker_id=tracker_id,
             customer=customer,
             started_at=start,
             ended_at=end,
             enriched_at=enriched_at,
             outcome=outcome,
             agent_id=agent.id if agent else None,
-            business_phone_number=tracker.destination_number,
+            business_phone_number=business_phone_number,
             first_call=prior == 0,
             prior_calls=prior,
             post_call=post_call,
-            gclid=f"Cj0KCQ{rng.getrandbits(64):016x}" if tracker.source == "Google Ads" else None,
         )
-        self._schedule(start, "call_started", call)
-        self._schedule(end, "call_ended", call)
-        if enriched_at:
-            self._schedule(enriched_at, "call_enriched", call)
-        self._plan_follow_up_texts(rng, account, call, reason.keyword)
+
+    def _schedule_call_end(self, call: Call) -> None:
+        self._schedule(call.ended_at, "call_ended", call)
+        if call.enriched_at:
+            self._schedule(call.enriched_at, "call_enriched", call)
 
     def _plan_follow_up_texts(self, rng: random.Random, account: Account, call: Call, topic: str) -> None:
         answered = call.outcome is Outcome.ANSWERED
@@ -338,8 +378,7 @@ class Engine:
         rng = self._outbound_rng
         company = account.companies[caller_id.company_id]
         book = self._books[company.id]
-        prior = book.calls_from.get(customer.phone, 0)
-        book.calls_from[customer.phone] = prior + 1
+        prior = book.count_call(customer.phone)
         outcome = rng.choices((Outcome.ANSWERED, Outcome.MISSED, Outcome.VOICEMAIL), weights=(65, 25, 10))[0]
         ring = rng.randint(8, 35)
         talk = min(1200, max(15, int(rng.lognormvariate(math.log(120), 0.6))))
@@ -354,30 +393,22 @@ class Engine:
                 caller=customer.first_name or "there",
                 talk_seconds=talk,
             )
-        end = at + timedelta(seconds=duration)
-        low, high = self._config.post_call_delay
-        enriched_at = end + timedelta(minutes=rng.uniform(low, high)) if post_call else None
-        call = Call(
-            id=masked_id(rng, "CAL"),
-            person_id=masked_id(rng, "PER"),
-            company_id=company.id,
+        call = self._new_call(
+            rng,
+            company=company,
             tracker_id=caller_id.id,
             customer=customer,
-            started_at=at,
-            ended_at=end,
-            enriched_at=enriched_at,
+            start=at,
+            duration=duration,
             outcome=outcome,
-            agent_id=agent.id if agent else None,
+            agent=agent,
             business_phone_number=business_phone_number,
-            first_call=prior == 0,
-            prior_calls=prior,
+            prior=prior,
             post_call=post_call,
-            direction="outbound",
         )
+        call.direction = "outbound"
         self._apply(at, "call_started", call)
-        self._schedule(end, "call_ended", call)
-        if enriched_at:
-            self._schedule(enriched_at, "call_enriched", call)
+        self._schedule_call_end(call)
         return call
 
     def deliver_text(self, account: Account, text: PlannedText, at: datetime) -> Conversation | None:
