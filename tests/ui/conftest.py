@@ -8,7 +8,8 @@ moves it (``tui.screenshots.scene``: the same scene the README screenshots come 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable
+import logging
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -90,3 +91,17 @@ def call_from(call_id: str, minutes_ago: float = 0, **fields: Any) -> Call:
 @pytest.fixture
 def make_call() -> Callable[..., Call]:
     return call_from
+
+
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    """Put the root logger back as it was after a test that set up the app's logging."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    for handler in root.handlers[:]:
+        root.removeHandler(handler)
+        handler.close()
+    for handler in handlers:
+        root.addHandler(handler)
+    root.setLevel(level)

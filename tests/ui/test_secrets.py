@@ -4,7 +4,6 @@ the rendered screens (setup with a key typed in, the app), a crash's traceback o
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -28,19 +27,6 @@ def leaks(text: str, key: str = SIM_KEY) -> list[str]:
     """The secrets found in ``text`` (an SVG writes its spaces as ``&#160;``)."""
     text = text.replace("&#160;", " ")
     return [secret for secret in (key, HEADER) if secret in text]
-
-
-@pytest.fixture
-def restore_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    for handler in root.handlers[:]:
-        root.removeHandler(handler)
-        handler.close()
-    for handler in handlers:
-        root.addHandler(handler)
-    root.setLevel(level)
 
 
 def test_no_key_in_the_screenshots_or_the_snapshot_baselines() -> None:
