@@ -33,7 +33,7 @@ from tui import display
 from tui.callrail.client import CallRailClient
 from tui.callrail.models import NEEDS_CALLBACK, Call, Conversation
 from tui.config import Settings, permission_warning
-from tui.live.events import CallsChanged, InboundCall, InboundText, LiveEvent, PollStatus
+from tui.live.events import CallsChanged, InboundCall, InboundText, LiveEvent, OutboxHealth, PollStatus
 from tui.live.session import LiveSession, build_session
 from tui.logging_setup import redact
 from tui.messages import CompanyChosen, LiveUpdate
@@ -201,6 +201,8 @@ class CallRailApp(App[None]):
         elif isinstance(event, PollStatus):
             # a poll ends with its status: everything it brought is announced at once
             self._flush_alerts()
+        elif isinstance(event, OutboxHealth) and (event.setback or event.problem):
+            self.notify(event.problem or event.setback, severity="error", timeout=15, markup=False)
         self.live_signal.publish(event)
 
     def _freeze_long_lived(self, arrived: int) -> None:
@@ -385,8 +387,12 @@ class CallRailApp(App[None]):
         self.settings = self.settings.model_copy(update={"mask": mask})
 
     async def action_quit(self) -> None:
-        await self._stop_session()
-        self.exit()
+        try:
+            await self._stop_session()
+        except Exception:
+            log.exception("stopping the live session failed")
+        finally:
+            self.exit()
 
     # -- the terminal closed (SIGHUP) or the system asks the app to stop (SIGTERM) ---------------------
 

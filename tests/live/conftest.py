@@ -56,8 +56,10 @@ def make_env(
     config: SimConfig | None = None,
     api_key: str | None = None,
     sim: Simulator | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> Env:
-    """A fresh simulator and a session on it; or, given ``sim``, a new session (a restart) on that one."""
+    """A fresh simulator and a session on it; or, given ``sim``, a new session (a restart) on that one.
+    ``transport``: the way to ``sim`` (an in-process connection by default)."""
     if sim is None:
         sim = Simulator(config or SimConfig(seed=7), clock=ManualClock(start))
     clock = sim.clock
@@ -67,7 +69,7 @@ def make_env(
         data_dir=data_dir,
         base_url=SIM_URL,
         clock=clock,
-        transport=httpx.ASGITransport(app=sim.app),
+        transport=transport or httpx.ASGITransport(app=sim.app),
     )
     events: list[LiveEvent] = []
     session.subscribe(events.append)

@@ -161,8 +161,8 @@ async def test_crash_while_sending_is_checked_not_resent(server, clock, tmp_path
     outbox, _, _, _ = make_outbox(server, clock, store)
     sent_before_crash = enqueue(outbox, "first")
     never_sent = enqueue(outbox, "second")
-    for item in (sent_before_crash, never_sent):
-        store.set_outbox_state(item.id, OutboxState.SENDING, now=clock.now())
+    store.set_outbox_state(sent_before_crash.id, OutboxState.SENDING, now=clock.now())
+    store.set_outbox_state(never_sent.id, OutboxState.CHECKING, now=clock.now())
     # the server got the first one just before the app died
     server.messages.insert(
         0, {"direction": "outgoing", "content": "first", "created_at": clock.now().isoformat()}
@@ -222,7 +222,7 @@ async def test_out_of_sms_budget_waits_and_sends_later_in_order(server, clock):
     assert server.sends == 4  # the budget never refused a send: the outbox waited for it
 
 
-async def test_unknown_left_by_a_failed_check_is_checked_again(server, clock):
+async def test_a_failed_check_stays_checking_and_is_checked_again(server, clock):
     outbox, _, _, _ = make_outbox(server, clock)
     server.script = [SENT_THEN_LOST]
     enqueue(outbox)
@@ -233,7 +233,8 @@ async def test_unknown_left_by_a_failed_check_is_checked_again(server, clock):
     read = server.list_conversations
     server.list_conversations = offline
     delay = await outbox.process()
-    assert outbox.items()[0].state is OutboxState.UNKNOWN and delay > 0
+    assert outbox.items()[0].state is OutboxState.CHECKING and delay > 0
+    assert "Could not check yet: offline" in outbox.items()[0].error
     server.list_conversations = read
     clock.advance(timedelta(seconds=delay).total_seconds())
     await outbox.process()

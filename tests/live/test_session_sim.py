@@ -126,7 +126,7 @@ async def test_text_sent_once_even_when_the_answer_is_lost(env):
     await env.session.outbox.process()
     env.sim.faults.reset()
     states = [e.item.state for e in env.events if isinstance(e, OutboxChanged) and e.item.id == item.id]
-    assert OutboxState.UNKNOWN in states
+    assert OutboxState.CHECKING in states
     assert env.session.outbox_items(phone)[-1].state is OutboxState.SENT
     assert len(server_messages(env.sim, company_id, phone, "See you at 3pm")) == 1
     await env.session.outbox.process()

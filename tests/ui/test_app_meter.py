@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 
 import httpx
+from textual.widgets import Static
 
 from tui.app import make_app
 from tui.live.events import BudgetView, PollState, PollStatus
 from tui.live.session import build_session
 from tui.screenshots import SCENE_START, SIM_URL, SIZE, wait_for, wait_until_polled
 from tui.widgets.budget_meter import BudgetMeter, describe
+from tui.widgets.status_bar import StatusBar
 
 BUDGET = BudgetView(
     used_hour=120,
@@ -104,3 +107,21 @@ async def test_meter_says_when_the_key_is_refused(demo, tmp_path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: "key refused" in meter_text(app))
     await session.stop()
+
+
+async def test_the_status_bar_says_when_texts_are_not_being_sent(demo, monkeypatch) -> None:
+    store = demo.session.store
+    working = store.outbox_items
+
+    def broken(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(store, "outbox_items", broken)
+    app = make_app(demo.session, demo.settings)
+    async with app.run_test(size=SIZE) as pilot:
+        shown = app.screen.query_one(StatusBar).query_one("#status-outbox", Static)
+        await wait_for(pilot, lambda: shown.display, timeout=10)
+        assert "Texts are not being sent" in str(shown.render())
+        monkeypatch.setattr(store, "outbox_items", working)
+        demo.session.outbox.wake()
+        await wait_for(pilot, lambda: not shown.display, timeout=10)

@@ -115,3 +115,24 @@ def test_the_demo_removes_its_folder_when_the_terminal_closes_or_it_is_killed(tm
             process.wait()
         os.close(main)
         reader.join(timeout=2)
+
+
+@pytest.mark.parametrize("how", ["q", "SIGHUP"])
+async def test_quitting_works_even_when_the_session_fails_to_stop(demo, how) -> None:
+    """A session that fails while stopping (a bug, a broken store) must not keep the app open."""
+    app = make_app(demo.session, demo.settings, exit_signals=EXIT_SIGNALS)
+    stop = demo.session.stop
+
+    async def failing_stop() -> None:
+        await stop()
+        raise RuntimeError("the store could not be closed")
+
+    demo.session.stop = failing_stop
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until_polled(pilot, app)
+        if how == "q":
+            await pilot.press("q")
+        else:
+            os.kill(os.getpid(), signal.SIGHUP)
+        await wait_for(pilot, lambda: not app.is_running, timeout=5)
+    assert app.return_code == 0

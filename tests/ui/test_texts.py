@@ -163,6 +163,12 @@ async def test_a_send_with_an_unknown_outcome_lets_the_user_decide(sim_demo: Dem
         sim_demo.sim.faults.error_rate = 0.0
         await settle(app, pilot)
         (item,) = [i for i in sim_demo.session.outbox_items(conversation.customer_phone_number)]
+        assert item.state is OutboxState.CHECKING  # the read-back failed too: the app keeps checking
+        assert str(screen.query_one("#sms-state", Static).render()).startswith("Checking whether")
+        assert screen.check_action("resolve", ()) is False
+        await sim_demo.session.outbox.process()
+        await settle(app, pilot)
+        (item,) = [i for i in sim_demo.session.outbox_items(conversation.customer_phone_number)]
         assert item.state is OutboxState.UNKNOWN
         assert str(screen.query_one("#sms-state", Static).render()).startswith("Outcome unknown")
         assert f"o-{item.id}" in screen.query_one(MessageThread).shown_keys

@@ -77,6 +77,7 @@ class OutboxState(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     UNKNOWN = "unknown"
+    CHECKING = "checking"  # unknown, and being looked for on CallRail right now: the user waits for it
 
 
 @dataclass(frozen=True)
@@ -98,4 +99,21 @@ class OutboxChanged:
     item: OutboxItem
 
 
-LiveEvent = PollStatus | CallsChanged | ConversationsChanged | InboundCall | InboundText | OutboxChanged
+@dataclass(frozen=True)
+class OutboxHealth:
+    """Whether the outbox is sending. ``problem``: why texts are not going out (empty when they are);
+    ``setback``: a one-off trouble the outbox got past (shown once, sending goes on)."""
+
+    problem: str = ""
+    setback: str = ""
+
+
+LiveEvent = (
+    PollStatus
+    | CallsChanged
+    | ConversationsChanged
+    | InboundCall
+    | InboundText
+    | OutboxChanged
+    | OutboxHealth
+)

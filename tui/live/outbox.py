@@ -2,13 +2,20 @@
 
 Every step is written to the store before the next one happens, so a crash leaves a record of how far a
 text got. A send whose outcome is unknown (the request went out, no answer came back; or the app stopped
-while sending) is never retried blindly: the conversation is read and the message looked for first, and if
-it still cannot be told, the user decides (``resolve_unknown``).
+while sending) is never retried blindly: the item is ``checking`` while the outbox reads the conversation
+and looks for the message (again and again while CallRail cannot be read). Only once a check found that
+the text is not there does it become ``unknown``, and the user decides (``resolve_unknown``): send it
+again, or mark it as sent. The outbox owns an item while it sends or checks it and the user owns it while
+it is unknown, so the two never cross.
+
+The sender never dies: an unexpected error is logged and announced (``OutboxHealth``), the item it hit is
+set aside where the user can see it, and the texts behind it go on.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import Callable
 from datetime import timedelta
@@ -28,7 +35,7 @@ from tui.callrail.errors import (
     TextingNotEnabled,
 )
 from tui.callrail.models import Conversation, TextMessage
-from tui.live.events import LiveEvent, OutboxChanged, OutboxItem, OutboxState
+from tui.live.events import LiveEvent, OutboxChanged, OutboxHealth, OutboxItem, OutboxState
 from tui.live.store import Store
 from tui.live.waiting import sleep_or_wake
 
@@ -36,6 +43,26 @@ from tui.live.waiting import sleep_or_wake
 CLOCK_SKEW = timedelta(minutes=2)
 RETRY_MIN_S = 5.0
 RETRY_MAX_S = 60.0
+# This many unexpected errors in a row, with no text handled in between, and the outbox says it is stuck.
+SETBACKS_BEFORE_STUCK = 3
+
+log = logging.getLogger(__name__)
+
+_NOTHING_TO_DECIDE = {
+    OutboxState.CHECKING: "Still checking whether this text went out; the app decides once it knows.",
+    OutboxState.SENDING: "This text is being sent right now.",
+    OutboxState.QUEUED: "This text is already queued to send.",
+    OutboxState.SENT: "This text has been sent.",
+    OutboxState.FAILED: "This text failed; write it again to resend it.",
+}
+
+
+class NothingToDecide(Exception):
+    """The user's decision on an unknown text cannot be taken: the text is no longer (or not yet) unknown."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def digits(phone_number: str | None) -> str:
@@ -73,6 +100,10 @@ class Outbox:
         self._wake = asyncio.Event()
         self._to_check: list[int] = []
         self._failures = 0
+        self._working_on: int | None = None  # the item a send or a check is awaiting
+        self._recovered = False
+        self._setbacks = 0
+        self._stuck = ""
 
     # -- what the session calls -----------------------------------------------------------------------
 
@@ -91,12 +122,12 @@ class Outbox:
         return item
 
     def resolve_unknown(self, item_id: int, *, sent: bool) -> OutboxItem:
-        """The user's decision on an unknown send: ``sent=False`` puts it back in the queue."""
+        """The user's decision on an unknown send: ``sent=False`` puts it back in the queue.
+
+        Raises ``NothingToDecide`` unless the item is unknown and not being checked right now."""
         item = self._store.outbox_item(item_id)
         if item.state is not OutboxState.UNKNOWN:
-            return item
-        if item_id in self._to_check:
-            self._to_check.remove(item_id)
+            raise NothingToDecide(_NOTHING_TO_DECIDE[item.state])
         state = OutboxState.SENT if sent else OutboxState.QUEUED
         item = self._set(item, state, error="" if sent else "Queued again at your request.")
         self._wake.set()
@@ -108,33 +139,48 @@ class Outbox:
     def wake(self) -> None:
         self._wake.set()
 
+    @property
+    def problem(self) -> str:
+        """Why texts are not going out, or empty while they are."""
+        return self._stuck
+
     # -- the sender -----------------------------------------------------------------------------------
 
     async def run(self) -> None:
         """Send queued texts in order, forever. Texts left ``sending`` by a crash are checked first."""
-        self.recover()
         while True:
-            delay = await self.process()
+            try:
+                if not self._recovered:
+                    self.recover()
+                delay = await self.process()
+            except Exception as error:  # a bug or a broken store: the texts behind it must still go
+                delay = self._survive(error)
+            else:
+                self._healthy()
             await sleep_or_wake(self._clock, delay, self._wake)
 
     def recover(self) -> None:
-        """Texts a previous run left in ``sending`` or ``unknown`` get (re)checked, never resent."""
-        for item in self._store.outbox_items(states=(OutboxState.SENDING, OutboxState.UNKNOWN)):
+        """Texts a previous run left sending, checking or unknown get (re)checked, never resent."""
+        unsure = (OutboxState.SENDING, OutboxState.CHECKING, OutboxState.UNKNOWN)
+        for item in self._store.outbox_items(states=unsure):
             if item.state is OutboxState.SENDING:
-                item = self._set(
-                    item, OutboxState.UNKNOWN, error="The app stopped while sending this text; checking…"
-                )
-            if item.id not in self._to_check:
+                self._to_check_later(item, "The app stopped while sending this text.")
+            elif item.id not in self._to_check:
+                self._set(item, OutboxState.CHECKING, error=item.error)
                 self._to_check.append(item.id)
+        self._recovered = True
 
     async def process(self) -> float | None:
         """Check unknown sends, then send queued texts in order; the seconds until there is more to do
         (``None``: nothing left until something is queued)."""
         while True:
             while self._to_check:
-                if not await self._check(self._store.outbox_item(self._to_check[0])):
+                item_id = self._to_check[0]
+                checked = await self._check(item_id)
+                self._working_on = None
+                if not checked:
                     return self._retry_delay()
-                self._to_check.pop(0)
+                self._discard_check(item_id)
             queued = self._store.outbox_items(states=(OutboxState.QUEUED,))
             if not queued:
                 self._failures = 0
@@ -144,11 +190,13 @@ class Outbox:
                 self._set(queued[0], OutboxState.QUEUED, error=f"Waiting for the SMS budget ({wait:.0f} s).")
                 return wait
             retry_in = await self._send(queued[0])
+            self._working_on = None
             if retry_in is not None:
                 return retry_in
 
     async def _send(self, item: OutboxItem) -> float | None:
         """Send one item; the seconds to wait when it has to stay queued."""
+        self._working_on = item.id
         item = self._set(item, OutboxState.SENDING)
         try:
             conversation = await self._client.send_text(
@@ -159,8 +207,7 @@ class Outbox:
                 tracking_number=item.tracking_number,
             )
         except SendOutcomeUnknown as error:
-            self._set(item, OutboxState.UNKNOWN, error=f"{error.message} Checking the conversation…")
-            self._to_check.append(item.id)
+            self._to_check_later(item, error.message)
             return None
         except MalformedResponse:
             # the server accepted it (2xx) but its answer could not be read
@@ -180,8 +227,7 @@ class Outbox:
             return max(self._budget.available_in(Bucket.SMS), RETRY_MIN_S)
         except CallRailError as error:
             # a 5xx to a POST: the text may have gone out
-            self._set(item, OutboxState.UNKNOWN, error=f"{error.message} Checking the conversation…")
-            self._to_check.append(item.id)
+            self._to_check_later(item, error.message)
             return None
         self._set(item, OutboxState.SENT, conversation_id=conversation.id)
         self._on_texting_enabled(True)
@@ -189,12 +235,16 @@ class Outbox:
         self._failures = 0
         return None
 
-    async def _check(self, item: OutboxItem) -> bool:
-        """Look for an unknown item's message on the server. False when the server could not be read."""
+    async def _check(self, item_id: int) -> bool:
+        """Look for a checking item's message on the server. False when the server could not be read."""
+        item = self._store.outbox_item(item_id)
+        if item.state is not OutboxState.CHECKING:
+            return True
+        self._working_on = item.id
         try:
             conversation = await self._find_message(item)
         except CallRailError as error:
-            self._set(item, OutboxState.UNKNOWN, error=f"Could not check yet: {error.message}")
+            self._set(item, OutboxState.CHECKING, error=f"Could not check yet: {error.message} Trying again…")
             return False
         if conversation is not None:
             self._set(item, OutboxState.SENT, conversation_id=conversation.id)
@@ -242,7 +292,57 @@ class Outbox:
         )
         return matches > already_sent
 
+    # -- when something unexpected happens ------------------------------------------------------------
+
+    def _survive(self, error: Exception) -> float:
+        """Log and announce ``error``, set aside the item it hit, and say when to carry on."""
+        log.error("the outbox hit an unexpected error", exc_info=error)
+        item_id, self._working_on = self._working_on, None
+        set_aside = False
+        if item_id is not None:
+            self._discard_check(item_id)
+            try:
+                self._set_aside(self._store.outbox_item(item_id))
+                set_aside = True
+            except Exception:
+                log.exception("could not set aside the text that hit the error")
+        self._setbacks += 1
+        reason = f"an error in the app ({type(error).__name__}, see the log)"
+        if not set_aside or self._setbacks >= SETBACKS_BEFORE_STUCK:
+            self._stuck = f"Texts are not being sent: {reason}."
+            self._emit(OutboxHealth(problem=self._stuck))
+        else:
+            setback = f"A text hit {reason}; it is set aside and the others go on."
+            self._emit(OutboxHealth(problem=self._stuck, setback=setback))
+        return self._retry_delay()
+
+    def _set_aside(self, item: OutboxItem) -> None:
+        """An item whose send or check broke: one that may have gone out is looked for, never resent."""
+        if item.state is OutboxState.SENDING:
+            self._to_check_later(item, "An error in the app while sending.")
+        elif item.state is OutboxState.CHECKING:
+            self._set(
+                item,
+                OutboxState.UNKNOWN,
+                error="Could not check whether this text went out (an error in the app). "
+                "Send it again, or mark it as sent.",
+            )
+
+    def _healthy(self) -> None:
+        self._setbacks = 0
+        if self._stuck:
+            self._stuck = ""
+            self._emit(OutboxHealth())
+
     # -- helpers --------------------------------------------------------------------------------------
+
+    def _to_check_later(self, item: OutboxItem, why: str) -> None:
+        self._set(item, OutboxState.CHECKING, error=f"{why} Checking whether it went out…")
+        self._to_check.append(item.id)
+
+    def _discard_check(self, item_id: int) -> None:
+        if item_id in self._to_check:
+            self._to_check.remove(item_id)
 
     def _retry_delay(self) -> float:
         self._failures += 1

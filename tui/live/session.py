@@ -198,19 +198,29 @@ class LiveSession:
 
     async def run(self) -> None:
         """Poll and send until ``stop()`` (or until the task running it is cancelled)."""
-        self._runner = asyncio.gather(self.poller.run(), self.outbox.run())
+        self._runner = asyncio.ensure_future(self._run_sources())
         try:
             await self._runner
         except asyncio.CancelledError:
             if not self._stopped:
                 raise
 
+    async def _run_sources(self) -> None:
+        """The poller and the outbox; if one of them fails, the other is stopped too."""
+        async with asyncio.TaskGroup() as group:
+            group.create_task(self.poller.run())
+            group.create_task(self.outbox.run())
+
     async def stop(self) -> None:
         self._stopped = True
         if self._runner is not None:
             self._runner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            try:
                 await self._runner
+            except asyncio.CancelledError:
+                pass
+            except Exception:
+                log.exception("the live session had stopped with an error")
         await self.client.aclose()
         self.store.close()
 
@@ -312,8 +322,9 @@ class LiveSession:
             tracking_number=tracking_number,
         )
 
-    def resolve_unknown(self, item_id: int, *, sent: bool) -> None:
-        self.outbox.resolve_unknown(item_id, sent=sent)
+    def resolve_unknown(self, item_id: int, *, sent: bool) -> OutboxItem:
+        """The user's decision on a text whose fate is unknown; ``NothingToDecide`` says why not now."""
+        return self.outbox.resolve_unknown(item_id, sent=sent)
 
     def outbox_items(self, customer_phone_number: str | None = None) -> list[OutboxItem]:
         return self.outbox.items(customer_phone_number)

@@ -23,7 +23,7 @@ from tui import display
 from tui.callrail.errors import CallRailError
 from tui.callrail.models import Conversation, TextMessage
 from tui.live.events import ConversationsChanged, OutboxChanged, OutboxItem, OutboxState, PollStatus
-from tui.live.outbox import digits
+from tui.live.outbox import NothingToDecide, digits
 from tui.live.poller import budget_view
 from tui.safe_text import clean, literal, mask_name
 from tui.widgets.message_thread import MessageThread, conversation_messages, opted_out
@@ -364,8 +364,12 @@ class ThreadScreen(Screen[None]):
         item = self._unknown_item()
         if item is None:
             return
-        self.session.resolve_unknown(item.id, sent=sent)
-        self.notify("Marked as sent." if sent else "Queued to send again.")
+        try:
+            self.session.resolve_unknown(item.id, sent=sent)
+        except NothingToDecide as refused:
+            self.notify(refused.message, severity="warning", markup=False)
+        else:
+            self.notify("Marked as sent." if sent else "Queued to send again.")
         self._show()
 
     def action_back(self) -> None:

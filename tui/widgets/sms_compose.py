@@ -32,6 +32,7 @@ STATE_LABELS = {
     OutboxState.SENT: "Sent ✓",
     OutboxState.FAILED: "Failed",
     OutboxState.UNKNOWN: "Outcome unknown: check the thread",
+    OutboxState.CHECKING: "Checking whether it went out…",
 }
 
 

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from tui.live.events import LiveEvent, PollStatus
+from tui.live.events import LiveEvent, OutboxHealth, PollStatus
 from tui.safe_text import literal
 from tui.widgets.budget_meter import BudgetMeter
 
@@ -22,6 +22,14 @@ class StatusBar(Horizontal):
     DEFAULT_CSS = """
     StatusBar {
         height: 1;
+    }
+    StatusBar #status-outbox {
+        width: auto;
+        max-width: 60;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+        color: $error;
+        padding-right: 1;
     }
     StatusBar #status-account {
         width: auto;
@@ -37,6 +45,7 @@ class StatusBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield BudgetMeter(id="status-meter")
+        yield Static(id="status-outbox")
         yield Static(id="status-account")
 
     def on_mount(self) -> None:
@@ -48,6 +57,7 @@ class StatusBar(Horizontal):
         meter.now = session.clock.now
         meter.where = self._app.display_zone
         meter.status = session.status
+        self._show_texts_problem(session.outbox.problem)
         self._app.live_signal.subscribe(self, self._on_live)
         self.watch(self._app, "mask", self._show_account)
 
@@ -55,6 +65,13 @@ class StatusBar(Horizontal):
         if isinstance(event, PollStatus):
             self.query_one(BudgetMeter).status = event
             self._show_account(self._app.mask)  # the account's name arrives with the first poll
+        elif isinstance(event, OutboxHealth):
+            self._show_texts_problem(event.problem)
+
+    def _show_texts_problem(self, problem: str) -> None:
+        shown = self.query_one("#status-outbox", Static)
+        shown.update(literal(problem, single_line=True))
+        shown.display = bool(problem)
 
     def _show_account(self, mask: bool) -> None:
         session = self._app.session
