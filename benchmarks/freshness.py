@@ -24,11 +24,10 @@ from tui.callrail.client import LIST_CALL_FIELDS, PAGE_MAX, CallRailClient
 from tui.callrail.models import Call, Conversation
 from tui.live.events import CallsChanged, ConversationsChanged, LiveEvent
 from tui.live.poller import CONVERSATIONS_PER_PAGE, OVERLAP
-from tui.live.session import build_session
 from tui.sim import SimConfig, Simulator
 from tui.sim.clock import ManualClock
+from tui.wiring import SIM_URL, session_on_simulator
 
-SIM_URL = "http://sim.bench/v3/"
 # A Tuesday, 08:00 in New York (07:00 Chicago, 05:00 Los Angeles): the companies' day with its two peaks.
 DAY_START = datetime(2026, 11, 24, 13, 0, tzinfo=UTC)
 EXTERNAL_SHARE = 0.2
@@ -136,14 +135,7 @@ def watch(clock: ManualClock, seen: Sightings) -> Callable[[LiveEvent], None]:
 async def run_app_day(start: datetime, length: timedelta, data_dir: Path) -> AppDay:
     clock = ManualClock(start)
     sim = new_simulator(clock)
-    session = build_session(
-        api_key=sim.api_key,
-        account_id=sim.account_id,
-        data_dir=data_dir,
-        base_url=SIM_URL,
-        clock=clock,
-        transport=httpx.ASGITransport(app=sim.app),
-    )
+    session = session_on_simulator(sim, data_dir=data_dir)
     seen = Sightings()
     session.subscribe(watch(clock, seen))
     await session.start()
@@ -151,7 +143,7 @@ async def run_app_day(start: datetime, length: timedelta, data_dir: Path) -> App
     stop = start + length + TAIL
     try:
         while clock.now() < stop:
-            await poller.poll_once()
+            await session.poll_once()
             clock.advance(poller.next_delay())
     finally:
         await session.stop()

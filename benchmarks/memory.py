@@ -113,7 +113,7 @@ def settled_rss() -> float:
 def child(calls: int, texts: int, data_dir: Path) -> dict[str, float]:
     from tui.app import make_app
     from tui.config import Settings
-    from tui.live.session import build_session
+    from tui.wiring import session_for_account
 
     settings = Settings(
         api_key="bench-key",
@@ -125,7 +125,7 @@ def child(calls: int, texts: int, data_dir: Path) -> dict[str, float]:
         notify_toast=False,
         notify_bell=False,
     )
-    session = build_session(
+    session = session_for_account(
         api_key="bench-key", account_id="ACCBENCH", data_dir=data_dir, base_url=settings.base_url
     )
     session.set_paused(True)

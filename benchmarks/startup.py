@@ -35,8 +35,9 @@ def fill_store(data_dir: Path, calls: int, conversations: int) -> None:
     """A store as a day of use leaves it: today's calls and conversations, and the companies."""
     from benchmarks import synthetic
     from tui.callrail.models import Company
-    from tui.live.session import COMPANIES_META, STORE_FILE
+    from tui.live.session import COMPANIES_META
     from tui.live.store import Store
+    from tui.wiring import STORE_FILE
 
     now = datetime.now(UTC)
     store = Store(data_dir / STORE_FILE, now=now)
@@ -56,9 +57,10 @@ def fill_store(data_dir: Path, calls: int, conversations: int) -> None:
 
 
 def first_frame_of_app(data_dir: Path) -> tuple[object, object]:
-    from tui.app import make_app, session_from_settings
+    from tui.app import make_app
     from tui.config import Settings
     from tui.widgets.call_table import CallTable
+    from tui.wiring import session_from_settings
 
     settings = Settings(
         api_key="bench-key",

@@ -34,13 +34,14 @@ from tui.callrail.client import CallRailClient
 from tui.callrail.models import NEEDS_CALLBACK, Call, Conversation
 from tui.config import Settings, permission_warning
 from tui.live.events import CallsChanged, InboundCall, InboundText, LiveEvent, OutboxHealth, PollStatus
-from tui.live.session import LiveSession, build_session
+from tui.live.session import LiveSession
 from tui.logging_setup import redact
 from tui.messages import CompanyChosen, LiveUpdate
 from tui.safe_text import clean
 from tui.screens.feed import FeedScreen
 from tui.screens.setup import SetupScreen
 from tui.widgets.status_bar import StatusBar
+from tui.wiring import client_for_key, session_from_settings
 
 log = logging.getLogger(__name__)
 
@@ -51,25 +52,6 @@ _NEEDS_SESSION = frozenset({"feed", "companies", "texts", "toggle_pause", "refre
 
 SessionFactory = Callable[[Settings], LiveSession]
 ClientFactory = Callable[[str, str], CallRailClient]
-
-
-def session_from_settings(settings: Settings) -> LiveSession:
-    """The live session for the account the settings name (a real one, or ``callrail-tui sim``)."""
-    if not settings.account_id:
-        raise ValueError("no account chosen")
-    return build_session(
-        api_key=settings.api_key_value,
-        account_id=settings.account_id,
-        data_dir=settings.data_dir,
-        base_url=settings.base_url,
-        state_dir=settings.state_dir,
-        share=settings.share,
-    )
-
-
-def client_for_key(api_key: str, base_url: str) -> CallRailClient:
-    """A client with no budget, for the setup screen's one request."""
-    return CallRailClient(api_key, base_url=base_url, deadline=15.0)
 
 
 class CallRailApp(App[None]):

@@ -144,7 +144,7 @@ def signals_raise_exit() -> Iterator[None]:
 
 def run_demo(args: argparse.Namespace) -> int:
     from tui.app import make_app
-    from tui.live.session import build_demo_session
+    from tui.wiring import demo_session
 
     home = Path(tempfile.mkdtemp(prefix=DEMO_PREFIX))
     try:
@@ -156,7 +156,7 @@ def run_demo(args: argparse.Namespace) -> int:
                 state_dir=home / "state",
             )
             setup_logging(settings.state_dir)
-            session, simulator = build_demo_session(
+            session, simulator = demo_session(
                 seed=args.seed,
                 speed=args.speed,
                 data_dir=settings.data_dir,
@@ -174,7 +174,8 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def run_app(args: argparse.Namespace) -> int:
-    from tui.app import make_app, session_from_settings
+    from tui.app import make_app
+    from tui.wiring import session_from_settings
 
     flags = {"base_url": args.base_url, "account_id": args.account, "mask": args.mask}
     try:

@@ -15,21 +15,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
-
 from tui.app import CallRailApp, make_app
 from tui.callrail.models import CallStatus
 from tui.config import Settings
 from tui.live.events import PollState
-from tui.live.session import LiveSession, build_session
+from tui.live.session import LiveSession
 from tui.sim import SimConfig, Simulator
 from tui.sim.clock import ManualClock
 from tui.widgets.conversation_list import needs_reply
+from tui.wiring import SIM_URL, session_on_simulator
 
 # A Tuesday, 11:45 in Chicago: business hours in every company's zone.
 SCENE_START = datetime(2026, 11, 24, 17, 45, tzinfo=UTC)
 SIZE = (120, 36)
-SIM_URL = "http://sim.invalid/v3/"
 
 
 class HeldClock(ManualClock):
@@ -71,14 +69,7 @@ def scene(
         state_dir=home / "state",
         **options,
     )
-    session = build_session(
-        api_key=simulator.api_key,
-        account_id=simulator.account_id,
-        data_dir=config.data_dir,
-        base_url=SIM_URL,
-        clock=clock,
-        transport=httpx.ASGITransport(app=simulator.app),
-    )
+    session = session_on_simulator(simulator, data_dir=config.data_dir)
     return Scene(session, simulator, clock, config)
 
 

@@ -9,13 +9,13 @@ import httpx
 import pytest
 
 from tui.live.events import LiveEvent
-from tui.live.session import LiveSession, build_session
+from tui.live.session import LiveSession
 from tui.sim import SimConfig, Simulator
 from tui.sim.clock import ManualClock
+from tui.wiring import session_on_simulator
 
 # A Tuesday, 09:00 in New York: the simulated companies are open.
 START = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
-SIM_URL = "http://sim.test/v3/"
 
 
 @dataclass
@@ -30,7 +30,7 @@ class Env:
         end = self.clock.now() + duration
         poller = self.session.poller
         while self.clock.now() < end:
-            await poller.poll_once()
+            await self.session.poll_once()
             self.clock.advance(min(poller.next_delay(), max(0.0, (end - self.clock.now()).total_seconds())))
 
     def own_calls_started(self, before: datetime, after: datetime | None = None) -> set[str]:
@@ -63,14 +63,7 @@ def make_env(
     if sim is None:
         sim = Simulator(config or SimConfig(seed=7), clock=ManualClock(start))
     clock = sim.clock
-    session = build_session(
-        api_key=api_key or sim.api_key,
-        account_id=sim.account_id,
-        data_dir=data_dir,
-        base_url=SIM_URL,
-        clock=clock,
-        transport=transport or httpx.ASGITransport(app=sim.app),
-    )
+    session = session_on_simulator(sim, data_dir=data_dir, api_key=api_key, transport=transport)
     events: list[LiveEvent] = []
     session.subscribe(events.append)
     return Env(sim, clock, session, events)

@@ -196,14 +196,14 @@ async def test_a_broken_store_says_texts_are_not_sent_until_it_works_again(gated
 
 
 async def test_stop_after_the_session_failed_does_not_raise(gated):
-    async def broken_poller():
-        raise RuntimeError("a bug in the poller")
+    async def broken_outbox():
+        raise RuntimeError("a bug in the outbox")
 
-    gated.session.poller.run = broken_poller
+    gated.session.outbox.run = broken_outbox
     runner = asyncio.create_task(gated.session.run())
     with pytest.raises(ExceptionGroup):
         await runner
     await asyncio.sleep(0)
-    outbox_tasks = [t for t in asyncio.all_tasks() if t.get_coro().__qualname__ == "Outbox.run"]
-    assert not outbox_tasks  # stopped with the poller, not left running on its own
-    await gated.session.stop()  # would raise the poller's error before the fix
+    pollers = [t for t in asyncio.all_tasks() if t.get_coro().__qualname__ == "LiveSession._take_in"]
+    assert not pollers  # stopped with the outbox, not left running on its own
+    await gated.session.stop()  # would raise the outbox's error before the fix

@@ -29,7 +29,7 @@ async def drive(env, duration: timedelta) -> list[float]:
     inside = []
     while env.clock.now() < end:
         before = env.clock.now()
-        await poller.poll_once()
+        await env.session.poll_once()
         inside.append((env.clock.now() - before).total_seconds())
         env.clock.advance(poller.next_delay())
     return inside

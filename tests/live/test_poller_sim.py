@@ -56,7 +56,7 @@ async def test_429_burst_backs_off_then_recovers_and_catches_up(env):
     await env.drive(timedelta(minutes=5))
     env.sim.faults.burst_429(180)
     burst_started = env.clock.now()
-    await env.session.poller.poll_once()
+    await env.session.poll_once()
     assert env.session.status.state is PollState.RATE_LIMITED
     assert env.session.status.budget.backoff_until is not None
     await env.drive(timedelta(minutes=15))
@@ -96,7 +96,7 @@ async def test_laptop_sleep_is_caught_up_page_by_page(tmp_path):
     asleep_at = env.clock.now()
     env.clock.jump_wall(3 * 3600)  # the wall clock jumps, the monotonic clock does not
     requests_before = len(env.our_requests())
-    await env.session.poller.poll_once()
+    await env.session.poll_once()
     slept_through = env.own_calls_started(before=env.clock.now(), after=asleep_at)
     assert len(slept_through) > 250  # more than one page
     assert slept_through <= set(env.session.state.calls)

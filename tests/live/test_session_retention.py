@@ -74,7 +74,7 @@ async def test_a_new_day_forgets_calls_older_than_the_lookback(tmp_path):
     session._ingest_calls(yesterday)
     live = a_call("OLDLIVE", START - LOOKBACK - timedelta(hours=1), call_type="in_progress", duration=None)
     session._ingest_calls([live])
-    session.poller.track([live])
+    session.followups.track([live], session.clock.now())
     env.events.clear()
 
     session._ingest_calls([a_call("TODAY", START - timedelta(minutes=1))])
@@ -82,7 +82,7 @@ async def test_a_new_day_forgets_calls_older_than_the_lookback(tmp_path):
     assert sorted(event.removed) == ["OLD0", "OLD1", "OLD2", "OLDLIVE"]
     assert [call.id for call in event.new] == ["TODAY"]
     assert set(session.state.calls) == {"TODAY"}
-    assert "OLDLIVE" not in session.poller.followups.live  # no follow-up for a forgotten call
+    assert "OLDLIVE" not in session.followups.live  # no follow-up for a forgotten call
     # the store still has them (it is pruned by age on start, much later)
     assert {"OLD0", "OLDLIVE"} <= {c.id for c in session.store.load_calls(START - timedelta(days=3))}
     await session.stop()

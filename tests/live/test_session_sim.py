@@ -4,8 +4,8 @@ import asyncio
 from datetime import timedelta
 
 from tui.live.events import CallsChanged, OutboxChanged, OutboxState, PollState, PollStatus
-from tui.live.session import build_demo_session
 from tui.sim import SimConfig
+from tui.wiring import demo_session
 
 from .conftest import make_env
 
@@ -167,7 +167,7 @@ async def test_drafts_survive_a_restart(tmp_path):
 
 async def test_demo_session_runs_on_the_simulator_and_writes_only_to_its_dir(tmp_path):
     data_dir = tmp_path / "demo"
-    session, simulator = build_demo_session(seed=7, speed=200.0, data_dir=data_dir)
+    session, simulator = demo_session(seed=7, speed=200.0, data_dir=data_dir)
     await session.start()
     runner = asyncio.create_task(session.run())
     for _ in range(200):

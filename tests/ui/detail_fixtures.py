@@ -18,14 +18,14 @@ from textual.reactive import reactive
 from textual.signal import Signal
 
 from tui.callrail.models import Call, CallStatus, Conversation
-from tui.live.session import LiveSession, build_session
+from tui.live.session import LiveSession
 from tui.sim import SimConfig, Simulator
 from tui.sim.clock import ManualClock
+from tui.wiring import SIM_URL, session_on_simulator
 
 # A Thursday mid-morning in the simulator's companies (US time zones): calls and texts already today.
 START = datetime(2026, 11, 26, 17, 30, tzinfo=UTC)
 APP_TCSS = Path(__file__).resolve().parents[2] / "tui" / "app.tcss"
-SIM_BASE_URL = "http://sim.invalid/v3/"
 
 
 @dataclass
@@ -67,7 +67,7 @@ class Demo:
         """A plain client on the simulator's API, to read back what the server holds."""
         return httpx.AsyncClient(
             transport=httpx.ASGITransport(app=self.sim.app),
-            base_url=f"{SIM_BASE_URL}a/{self.sim.account_id}/",
+            base_url=f"{SIM_URL}a/{self.sim.account_id}/",
             headers={"Authorization": f'Token token="{self.sim.api_key}"'},
         )
 
@@ -111,21 +111,13 @@ def build_demo(data_dir: Path, *, config: SimConfig | None = None, clock: Manual
 
 
 def _session(sim: Simulator, clock: ManualClock, data_dir: Path) -> LiveSession:
-    return build_session(
-        api_key=sim.api_key,
-        account_id=sim.account_id,
-        data_dir=data_dir,
-        state_dir=data_dir,
-        base_url=SIM_BASE_URL,
-        clock=clock,
-        transport=httpx.ASGITransport(app=sim.app),
-    )
+    return session_on_simulator(sim, data_dir=data_dir, state_dir=data_dir)
 
 
 async def start(demo: Demo) -> Demo:
     """Start the session and poll once, so the app holds today's calls and conversations."""
     await demo.session.start()
-    await demo.session.poller.poll_once()
+    await demo.session.poll_once()
     return demo
 
 

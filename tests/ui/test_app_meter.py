@@ -5,17 +5,16 @@ from __future__ import annotations
 import sqlite3
 from datetime import timedelta
 
-import httpx
 from textual.widgets import Static
 
 from tui.app import make_app
-from tui.live.events import BudgetView, PollState, PollStatus
-from tui.live.session import build_session
-from tui.screenshots import SCENE_START, SIM_URL, SIZE, wait_for, wait_until_polled
+from tui.live.events import BudgetSnapshot, PollState, PollStatus
+from tui.screenshots import SCENE_START, SIZE, wait_for, wait_until_polled
 from tui.widgets.budget_meter import BudgetMeter, describe
 from tui.widgets.status_bar import StatusBar
+from tui.wiring import session_on_simulator
 
-BUDGET = BudgetView(
+BUDGET = BudgetSnapshot(
     used_hour=120,
     limit_hour=800,
     used_day=1500,
@@ -43,7 +42,7 @@ def test_each_state_reads_clearly() -> None:
     last = SCENE_START - timedelta(minutes=3)
     offline = line(PollStatus(PollState.OFFLINE, last_success=last, message="Server unreachable"))
     assert "⚠ offline" in offline and "last poll 17:42:00" in offline and "Server unreachable" in offline
-    limited = BudgetView(**{**BUDGET.__dict__, "backoff_until": SCENE_START + timedelta(minutes=1)})
+    limited = BudgetSnapshot(**{**BUDGET.__dict__, "backoff_until": SCENE_START + timedelta(minutes=1)})
     assert "rate limited" in line(PollStatus(PollState.RATE_LIMITED, last_success=last, budget=limited))
     assert "until 17:46:00" in line(PollStatus(PollState.RATE_LIMITED, last_success=last, budget=limited))
     paused = line(PollStatus(PollState.PAUSED, budget=BUDGET))
@@ -95,13 +94,8 @@ async def test_meter_follows_pause_offline_and_recovery(make_scene) -> None:
 
 
 async def test_meter_says_when_the_key_is_refused(demo, tmp_path) -> None:
-    session = build_session(
-        api_key="revoked-key-000000",
-        account_id=demo.simulator.account_id,
-        data_dir=tmp_path / "refused",
-        base_url=SIM_URL,
-        clock=demo.clock,
-        transport=httpx.ASGITransport(app=demo.simulator.app),
+    session = session_on_simulator(
+        demo.simulator, data_dir=tmp_path / "refused", api_key="revoked-key-000000"
     )
     app = make_app(session, demo.settings)
     async with app.run_test(size=SIZE) as pilot:

@@ -154,7 +154,7 @@ async def test_the_detail_follows_a_live_call_until_it_ends(sim_demo: Demo):
         live := [c for c in sim_demo.session.state.calls.values() if c.is_live and c.id not in before]
     ):
         sim_demo.clock.advance(60)
-        await sim_demo.session.poller.poll_once()
+        await sim_demo.session.poll_once()
         assert sim_demo.clock.now() - START < __import__("datetime").timedelta(hours=3), "no call started"
     call = live[0]
     app = HostApp(sim_demo.session)
@@ -164,7 +164,7 @@ async def test_the_detail_follows_a_live_call_until_it_ends(sim_demo: Demo):
         assert "in progress" in str(screen.query_one(Transcript).render_line(0).text)
         while sim_demo.session.state.calls[call.id].is_live:
             sim_demo.clock.advance(60)
-            await sim_demo.session.poller.poll_once()
+            await sim_demo.session.poll_once()
         await pilot.pause()
         assert facts_of(screen)["Duration"] != "live now"
 

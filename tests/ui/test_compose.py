@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
-from tui.live.events import BudgetView, OutboxItem, OutboxState
+from tui.live.events import BudgetSnapshot, OutboxItem, OutboxState
 from tui.widgets.sms_compose import SmsCompose, budget_label, count_label, send_problem
 
 NOW = datetime(2026, 11, 26, 17, 30, tzinfo=UTC)
@@ -25,7 +25,7 @@ def test_count_and_what_cannot_be_sent():
 
 
 def test_budget_left_is_the_hourly_sms_limit_minus_what_was_used():
-    budget = BudgetView(
+    budget = BudgetSnapshot(
         10, 800, 20, 8000, sms_used_hour=30, sms_limit_hour=120, sms_used_day=40, sms_limit_day=800
     )
     assert budget_label(budget) == "90 SMS left this hour"

@@ -125,7 +125,7 @@ def test_the_cli_prints_no_key_when_something_unexpected_fails(
     def broken(settings: Settings):
         raise RuntimeError(f"could not open a session with {settings.api_key_value}")
 
-    monkeypatch.setattr("tui.app.session_from_settings", broken)
+    monkeypatch.setattr("tui.wiring.session_from_settings", broken)
     assert cli.main(["--config", str(tmp_path / "config.toml")]) == 1
     said = capsys.readouterr()
     assert "unexpected error: RuntimeError" in said.err

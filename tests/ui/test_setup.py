@@ -12,10 +12,10 @@ from textual.widgets import Input, OptionList, Static
 from tui.app import make_app
 from tui.callrail.client import CallRailClient
 from tui.config import Settings, load_settings
-from tui.live.session import build_session
 from tui.screens.feed import FeedScreen
 from tui.screens.setup import SetupScreen
 from tui.screenshots import SIM_URL, SIZE, wait_for, wait_until_polled
+from tui.wiring import session_for_account
 
 
 def message(app) -> str:
@@ -49,7 +49,7 @@ async def test_bad_key_then_good_key_pick_account_save_and_start(tmp_path: Path,
         return CallRailClient(key, base_url=base_url, transport=httpx.ASGITransport(app=sim.app))
 
     def session_factory(settings: Settings):
-        return build_session(
+        return session_for_account(
             api_key=settings.api_key_value,
             account_id=settings.account_id,
             data_dir=settings.data_dir,

@@ -85,7 +85,7 @@ async def test_a_new_text_arrives_in_the_list_while_it_is_open(sim_demo: Demo):
             sim_demo.clock.advance(120)
             sim_demo.sim.advance()
         sim_demo.clock.advance(60)
-        await sim_demo.session.poller.poll_once()
+        await sim_demo.session.poll_once()
         await pilot.pause()
         assert listed.conversations[0].last_message_at > newest
         assert listed.conversations[0].awaiting_reply

@@ -76,7 +76,8 @@ class Limits:
 
 @dataclass(frozen=True)
 class BudgetSnapshot:
-    """The app's own use and caps (after share and server corrections) for the UI's status line."""
+    """The app's own use and caps (after share and server corrections): for pacing the poller, and as the
+    UI's meter shows them."""
 
     used_hour: int
     limit_hour: int
@@ -86,8 +87,8 @@ class BudgetSnapshot:
     sms_limit_hour: int
     sms_used_day: int
     sms_limit_day: int
-    backoff_until: datetime | None  # after a 429; once past, the next request is a probe
-    probing: bool  # a probe is out and has not been answered yet
+    backoff_until: datetime | None = None  # after a 429; once past, the next request is a probe
+    probing: bool = False  # a probe is out and has not been answered yet
 
 
 def default_state_dir() -> Path:

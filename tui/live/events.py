@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from tui.callrail.budget import BudgetSnapshot
 from tui.callrail.models import Call, Conversation, TextMessage
 
 
@@ -19,27 +20,12 @@ class PollState(StrEnum):
 
 
 @dataclass(frozen=True)
-class BudgetView:
-    """The rate budget as the meter shows it (limits are after the configured share)."""
-
-    used_hour: int
-    limit_hour: int
-    used_day: int
-    limit_day: int
-    sms_used_hour: int
-    sms_limit_hour: int
-    sms_used_day: int
-    sms_limit_day: int
-    backoff_until: datetime | None = None
-
-
-@dataclass(frozen=True)
 class PollStatus:
     state: PollState
     last_success: datetime | None = None
     next_poll_at: datetime | None = None
     message: str = ""
-    budget: BudgetView | None = None
+    budget: BudgetSnapshot | None = None
 
 
 @dataclass(frozen=True)

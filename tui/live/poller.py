@@ -17,8 +17,12 @@ Cycles start at an even pace (``pacing.call_interval``), start to start: the bud
 other reads averaged lately, so an expensive cycle never stretches the gap to the next call poll; and no
 faster than the requests in the rolling hour leave it, so the hour never fills to the cap and no budget
 wait ever holds up a call poll (the poller keeps its own requests of the last hour for that). The next
-cycle is armed only when the last one has finished (``run``). ``poll_once`` and ``next_delay`` let a
+cycle is armed only when the last one has finished (``batches``). ``cycle`` and ``next_delay`` let a
 benchmark drive it on a manual clock without waiting in real time.
+
+The poller is a ``Source``: it yields what it read as batches and never calls back into the session. The
+session merges each batch (and updates the ``Followups`` it shares with the poller as the watchlist)
+before the poller goes on, so the next step of a cycle sees what the last one brought.
 """
 
 from __future__ import annotations
@@ -26,10 +30,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Callable
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
-from tui.callrail.budget import Bucket, BudgetSnapshot
+from tui.callrail.budget import Bucket
 from tui.callrail.client import DETAIL_CALL_FIELDS, LIST_CALL_FIELDS, PAGE_MAX
 from tui.callrail.clock import Clock
 from tui.callrail.errors import (
@@ -40,10 +44,11 @@ from tui.callrail.errors import (
     PermissionDenied,
     RateLimited,
 )
-from tui.callrail.models import Call, Conversation
-from tui.live.events import BudgetView, CallsChanged, ConversationsChanged, PollState, PollStatus
+from tui.callrail.models import Conversation
+from tui.live.events import PollState, PollStatus
 from tui.live.followups import STALE_LIVE_AFTER, Followups
 from tui.live.pacing import QUIET_AFTER_S, call_interval, slowdown, sustainable_rate
+from tui.live.sources import Batch
 from tui.live.store import Store
 from tui.live.waiting import sleep_or_wake
 
@@ -80,18 +85,13 @@ CONVERSATIONS_SYNCED = "conversations_synced_at"
 LAST_SUCCESS = "last_poll_success"
 
 
-def budget_view(snapshot: BudgetSnapshot) -> BudgetView:
-    return BudgetView(
-        used_hour=snapshot.used_hour,
-        limit_hour=snapshot.limit_hour,
-        used_day=snapshot.used_day,
-        limit_day=snapshot.limit_day,
-        sms_used_hour=snapshot.sms_used_hour,
-        sms_limit_hour=snapshot.sms_limit_hour,
-        sms_used_day=snapshot.sms_used_day,
-        sms_limit_day=snapshot.sms_limit_day,
-        backoff_until=snapshot.backoff_until,
-    )
+def failure_state(error: CallRailError) -> PollState:
+    """What a failed request says about the connection to CallRail."""
+    if isinstance(error, AuthError | PermissionDenied):
+        return PollState.AUTH_FAILED
+    if isinstance(error, RateLimited | BudgetExhausted):
+        return PollState.RATE_LIMITED
+    return PollState.OFFLINE
 
 
 class Poller:
@@ -103,19 +103,14 @@ class Poller:
         account_id: str,
         clock: Clock,
         store: Store,
-        ingest_calls: Callable[[list[Call]], CallsChanged],
-        ingest_conversations: Callable[[list[Conversation]], ConversationsChanged],
-        on_status: Callable[[PollStatus], None],
+        watchlist: Followups,
     ) -> None:
         self._client = client
         self._budget = budget
         self._account_id = account_id
         self._clock = clock
         self._store = store
-        self._ingest_calls = ingest_calls
-        self._ingest_conversations = ingest_conversations
-        self._on_status = on_status
-        self.followups = Followups()
+        self.followups = watchlist
         self._wake = asyncio.Event()
         self._paused = False
         self._forced = False  # refresh_now: one cycle even while paused or after an auth failure
@@ -125,6 +120,8 @@ class Poller:
         self._conversations_read_at: datetime | None = None
         self._enriched_at: datetime | None = None
         self._last_new_call_at: datetime | None = None
+        self._newest_start: datetime | None = None
+        self._conversations_seen: dict[str, datetime | None] = {}  # id -> last message, as last read
         self._texting_until: datetime | None = None
         self._cycle_started: datetime | None = None
         self._started_at: datetime | None = None
@@ -139,14 +136,6 @@ class Poller:
 
     # -- control --------------------------------------------------------------------------------------
 
-    def track(self, calls: list[Call]) -> None:
-        """Calls that came from elsewhere (the store, a user action): note what they still need.
-
-        A single call is one the user opened (``LiveSession.open_call``): if its recording and transcript
-        are still to come, they are read for it once the calls list shows them.
-        """
-        self.followups.track(calls, self._clock.now(), opened=len(calls) == 1)
-
     def texting_happened(self, until: datetime | None = None) -> None:
         """A text was sent or arrived: read conversations more often for a while."""
         until = until or self._clock.now() + TEXTING_ACTIVE_FOR
@@ -158,15 +147,17 @@ class Poller:
         self._forced = True
         self._wake.set()
 
-    def set_paused(self, paused: bool) -> None:
+    def set_paused(self, paused: bool) -> PollStatus:
+        """Pause or resume; the status that follows."""
         self._paused = paused
         if paused:
             self._publish(PollState.PAUSED, "Paused: no polling until resumed (refresh polls once).")
         elif self._state is PollState.PAUSED:
             self._publish(PollState.OK, "Resumed.")
         self._wake.set()
+        return self.status
 
-    async def run(self) -> None:
+    async def batches(self) -> AsyncIterator[Batch]:
         """Poll until cancelled. The next cycle is armed only after the last one has finished."""
         while True:
             if (self._paused or self._state is PollState.AUTH_FAILED) and not self._forced:
@@ -174,18 +165,23 @@ class Poller:
                 continue
             self._forced = False
             try:
-                await self.poll_once()
+                async for batch in self.cycle():
+                    yield batch
             except Exception:
                 # a bug must not end live updates for the rest of the day: say so, retry later
                 log.exception("poll cycle failed")
-                self._fail(
-                    PollState.OFFLINE, "Polling failed unexpectedly (details in the log).", RETRY_MAX_S
+                yield Batch(
+                    status=self._fail(
+                        PollState.OFFLINE, "Polling failed unexpectedly (see the log).", RETRY_MAX_S
+                    )
                 )
             if self._paused or self._state is PollState.AUTH_FAILED:
                 continue
             delay = self.next_delay()
-            self._publish(
-                self._state, self._message, next_poll_at=self._clock.now() + timedelta(seconds=delay)
+            yield Batch(
+                status=self._publish(
+                    self._state, self._message, next_poll_at=self._clock.now() + timedelta(seconds=delay)
+                )
             )
             await sleep_or_wake(self._clock, delay, self._wake)
 
@@ -234,48 +230,61 @@ class Poller:
 
     # -- one cycle ------------------------------------------------------------------------------------
 
-    async def poll_once(self) -> None:
-        """One cycle: calls, then one other read when due. Errors become the status, not raised."""
+    async def cycle(self) -> AsyncIterator[Batch]:
+        """One cycle: calls, then one other read when due; a batch after each read, and the status last.
+        Errors end the cycle with what was read so far and the failure as the status, never raised."""
         started = self._clock.now()
         self._cycle_started = started
         if self._started_at is None:
             self._started_at = started
+        batch = Batch()
         try:
-            await self._read_calls(started)
-            await self._extras(started)
+            async for _ in self._read_calls(started, batch):
+                yield batch
+            allowed = EXTRAS_PER_CYCLE
+            for step in (self._read_detail, self._maybe_read_conversations, self._reread_due):
+                if allowed <= 0 or not self._room_now():
+                    break
+                batch = Batch()
+                async for _ in step(started, batch):
+                    allowed -= 1
+                    yield batch
         except CallRailError as error:
-            self.report_failure(error)
+            batch.status = self.report_failure(error)
+            yield batch
             return
         self._failures = 0
         self._error_delay = None
         self._last_success = started
         self._store.set_time(LAST_SUCCESS, started)
-        if self._paused:
-            self._publish(PollState.PAUSED, self._message)
-        else:
-            self._publish(PollState.OK, "")
+        state, message = (PollState.PAUSED, self._message) if self._paused else (PollState.OK, "")
+        yield Batch(status=self._publish(state, message))
 
-    def report_failure(self, error: CallRailError, doing: str = "") -> None:
-        """Show a failed request as the status (``doing`` says what failed) and pick when to retry."""
+    def report_failure(self, error: CallRailError, doing: str = "") -> PollStatus:
+        """A failed request as the status (``doing`` says what failed), with when to retry."""
         message = f"{doing}: {error.message}" if doing else error.message
-        if isinstance(error, AuthError | PermissionDenied):
-            self._fail(PollState.AUTH_FAILED, message, None)
-        elif isinstance(error, RateLimited):
+        state = failure_state(error)
+        if state is PollState.AUTH_FAILED:
+            return self._fail(state, message, None)
+        if isinstance(error, RateLimited):
             wait = max(self._budget.available_in(Bucket.GENERAL, background=True), error.retry_after or 0.0)
-            self._fail(PollState.RATE_LIMITED, message, max(wait, RETRY_MIN_S))
-        elif isinstance(error, BudgetExhausted):
-            self._fail(PollState.RATE_LIMITED, message, max(error.available_in, RETRY_MIN_S))
-        else:
-            self._failures += 1
-            self._fail(PollState.OFFLINE, message, min(RETRY_MAX_S, RETRY_MIN_S * 2 ** (self._failures - 1)))
+            return self._fail(state, message, max(wait, RETRY_MIN_S))
+        if isinstance(error, BudgetExhausted):
+            return self._fail(state, message, max(error.available_in, RETRY_MIN_S))
+        self._failures += 1
+        retry_in = min(RETRY_MAX_S, RETRY_MIN_S * 2 ** (self._failures - 1))
+        return self._fail(PollState.OFFLINE, message, retry_in)
 
-    def _fail(self, state: PollState, message: str, retry_in: float | None) -> None:
+    def _fail(self, state: PollState, message: str, retry_in: float | None) -> PollStatus:
         log.info("poll failed (%s): %s", state.value, message)
         self._error_delay = retry_in
         next_at = self._clock.now() + timedelta(seconds=retry_in) if retry_in is not None else None
-        self._publish(state, message, next_poll_at=next_at)
+        return self._publish(state, message, next_poll_at=next_at)
 
-    async def _read_calls(self, started: datetime) -> None:
+    # Each read below fills the batch it is given and yields once it is ready to hand over; what follows
+    # the yield runs after the session merged the batch (and updated the watchlist from it).
+
+    async def _read_calls(self, started: datetime, batch: Batch) -> AsyncIterator[None]:
         synced = min(self._calls_synced or started - LOOKBACK, started)  # a wall clock set back
         since = max(started - LOOKBACK, synced - OVERLAP)
         watched = self.followups.window_start(started, not_before=started - STALE_LIVE_AFTER)
@@ -285,47 +294,40 @@ class Poller:
             if len(self._listed_starts) >= WINDOW_CALLS_MAX:
                 watched = max(watched, self._listed_starts[WINDOW_CALLS_MAX - 1])
             since = min(since, watched)
-        calls = await self._list_calls(since, LIST_CALL_FIELDS, call_poll=True)
+        await self._list_calls(since, LIST_CALL_FIELDS, batch, call_poll=True)
         self._calls_synced = started
         self._store.set_time(CALLS_SYNCED, started)
-        self._listed_starts = sorted((c.start_time for c in calls if c.start_time), reverse=True)
-        changes = self._apply_calls(calls)
-        self.followups.covered(since, started)
-        if changes.new:
+        self._listed_starts = sorted((c.start_time for c in batch.calls if c.start_time), reverse=True)
+        newest = self._listed_starts[0] if self._listed_starts else None
+        if newest is not None and (self._newest_start is None or newest > self._newest_start):
+            self._newest_start = newest
             self._last_new_call_at = started
+        yield
+        self.followups.covered(since, started)
 
-    async def _list_calls(self, since: datetime, fields, *, call_poll: bool = False) -> list[Call]:
-        """Every call that started at or after ``since``, newest first, page by page, one of each id."""
-        found: dict[str, Call] = {}
+    async def _list_calls(self, since: datetime, fields, batch: Batch, *, call_poll: bool = False) -> None:
+        """Every call that started at or after ``since`` into ``batch``, newest first, page by page, one
+        of each id (on an error the pages read so far stay in it; the window is read again next time)."""
+        found = {call.id for call in batch.calls}
         for offset in range(MAX_PAGES):
             self._note_sent(CALL_POLL if call_poll and offset == 0 else PAGE if offset else EXTRA)
-            try:
-                page = await self._client.list_calls(
-                    self._account_id,
-                    start_date=since,
-                    sort="start_time",
-                    order="desc",
-                    per_page=PAGE_MAX,
-                    relative=True,
-                    offset=offset or None,
-                    fields=fields,
-                    background=True,
-                )
-            except CallRailError:
-                # keep what the earlier pages brought; the window is read again next time
-                self._apply_calls(list(found.values()))
-                raise
+            page = await self._client.list_calls(
+                self._account_id,
+                start_date=since,
+                sort="start_time",
+                order="desc",
+                per_page=PAGE_MAX,
+                relative=True,
+                offset=offset or None,
+                fields=fields,
+                background=True,
+            )
             for call in page.items:
-                found.setdefault(call.id, call)
+                if call.id not in found:
+                    found.add(call.id)
+                    batch.calls.append(call)
             if not page.items or page.has_next_page is False or len(page.items) < PAGE_MAX:
                 break
-        return list(found.values())
-
-    def _apply_calls(self, calls: list[Call]) -> CallsChanged:
-        changes = self._ingest_calls(calls)
-        now = self._clock.now()
-        self.followups.track([*changes.new, *changes.changed], now)
-        return changes
 
     # -- everything else, one request at a time ----------------------------------------------------
 
@@ -333,15 +335,7 @@ class Poller:
         """A background request can go at once (a budget wait would delay the next call poll)."""
         return self._budget.available_in(Bucket.GENERAL, background=True) <= 0
 
-    async def _extras(self, now: datetime) -> None:
-        allowed = EXTRAS_PER_CYCLE
-        for step in (self._read_detail, self._maybe_read_conversations, self._reread_due):
-            if allowed <= 0 or not self._room_now():
-                return
-            if await step(now):
-                allowed -= 1
-
-    async def _read_detail(self, now: datetime) -> bool:
+    async def _read_detail(self, now: datetime, batch: Batch) -> AsyncIterator[None]:
         for call_id in self.followups.details():
             self.followups.detail_fetched(call_id)
             self._note_sent(EXTRA)
@@ -350,45 +344,41 @@ class Poller:
                     self._account_id, call_id, DETAIL_CALL_FIELDS, background=True
                 )
             except NotFound:
-                self.followups.forget(call_id)
+                batch.gone_calls.append(call_id)
             else:
-                self._apply_calls([call])
-            return True
-        return False
+                batch.calls.append(call)
+            yield
+            return
 
-    async def _reread_due(self, now: datetime) -> bool:
+    async def _reread_due(self, now: datetime, batch: Batch) -> AsyncIterator[None]:
         """Watched calls the calls list does not reach: one list read for several, else one by one."""
         if self._enriched_at is not None and now - self._enriched_at < ENRICH_EVERY:
-            return False
+            return
         due = self.followups.due(now)
         if not due:
-            return False
+            return
         self._enriched_at = now
-        calls: list[Call] = []
         starts = {call_id: self.followups.start_of(call_id) for call_id in due}
         recent = {call_id: start for call_id, start in starts.items() if now - start < STALE_LIVE_AFTER}
-        if len(recent) > 1:
-            since = min(recent.values())
-            calls.extend(await self._list_calls(since, LIST_CALL_FIELDS))
-            singles = [call_id for call_id in due if call_id not in recent]
-        else:
-            since = None
-            singles = due
-        for call_id in singles:
+        since = min(recent.values()) if len(recent) > 1 else None
+        if since is not None:
+            await self._list_calls(since, LIST_CALL_FIELDS, batch)
+        for call_id in due:
+            if since is not None and call_id in recent:
+                continue
             self._note_sent(EXTRA)
             try:
-                calls.append(
+                batch.calls.append(
                     await self._client.get_call(self._account_id, call_id, LIST_CALL_FIELDS, background=True)
                 )
             except NotFound:
-                self.followups.forget(call_id)  # marked as spam or deleted
-        changed = {call.id for call in self._apply_calls(calls).changed}
+                batch.gone_calls.append(call_id)  # marked as spam or deleted
+        yield
         if since is not None:
             self.followups.covered(since, now)
         for call_id in due:
-            if call_id not in changed:
-                self.followups.fetched(call_id, now)
-        return True
+            # a call the batch changed is watched anew from it; the others wait for their next gap
+            self.followups.fetched(call_id, now)
 
     def _conversations_every(self, now: datetime) -> timedelta:
         texting = self._texting_until is not None and now < self._texting_until
@@ -408,43 +398,40 @@ class Poller:
             return True
         return now - self._conversations_read_at >= self._conversations_every(now)
 
-    async def _maybe_read_conversations(self, now: datetime) -> bool:
-        if not self._conversations_due(now):
-            return False
-        await self._read_conversations(now)
-        return True
-
-    async def _read_conversations(self, started: datetime) -> None:
+    async def _maybe_read_conversations(self, started: datetime, batch: Batch) -> AsyncIterator[None]:
+        if not self._conversations_due(started):
+            return
         since = min(self._conversations_synced or started - LOOKBACK, started) - OVERLAP
-        found: dict[str, Conversation] = {}
+        found: set[str] = set()
         for page_number in range(1, CONVERSATION_PAGES + 1):
             self._note_sent(CONVERSATIONS if page_number == 1 else PAGE)
-            try:
-                page = await self._client.list_conversations(
-                    self._account_id, page=page_number, per_page=CONVERSATIONS_PER_PAGE, background=True
-                )
-            except CallRailError:
-                self._apply_conversations(list(found.values()))
-                raise
+            page = await self._client.list_conversations(
+                self._account_id, page=page_number, per_page=CONVERSATIONS_PER_PAGE, background=True
+            )
             for conversation in page.items:
-                found.setdefault(conversation.id, conversation)
+                if conversation.id not in found:
+                    found.add(conversation.id)
+                    batch.conversations.append(conversation)
             oldest = page.items[-1].last_message_at if page.items else None
             if len(page.items) < CONVERSATIONS_PER_PAGE or oldest is None or oldest < since:
                 break
-        self._apply_conversations(list(found.values()))
+        first_read = self._conversations_read_at is None
         self._conversations_read_at = started
         self._conversations_synced = started
         self._store.set_time(CONVERSATIONS_SYNCED, started)
-
-    def _apply_conversations(self, conversations: list[Conversation]) -> None:
-        changes = self._ingest_conversations(conversations)
-        # the first read brings everything as new; only later changes are texting
-        if (
-            self._conversations_read_at is not None
-            and (changes.new or changes.changed)
-            and TEXT_SEEN_ACTIVE_FOR
-        ):
+        if self._texts_moved(batch.conversations) and not first_read:
             self.texting_happened(self._clock.now() + TEXT_SEEN_ACTIVE_FOR)
+        yield
+
+    def _texts_moved(self, conversations: list[Conversation]) -> bool:
+        """A conversation the poller had not seen, or one with a newer message than when last read."""
+        moved = False
+        for conversation in conversations:
+            known = self._conversations_seen.get(conversation.id, False)
+            if known is False or known != conversation.last_message_at:
+                moved = True
+            self._conversations_seen[conversation.id] = conversation.last_message_at
+        return moved
 
     # -- status ---------------------------------------------------------------------------------------
 
@@ -454,11 +441,11 @@ class Poller:
             last_success=self._last_success,
             next_poll_at=next_poll_at,
             message=self._message,
-            budget=budget_view(self._budget.snapshot()),
+            budget=self._budget.snapshot(),
         )
 
-    def _publish(self, state: PollState, message: str, *, next_poll_at: datetime | None = None) -> None:
+    def _publish(self, state: PollState, message: str, *, next_poll_at: datetime | None = None) -> PollStatus:
         self._state = state
         self._message = message
         self.status = self._status(next_poll_at)
-        self._on_status(self.status)
+        return self.status

@@ -1,7 +1,8 @@
 """``LiveSession``: one account's client, budget, store, state, poller and outbox, as the UI sees them.
 
-The UI gets a session injected (``build_session`` for a real account, ``build_demo_session`` for the
-in-process simulator), subscribes a listener, calls ``start()`` and runs ``run()`` in a worker. Every change
+The UI gets a session injected (built in ``tui.wiring``: for a real account, or on the simulator),
+subscribes a listener, calls ``start()`` and runs ``run()`` in a worker. Sources (``tui.live.sources``)
+hand it batches; it merges them, keeps the store and the watchlist, and tells the listeners. Every change
 reaches the listener as a ``LiveEvent``; user actions go ahead of polls in the budget.
 """
 
@@ -9,21 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import json
 import logging
 import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-import httpx
-
-from tui.callrail.budget import RateBudget
-from tui.callrail.client import DEFAULT_BASE_URL, CallRailClient
-from tui.callrail.clock import Clock, SystemClock
+from tui.callrail.budget import BudgetSnapshot, RateBudget
+from tui.callrail.client import CallRailClient
+from tui.callrail.clock import Clock
 from tui.callrail.errors import CallRailError
 from tui.callrail.models import Call, Company, Conversation
 from tui.live.events import (
@@ -35,17 +31,15 @@ from tui.live.events import (
     OutboxItem,
     PollStatus,
 )
+from tui.live.followups import Followups
 from tui.live.outbox import Outbox
-from tui.live.poller import LOOKBACK, Poller
+from tui.live.poller import LOOKBACK, Poller, failure_state
+from tui.live.sources import Batch, Source
 from tui.live.state import LiveState
 from tui.live.store import Store
 
-if TYPE_CHECKING:
-    from tui.sim import Simulator
-
 log = logging.getLogger(__name__)
 
-STORE_FILE = "callrail.sqlite3"
 CONVERSATIONS_LOOKBACK = timedelta(days=7)
 # A call or text first seen this soon after it happened is announced (toast + bell); older ones, found by
 # a catch-up after a restart or an outage, are not.
@@ -80,15 +74,14 @@ class LiveSession:
         self.companies: dict[str, Company] = {}
         self.texting_enabled: bool | None = None
         self._listeners: list[Callable[[LiveEvent], None]] = []
+        self.followups = Followups()  # calls still to watch: the poller reads it as its watchlist
         self.poller = Poller(
             client=client,
             budget=budget,
             account_id=account_id,
             clock=clock,
             store=store,
-            ingest_calls=self._ingest_calls,
-            ingest_conversations=self._ingest_conversations,
-            on_status=self._on_status,
+            watchlist=self.followups,
         )
         self.status: PollStatus = self.poller.status
         self.outbox = Outbox(
@@ -163,7 +156,7 @@ class LiveSession:
 
     def _load_stored_calls(self, calls: list[Call]) -> None:
         changes = self.state.merge_calls(calls)
-        self.poller.track(calls)
+        self.followups.track(calls, self.clock.now())
         self._emit(CallsChanged(new=changes.new))
 
     def _load_companies_from_store(self) -> None:
@@ -181,7 +174,8 @@ class LiveSession:
             companies = await self.client.list_companies(self.account_id)
             account = await self.client.get_account(self.account_id)
         except CallRailError as error:
-            self.poller.report_failure(error, "Could not load the companies")
+            message = f"Could not load the companies: {error.message}"
+            self._on_status(replace(self.status, state=failure_state(error), message=message))
             return
         self._set_companies(companies)
         self.store.set_meta(
@@ -197,7 +191,8 @@ class LiveSession:
         self.state.set_company_time_zones({company.id: company.time_zone for company in companies})
 
     async def run(self) -> None:
-        """Poll and send until ``stop()`` (or until the task running it is cancelled)."""
+        """Take in what the sources bring and send texts, until ``stop()`` (or until the task running it
+        is cancelled)."""
         self._runner = asyncio.ensure_future(self._run_sources())
         try:
             await self._runner
@@ -206,10 +201,34 @@ class LiveSession:
                 raise
 
     async def _run_sources(self) -> None:
-        """The poller and the outbox; if one of them fails, the other is stopped too."""
+        """The sources and the outbox; if one of them fails, the others are stopped too."""
         async with asyncio.TaskGroup() as group:
-            group.create_task(self.poller.run())
+            group.create_task(self._take_in(self.poller))
             group.create_task(self.outbox.run())
+
+    async def _take_in(self, source: Source) -> None:
+        async for batch in source.batches():
+            try:
+                self.apply(batch)
+            except Exception:
+                # a bug must not end live updates: this batch is lost, the source reads it again later
+                log.exception("merging a batch failed")
+
+    async def poll_once(self) -> None:
+        """One poll cycle, merged as ``run`` merges it (for tests and benchmarks on a manual clock)."""
+        async for batch in self.poller.cycle():
+            self.apply(batch)
+
+    def apply(self, batch: Batch) -> None:
+        """Merge what a source brought: into the state and the store, the watchlist, the listeners."""
+        if batch.calls:
+            self._ingest_calls(batch.calls)
+        for call_id in batch.gone_calls:
+            self.followups.forget(call_id)
+        if batch.conversations:
+            self._ingest_conversations(batch.conversations)
+        if batch.status is not None:
+            self._on_status(batch.status)
 
     async def stop(self) -> None:
         self._stopped = True
@@ -229,7 +248,11 @@ class LiveSession:
         self.outbox.wake()
 
     def set_paused(self, paused: bool) -> None:
-        self.poller.set_paused(paused)
+        self._on_status(self.poller.set_paused(paused))
+
+    def budget_snapshot(self) -> BudgetSnapshot:
+        """The budget now (the status carries it as of the last poll; a send spends it in between)."""
+        return self.budget.snapshot()
 
     # -- data in --------------------------------------------------------------------------------------
 
@@ -239,6 +262,7 @@ class LiveSession:
             return changes
         now = self.clock.now()
         self.store.upsert_calls([*changes.new, *changes.changed], seen_at=now)
+        self.followups.track([*changes.new, *changes.changed], now)
         removed = self._forget_old_calls(now, keep={call.id for call in calls})
         if removed:
             changes = replace(changes, removed=removed)
@@ -257,7 +281,7 @@ class LiveSession:
             return []
         removed = self.state.forget_calls_before(min(now, newest) - LOOKBACK, keep=keep)
         for call_id in removed:
-            self.poller.followups.forget(call_id)
+            self.followups.forget(call_id)
         return removed
 
     def _ingest_conversations(self, conversations: list[Conversation]) -> ConversationsChanged:
@@ -296,7 +320,7 @@ class LiveSession:
         call = await self.client.get_call(self.account_id, call_id)
         self._ingest_calls([call])
         merged = self.state.calls.get(call.id, call)
-        self.poller.track([merged])
+        self.followups.track([merged], self.clock.now(), opened=True)
         return merged
 
     async def update_call(self, call_id: str, **changes) -> Call:
@@ -310,6 +334,13 @@ class LiveSession:
         conversation = await self.client.get_conversation(self.account_id, conversation_id)
         self._ingest_conversations([conversation])
         return self.state.conversations[conversation.id]
+
+    async def older_messages(self, conversation_id: str, page: int, per_page: int) -> Conversation:
+        """Page ``page`` of a conversation's messages, newest first (page 1 is what ``open_conversation``
+        brings); kept out of the state, which holds the newest page."""
+        return await self.client.get_conversation(
+            self.account_id, conversation_id, page=page, per_page=per_page, background=False
+        )
 
     def send_text(
         self, *, company_id: str, customer_phone_number: str, content: str, tracking_number: str | None = None
@@ -337,47 +368,3 @@ class LiveSession:
 
     def clear_draft(self, key: str) -> None:
         self.store.clear_draft(key)
-
-
-def _scope(account_id: str) -> str:
-    return hashlib.sha256(account_id.encode()).hexdigest()[:16]
-
-
-def build_session(
-    *,
-    api_key: str,
-    account_id: str,
-    data_dir: Path,
-    base_url: str = DEFAULT_BASE_URL,
-    state_dir: Path | None = None,
-    share: float = 0.8,
-    clock: Clock | None = None,
-    transport: httpx.AsyncBaseTransport | None = None,
-) -> LiveSession:
-    """A session for a real account (or any CallRail-compatible server at ``base_url``)."""
-    clock = clock or SystemClock()
-    budget = RateBudget(_scope(account_id), share=share, state_dir=state_dir, clock=clock)
-    client = CallRailClient(api_key, base_url=base_url, transport=transport, budget=budget, clock=clock)
-    store = Store(Path(data_dir) / STORE_FILE, now=clock.now())
-    return LiveSession(account_id=account_id, client=client, budget=budget, store=store, clock=clock)
-
-
-def build_demo_session(
-    *, seed: int = 7, speed: float = 20.0, data_dir: Path, start: datetime | None = None
-) -> tuple[LiveSession, Simulator]:
-    """A session on the in-process simulator, at ``speed`` times real time; writes only into ``data_dir``."""
-    # imported here so that a real session never loads the simulator
-    from tui.sim import SimConfig, Simulator
-    from tui.sim.clock import SimClock
-
-    clock = SimClock(start, speed=speed)
-    simulator = Simulator(SimConfig(seed=seed), clock=clock)
-    session = build_session(
-        api_key=simulator.api_key,
-        account_id=simulator.account_id,
-        data_dir=data_dir,
-        base_url="http://sim.invalid/v3/",
-        clock=clock,
-        transport=httpx.ASGITransport(app=simulator.app),
-    )
-    return session, simulator

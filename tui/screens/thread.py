@@ -24,7 +24,6 @@ from tui.callrail.errors import CallRailError
 from tui.callrail.models import Conversation, TextMessage
 from tui.live.events import ConversationsChanged, OutboxChanged, OutboxItem, OutboxState, PollStatus
 from tui.live.outbox import NothingToDecide, digits
-from tui.live.poller import budget_view
 from tui.safe_text import clean, literal, mask_name
 from tui.widgets.message_thread import MessageThread, conversation_messages, opted_out
 from tui.widgets.screen_commands import ScreenActions
@@ -273,7 +272,7 @@ class ThreadScreen(Screen[None]):
 
     def _on_outbox(self, item: OutboxItem) -> None:
         # a send spends SMS budget between polls: show what is left now
-        self.query_one(SmsCompose).show_budget(budget_view(self.session.budget.snapshot()))
+        self.query_one(SmsCompose).show_budget(self.session.budget_snapshot())
         if digits(item.customer_phone_number) != digits(self.customer_phone_number):
             return
         if item.id == self._last_item_id:
@@ -313,9 +312,7 @@ class ThreadScreen(Screen[None]):
             return
         self._message(f"Loading older messages (page {page} of {self.total_pages})…")
         try:
-            older = await session.client.get_conversation(
-                session.account_id, conversation_id, page=page, per_page=MESSAGES_PER_PAGE, background=False
-            )
+            older = await session.older_messages(conversation_id, page, MESSAGES_PER_PAGE)
         except CallRailError as error:
             self._message(f"Could not load older messages: {error.message}", error=True)
             return

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Static, TextArea
 
-from tui.live.events import BudgetView, OutboxItem, OutboxState
+from tui.live.events import BudgetSnapshot, OutboxItem, OutboxState
 from tui.safe_text import literal
 
 SMS_LIMIT = 140
@@ -40,7 +40,7 @@ def count_label(text: str, limit: int = SMS_LIMIT) -> str:
     return f"{len(text)}/{limit}"
 
 
-def budget_label(budget: BudgetView | None) -> str:
+def budget_label(budget: BudgetSnapshot | None) -> str:
     if budget is None:
         return "SMS budget: unknown"
     left = max(0, budget.sms_limit_hour - budget.sms_used_hour)
@@ -153,7 +153,7 @@ class SmsCompose(Vertical):
         count.set_class(NEAR_LIMIT <= len(text) <= self._limit, "-near-limit")
         count.set_class(len(text) > self._limit, "-over-limit")
 
-    def show_budget(self, budget: BudgetView | None) -> None:
+    def show_budget(self, budget: BudgetSnapshot | None) -> None:
         self.query_one("#sms-budget", Static).update(Text(budget_label(budget)))
 
     def show_message(self, message: str, *, error: bool = False) -> None:

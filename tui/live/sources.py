@@ -1,0 +1,45 @@
+"""The contract between the session and whatever feeds it live data (the poller today; the webhook
+receiver and the hub connection next).
+
+A source fetches or receives, and hands what it got to the session as a ``Batch``; it knows nothing of
+who uses it and never calls back. The session is the one place that merges batches into the state, keeps
+the store, decides which calls still need watching (``Followups``) and tells the UI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from tui.callrail.models import Call, Conversation
+from tui.live.events import PollStatus
+
+
+@dataclass
+class Batch:
+    """What a source brought in one go: calls and conversations as the API shows them now, ids of calls
+    the API no longer has (marked as spam, deleted), and the source's status when it changed."""
+
+    calls: list[Call] = field(default_factory=list)
+    conversations: list[Conversation] = field(default_factory=list)
+    gone_calls: list[str] = field(default_factory=list)
+    status: PollStatus | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.calls or self.conversations or self.gone_calls or self.status)
+
+
+class Source(Protocol):
+    def batches(self) -> AsyncIterator[Batch]:
+        """Batches until cancelled. The source waits while the session merges one (the next batch is
+        asked for only then), so what it decides next can rest on the session's merged view."""
+        ...
+
+    def refresh_now(self) -> None:
+        """Fetch now (the user asked), even while paused."""
+        ...
+
+    def texting_happened(self) -> None:
+        """The user just sent a text: replies often follow, so look at conversations sooner."""
+        ...

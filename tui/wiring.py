@@ -1,0 +1,102 @@
+"""Where the parts are put together: a client for a key, a session for a real account, and a session on
+the simulator, the one factory the demo, the screenshots, the tests and the benchmarks share.
+
+The live layer never imports the simulator and the App never builds a client: both come from here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
+
+from tui.callrail.budget import RateBudget
+from tui.callrail.client import DEFAULT_BASE_URL, CallRailClient
+from tui.callrail.clock import Clock, SystemClock
+from tui.config import Settings
+from tui.live.session import LiveSession
+from tui.live.store import Store
+
+if TYPE_CHECKING:
+    from tui.sim import Simulator
+
+STORE_FILE = "callrail.sqlite3"
+# The address the in-process simulator answers on; nothing is sent to it over a network.
+SIM_URL = "http://sim.invalid/v3/"
+
+
+def client_for_key(api_key: str, base_url: str) -> CallRailClient:
+    """A client with no budget, for the setup screen's one request."""
+    return CallRailClient(api_key, base_url=base_url, deadline=15.0)
+
+
+def _scope(account_id: str) -> str:
+    return hashlib.sha256(account_id.encode()).hexdigest()[:16]
+
+
+def session_for_account(
+    *,
+    api_key: str,
+    account_id: str,
+    data_dir: Path,
+    base_url: str = DEFAULT_BASE_URL,
+    state_dir: Path | None = None,
+    share: float = 0.8,
+    clock: Clock | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> LiveSession:
+    """A session for a real account (or any CallRail-compatible server at ``base_url``)."""
+    clock = clock or SystemClock()
+    budget = RateBudget(_scope(account_id), share=share, state_dir=state_dir, clock=clock)
+    client = CallRailClient(api_key, base_url=base_url, transport=transport, budget=budget, clock=clock)
+    store = Store(Path(data_dir) / STORE_FILE, now=clock.now())
+    return LiveSession(account_id=account_id, client=client, budget=budget, store=store, clock=clock)
+
+
+def session_from_settings(settings: Settings) -> LiveSession:
+    """The live session for the account the settings name (a real one, or ``callrail-tui sim``)."""
+    if not settings.account_id:
+        raise ValueError("no account chosen")
+    return session_for_account(
+        api_key=settings.api_key_value,
+        account_id=settings.account_id,
+        data_dir=settings.data_dir,
+        base_url=settings.base_url,
+        state_dir=settings.state_dir,
+        share=settings.share,
+    )
+
+
+def session_on_simulator(
+    simulator: Simulator,
+    *,
+    data_dir: Path,
+    state_dir: Path | None = None,
+    api_key: str | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> LiveSession:
+    """A session on ``simulator``'s account, in process (or through ``transport``), on its clock."""
+    return session_for_account(
+        api_key=api_key or simulator.api_key,
+        account_id=simulator.account_id,
+        data_dir=data_dir,
+        state_dir=state_dir,
+        base_url=SIM_URL,
+        clock=simulator.clock,
+        transport=transport or httpx.ASGITransport(app=simulator.app),
+    )
+
+
+def demo_session(
+    *, seed: int = 7, speed: float = 20.0, data_dir: Path, start: datetime | None = None
+) -> tuple[LiveSession, Simulator]:
+    """A session on the in-process simulator, at ``speed`` times real time; writes only into ``data_dir``."""
+    # imported here so that a real session never loads the simulator
+    from tui.sim import SimConfig, Simulator
+    from tui.sim.clock import SimClock
+
+    simulator = Simulator(SimConfig(seed=seed), clock=SimClock(start, speed=speed))
+    return session_on_simulator(simulator, data_dir=data_dir), simulator
