@@ -22,6 +22,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from .clock import Clock, SystemClock
+from .coerce import to_int
 from .errors import (
     AuthError,
     CallRailError,
@@ -36,7 +37,7 @@ from .errors import (
     ServerError,
     TextingNotEnabled,
 )
-from .models import Account, Call, Company, Conversation, Page, Tag, Tracker, User, _to_int
+from .models import Account, Call, Company, Conversation, Page, Tag, Tracker, User
 from .params import UNSET, body, date_filters, join_fields, query
 
 log = logging.getLogger(__name__)
@@ -503,10 +504,10 @@ class CallRailClient:
         has_next_page = data.get("has_next_page")
         return Page(
             items=items,
-            page=_to_int(data.get("page")),
-            per_page=_to_int(data.get("per_page")),
-            total_pages=_to_int(data.get("total_pages")),
-            total_records=_to_int(data.get("total_records")),
+            page=to_int(data.get("page")),
+            per_page=to_int(data.get("per_page")),
+            total_pages=to_int(data.get("total_pages")),
+            total_records=to_int(data.get("total_records")),
             next_page=next_page if isinstance(next_page, str) else None,
             has_next_page=has_next_page if isinstance(has_next_page, bool) else None,
             rejected=rejected,
@@ -574,7 +575,7 @@ class CallRailClient:
         limits = {
             name.lower(): number
             for name, value in response.headers.items()
-            if name.lower().startswith("x-rate-limit-") and (number := _to_int(value)) is not None
+            if name.lower().startswith("x-rate-limit-") and (number := to_int(value)) is not None
         }
         if limits:
             self.rate_limit_headers = limits
