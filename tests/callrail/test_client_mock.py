@@ -393,7 +393,7 @@ async def test_context_manager_closes(mock_client) -> None:
     client = mock_client(answer(200, {"accounts": []}))
     async with client:
         assert await client.list_accounts() == []
-    assert client._http.is_closed
+    assert client._transport.is_closed
 
 
 async def test_unreadable_send_confirmation_is_outcome_unknown(mock_client) -> None:
