@@ -12,6 +12,8 @@ import httpx
 from .clock import Clock, SystemClock
 from .endpoints.accounts import AccountEndpoints
 from .endpoints.calls import CallEndpoints
+from .endpoints.forms import FormEndpoints
+from .endpoints.integrations import IntegrationEndpoints
 from .endpoints.texts import TEXT_MAX_CHARS, TextEndpoints
 from .fields import DETAIL_CALL_FIELDS, LIST_CALL_FIELDS
 from .paging import PAGE_MAX
@@ -29,7 +31,7 @@ __all__ = [
 DEFAULT_BASE_URL = "https://api.callrail.com/v3/"
 
 
-class CallRailClient(AccountEndpoints, CallEndpoints, TextEndpoints):
+class CallRailClient(AccountEndpoints, CallEndpoints, TextEndpoints, IntegrationEndpoints, FormEndpoints):
     def __init__(
         self,
         api_key: str,

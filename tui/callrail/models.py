@@ -12,7 +12,21 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, BeforeValidator
 
-from .coerce import Bool, Dict, Float, Id, Int, Lenient, Str, StrList, Text, When, models_or_empty, to_dict
+from .coerce import (
+    Bool,
+    Dict,
+    Float,
+    Id,
+    Int,
+    Lenient,
+    Str,
+    StrList,
+    Text,
+    When,
+    models_or_empty,
+    to_dict,
+    to_str_list,
+)
 from .transcript import TranscriptPhrase, phrases_or_empty
 
 
@@ -256,6 +270,44 @@ class Conversation(Lenient):
         )
 
 
+class Integration(Lenient):
+    """A company's integration; for ``type == "Webhooks"`` the ``config`` maps each event key
+    (``post_call_webhook``, ``sms_received_webhook``, ...) to a list of URLs."""
+
+    id: Id
+    type: Str = None
+    state: Str = None  # active, disabled, pending, failed
+    company_id: Str = None
+    config: Dict = None
+    signing_key: Str = None  # only when asked for (``fields=signing_key``), if at all
+
+    def webhook_urls(self, event: str) -> list[str]:
+        """The URLs configured for one event key."""
+        return to_str_list((self.config or {}).get(event))
+
+
+class FormSubmission(Lenient):
+    id: Id
+    company_id: Str = None
+    person_id: Str = None
+    form_data: Dict = None
+    form_url: Str = None
+    landing_page_url: Str = None
+    referrer: Str = None
+    referring_url: Str = None
+    submitted_at: When = None
+    first_form: Bool = None
+    source: Str = None
+    keywords: Str = None
+    campaign: Str = None
+    medium: Str = None
+    customer_name: Str = None
+    customer_email: Str = None
+    customer_phone_number: Str = None
+    milestones: Dict = None
+    timeline_url: Str = None
+
+
 T = TypeVar("T", bound=BaseModel)
 
 
@@ -268,6 +320,7 @@ class Page(Generic[T]):
     per_page: int | None = None
     total_pages: int | None = None
     total_records: int | None = None
-    next_page: str | None = None
+    next_page: str | None = None  # relative pagination (calls): the body's ``next_page``
     has_next_page: bool | None = None
+    next_link: str | None = None  # an RFC 8288 ``Link: <…>; rel="next"`` header, resolved
     rejected: list[str] = field(default_factory=list)

@@ -1,11 +1,13 @@
 """Walking a collection page by page.
 
-The next page is the body's ``next_page`` (relative pagination on calls) or, for offset pagination, the
-next page number while ``total_pages`` says there is one. A page without records ends the walk.
+The next page is, in order of preference: the body's ``next_page`` (relative pagination on calls), an
+RFC 8288 ``Link`` header with ``rel="next"``, or, for offset pagination, the next page number while
+``total_pages`` says there is one. A page without records ends the walk.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TypeVar
 
@@ -14,6 +16,19 @@ from .models import Page
 PAGE_MAX = 250
 
 T = TypeVar("T")
+
+# <target> then its parameters; a quoted value may hold commas and semicolons
+_LINK = re.compile(r"""<([^>]*)>((?:\s*;\s*[^;,=\s]+(?:\s*=\s*(?:"[^"]*"|[^;,\s]*))?)*)""")
+_REL = re.compile(r""";\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,"]+))""", re.IGNORECASE)
+
+
+def next_link(header: str | None) -> str | None:
+    """The target of the ``rel="next"`` link in a ``Link`` header, as written (maybe relative)."""
+    for target, attributes in _LINK.findall(header or ""):
+        for quoted, bare in _REL.findall(attributes):
+            if "next" in (quoted or bare).lower().split():
+                return target.strip() or None
+    return None
 
 
 async def walk_pages(
@@ -32,7 +47,7 @@ async def walk_pages(
             return
         if max_pages is not None and pages >= max_pages:
             return
-        link = result.next_page
+        link = result.next_page or result.next_link
         if link:
             result = await by_link(link)
         elif by_number is not None and result.total_pages is not None and pages < result.total_pages:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from .coerce import to_int
 from .errors import MalformedResponse
 from .models import Page
+from .paging import next_link
 from .transport import Reply
 
 log = logging.getLogger(__name__)
@@ -20,10 +21,14 @@ M = TypeVar("M", bound=BaseModel)
 
 @dataclass(frozen=True)
 class Collection(Generic[M]):
-    """A list endpoint's records: the body key that holds them and their model."""
+    """A list endpoint's records: the body key that holds them and their model.
+
+    ``key_verified=False`` where the reference only presumes the key: then a body without it whose only
+    list is a list of objects is read as the records."""
 
     key: str
     model: type[M]
+    key_verified: bool = True
 
 
 def parse_page(reply: Reply, collection: Collection[M]) -> Page[M]:
@@ -45,6 +50,7 @@ def parse_page(reply: Reply, collection: Collection[M]) -> Page[M]:
         log.warning("skipped %d unreadable %s: %s", len(rejected), key, "; ".join(rejected))
     next_page = data.get("next_page")
     has_next_page = data.get("has_next_page")
+    link = next_link(reply.headers.get("link"))
     return Page(
         items=items,
         page=to_int(data.get("page")),
@@ -53,6 +59,7 @@ def parse_page(reply: Reply, collection: Collection[M]) -> Page[M]:
         total_records=to_int(data.get("total_records")),
         next_page=next_page if isinstance(next_page, str) else None,
         has_next_page=has_next_page if isinstance(has_next_page, bool) else None,
+        next_link=str(reply.url.join(link)) if link else None,
         rejected=rejected,
     )
 
@@ -60,6 +67,10 @@ def parse_page(reply: Reply, collection: Collection[M]) -> Page[M]:
 def _records(data: Any, collection: Collection[Any]) -> list[Any]:
     if isinstance(data, dict) and isinstance(data.get(collection.key), list):
         return data[collection.key]
+    if isinstance(data, dict) and not collection.key_verified:
+        lists = [value for value in data.values() if isinstance(value, list)]
+        if len(lists) == 1 and all(isinstance(record, dict) for record in lists[0]):
+            return lists[0]
     raise MalformedResponse(f"CallRail's answer has no list of {collection.key}.")
 
 

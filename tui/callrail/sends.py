@@ -1,7 +1,7 @@
-"""Requests that act in the world, such as sending a text.
+"""Requests that act in the world: sending a text, placing an outbound call.
 
 CallRail has no idempotency key, so such a POST is never retried, and when its answer is lost its outcome is
-unknown (``SendOutcomeUnknown``), not failed: reporting a failure would invite a duplicate.
+unknown (``SendOutcomeUnknown``), not failed: reporting a failure would invite a duplicate text or call.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .budget import Bucket
-from .errors import PermissionDenied, TextingNotEnabled
+from .errors import OutboundCallsNotEnabled, PermissionDenied, TextingNotEnabled
 
 
 @dataclass(frozen=True)
@@ -32,4 +32,12 @@ TEXT = Send(
     "Texting is not enabled for this CallRail account (403){said} "
     "It needs CallRail's texting (10DLC) registration.",
     recipient_can_opt_out=True,
+)
+OUTBOUND_CALL = Send(
+    Bucket.OUTBOUND,
+    "call",
+    "been placed",
+    "Check the call log before calling again",
+    OutboundCallsNotEnabled,
+    "This CallRail account or API key may not place outbound calls (403){said}",
 )

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 from urllib.parse import quote
 
 from pydantic import BaseModel
 
+from ..errors import MalformedResponse, SendOutcomeUnknown
 from ..models import Page
 from ..paging import PAGE_MAX, walk_pages
 from ..params import query
 from ..parsing import Collection, parse_one, parse_page
 from ..sends import Send
-from ..transport import Transport
+from ..transport import Reply, Transport
+
+log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -37,20 +41,37 @@ class Endpoints:
         background: bool = False,
         send: Send | None = None,
     ) -> M:
-        reply = await self._transport.request(
-            method, url, params=params, json=json, background=background, send=send
-        )
-        return parse_one(model, reply.data)
+        try:
+            reply = await self._transport.request(
+                method, url, params=params, json=json, background=background, send=send
+            )
+            return parse_one(model, reply.data)
+        except MalformedResponse as exc:
+            if not send:
+                raise
+            # A 2xx came back, so it probably went out: failing it would invite a duplicate.
+            raise SendOutcomeUnknown(
+                f"CallRail accepted the {send.noun} but its answer could not be read ({exc.message}). "
+                f"{send.check}."
+            ) from None
 
     async def _page(
         self, path: str, collection: Collection[M], params: dict[str, str], background: bool
     ) -> Page[M]:
         reply = await self._transport.request("GET", path, params=params, background=background)
-        return parse_page(reply, collection)
+        return self._read(reply, collection)
 
     async def _follow(self, url: str, collection: Collection[M], background: bool) -> Page[M]:
         reply = await self._transport.request("GET", self._transport.follow(url), background=background)
-        return parse_page(reply, collection)
+        return self._read(reply, collection)
+
+    def _read(self, reply: Reply, collection: Collection[M]) -> Page[M]:
+        page = parse_page(reply, collection)
+        if page.next_link and not self._transport.owns(page.next_link):
+            # Unlike ``next_page`` the header is optional: page on by number rather than send the key away.
+            log.warning("ignored a Link header that points to another server (%s)", page.next_link)
+            page.next_link = None
+        return page
 
     async def _walk(
         self,

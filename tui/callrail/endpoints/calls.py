@@ -1,4 +1,4 @@
-"""Calls: list (offset or relative pagination), read, update."""
+"""Calls: list (offset or relative pagination), read, update, place an outbound call."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from ..models import Call, Page
 from ..paging import PAGE_MAX
 from ..params import UNSET, body, date_filters, join_fields, query
 from ..parsing import Collection
+from ..sends import OUTBOUND_CALL
 from .base import Endpoints, path
 
 CALLS = Collection("calls", Call)
@@ -129,4 +130,45 @@ class CallEndpoints(Endpoints):
             raise InvalidRequest("Nothing to update: give at least one field to change.")
         return await self._object(
             Call, "PUT", path("a", account_id, "calls", call_id), json=changes, background=background
+        )
+
+    async def create_outbound_call(
+        self,
+        account_id: str,
+        *,
+        caller_id: str,
+        customer_phone_number: str,
+        business_phone_number: str,
+        recording_enabled: bool | None = None,
+        outbound_greeting_recording_url: str | None = None,
+        outbound_greeting_text: str | None = None,
+        agent_id: str | None = None,
+        background: bool = False,
+    ) -> Call:
+        """Ring ``business_phone_number``; when it answers, dial ``customer_phone_number`` showing
+        ``caller_id`` (a tracking number or verified caller id). Real and billable, so never retried: on
+        ``SendOutcomeUnknown`` the call may or may not have been placed. Returns the call as it starts."""
+        if not caller_id or not customer_phone_number or not business_phone_number:
+            raise InvalidRequest(
+                "An outbound call needs a caller id, the customer's and the business's number."
+            )
+        optional = {
+            "recording_enabled": recording_enabled,
+            "outbound_greeting_recording_url": outbound_greeting_recording_url,
+            "outbound_greeting_text": outbound_greeting_text,
+            "agent_id": agent_id,
+        }
+        payload = {
+            "caller_id": caller_id,
+            "customer_phone_number": customer_phone_number,
+            "business_phone_number": business_phone_number,
+            **{name: value for name, value in optional.items() if value is not None},
+        }
+        return await self._object(
+            Call,
+            "POST",
+            path("a", account_id, "calls"),
+            json=payload,
+            background=background,
+            send=OUTBOUND_CALL,
         )

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any
 
-from ..errors import InvalidRequest, MalformedResponse, SendOutcomeUnknown
+from ..errors import InvalidRequest
 from ..models import Conversation, Page
 from ..paging import PAGE_MAX
 from ..params import date_filters, join_fields, query
@@ -108,17 +108,11 @@ class TextEndpoints(Endpoints):
         }
         if tracking_number:
             payload["tracking_number"] = tracking_number
-        try:
-            return await self._object(
-                Conversation,
-                "POST",
-                path("a", account_id, "text-messages"),
-                json=payload,
-                background=background,
-                send=TEXT,
-            )
-        except MalformedResponse as exc:
-            # A 2xx came back, so the text probably went out: failing it would invite a duplicate.
-            raise SendOutcomeUnknown(
-                f"CallRail accepted the text but its answer could not be read ({exc.message}). {TEXT.check}."
-            ) from None
+        return await self._object(
+            Conversation,
+            "POST",
+            path("a", account_id, "text-messages"),
+            json=payload,
+            background=background,
+            send=TEXT,
+        )
