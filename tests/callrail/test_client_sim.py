@@ -80,7 +80,7 @@ async def test_fields_select_extras(sim, sim_client: CallRailClient) -> None:
     ]
     detail = await sim_client.get_call(sim.account_id, enriched[-1].id)
     assert detail.transcription and detail.conversational_transcript and detail.call_summary
-    assert detail.has_post_call_data
+    assert detail.recording
     bare = await sim_client.get_call(sim.account_id, enriched[-1].id, fields=None)
     assert bare.transcription is None
 

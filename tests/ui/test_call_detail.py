@@ -10,6 +10,7 @@ from textual.command import CommandList
 from textual.widgets import Input, OptionList, Static
 
 from tests.ui.detail_fixtures import START, Demo, HostApp, HostSettings, build_demo, start, start_demo
+from tui import display
 from tui.callrail.models import Call, Conversation
 from tui.live.outbox import digits
 from tui.screens.call_detail import CallDetailScreen
@@ -53,7 +54,7 @@ async def test_opening_a_call_shows_the_caller_and_the_transcript(sim_demo: Demo
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_detail(app, pilot, call.id)
         facts = facts_of(screen)
-        assert facts["Caller"] == call.caller_label
+        assert facts["Caller"] == display.caller_name(call)
         assert facts["Status"] == "answered"
         assert {"When", "Duration", "Tracking", "Company"} <= facts.keys()
         transcript = screen.query_one(Transcript)

@@ -10,13 +10,27 @@ from .errors import (
     NetworkError,
     NotFound,
     OptedOut,
+    OutboundCallsNotEnabled,
     PermissionDenied,
     RateLimited,
     SendOutcomeUnknown,
     ServerError,
     TextingNotEnabled,
 )
-from .models import Account, Call, CallStatus, Company, Conversation, Page, Tag, TextMessage, Tracker, User
+from .models import (
+    Account,
+    Call,
+    CallStatus,
+    Company,
+    Conversation,
+    FormSubmission,
+    Integration,
+    Page,
+    Tag,
+    TextMessage,
+    Tracker,
+    User,
+)
 from .params import UNSET
 
 __all__ = [
@@ -33,11 +47,14 @@ __all__ = [
     "CallStatus",
     "Company",
     "Conversation",
+    "FormSubmission",
+    "Integration",
     "InvalidRequest",
     "MalformedResponse",
     "NetworkError",
     "NotFound",
     "OptedOut",
+    "OutboundCallsNotEnabled",
     "Page",
     "PermissionDenied",
     "RateLimited",

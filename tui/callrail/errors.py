@@ -31,6 +31,10 @@ class TextingNotEnabled(PermissionDenied):
     """403 on send: the account has no texting (A2P/10DLC) permission."""
 
 
+class OutboundCallsNotEnabled(PermissionDenied):
+    """403 on placing a call: the account or key may not make outbound calls."""
+
+
 class NotFound(CallRailError):
     status = 404
 

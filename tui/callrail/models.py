@@ -1,156 +1,33 @@
 """Lenient models of CallRail v3 objects.
 
-The API's types drift (numbers as strings, ids as integers in some places, ``""`` for null), so every
-field here is optional and coerced; an unparseable value becomes ``None`` instead of failing the
-record. Unknown fields are kept (``extra="allow"``). Only a record with no ``id`` is rejected.
+Every field is optional and coerced (``coerce.py``); an unparseable value becomes ``None`` instead of
+failing the record. Unknown fields are kept (``extra="allow"``). Only a record with no ``id`` is rejected.
 """
 
 from __future__ import annotations
 
-import math
-import sys
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, GetCoreSchemaHandler
-from pydantic_core import CoreSchema, core_schema
+from pydantic import BaseModel, BeforeValidator
 
-
-def _to_float(value: Any) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        number = float(value)
-    elif isinstance(value, str) and value.strip():
-        try:
-            number = float(value.strip())
-        except ValueError:
-            return None
-    else:
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _to_int(value: Any) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    number = _to_float(value)
-    return None if number is None else int(number)
-
-
-def _to_bool(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        return bool(value)
-    if isinstance(value, str):
-        lowered = value.strip().lower()
-        if lowered in ("true", "t", "yes", "1"):
-            return True
-        if lowered in ("false", "f", "no", "0"):
-            return False
-    return None
-
-
-def _to_str(value: Any) -> str | None:
-    if value is None or isinstance(value, dict | list):
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _to_id(value: Any) -> str:
-    text = _to_str(value)
-    if not text:
-        raise ValueError("record has no id")
-    return text
-
-
-def parse_datetime(value: Any) -> datetime | None:
-    """Any ISO 8601 form the API uses (``Z``, ``-05:00``, ``-0500``, a space separator) as aware UTC."""
-    if isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, str) and value.strip():
-        try:
-            parsed = datetime.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    else:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    try:
-        return parsed.astimezone(UTC)
-    except OverflowError:  # year 1 or 9999 with an offset
-        return None
-
-
-def _to_str_list(value: Any) -> list[str]:
-    """Tags and similar: a list of strings or of ``{"name": ...}`` objects, or one comma string."""
-    if value is None or value == "":
-        return []
-    if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
-    if not isinstance(value, list):
-        return []
-    names = []
-    for item in value:
-        name = _to_str(item.get("name")) if isinstance(item, dict) else _to_str(item)
-        if name:
-            names.append(name)
-    return names
-
-
-def _to_text(value: Any) -> str | None:
-    """A string, or a list of strings joined (``call_summary`` is documented as both)."""
-    if isinstance(value, list):
-        parts = [_to_str(item) for item in value]
-        return "\n".join(part for part in parts if part) or None
-    return _to_str(value)
-
-
-def _to_dict(value: Any) -> dict[str, Any] | None:
-    return value if isinstance(value, dict) else None
-
-
-def _list_or_empty(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-Int = Annotated[int | None, BeforeValidator(_to_int)]
-Float = Annotated[float | None, BeforeValidator(_to_float)]
-Bool = Annotated[bool | None, BeforeValidator(_to_bool)]
-Str = Annotated[str | None, BeforeValidator(_to_str)]
-Text = Annotated[str | None, BeforeValidator(_to_text)]
-Id = Annotated[str, BeforeValidator(_to_id)]
-When = Annotated[datetime | None, BeforeValidator(parse_datetime)]
-StrList = Annotated[list[str], BeforeValidator(_to_str_list)]
-Dict = Annotated[dict[str, Any] | None, BeforeValidator(_to_dict)]
-
-
-class Lenient(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
-
-
-def _models_or_empty(model: type[BaseModel]):
-    """A list of sub-objects; items that are not objects or do not validate are dropped."""
-
-    def convert(value: Any) -> list[Any]:
-        items = []
-        for item in _list_or_empty(value):
-            if isinstance(item, model):
-                items.append(item)
-            elif isinstance(item, dict):
-                try:
-                    items.append(model.model_validate(item))
-                except ValueError:
-                    continue
-        return items
-
-    return BeforeValidator(convert)
+from .coerce import (
+    Bool,
+    Dict,
+    Float,
+    Id,
+    Int,
+    Lenient,
+    Str,
+    StrList,
+    Text,
+    When,
+    models_or_empty,
+    to_dict,
+    to_str_list,
+)
+from .transcript import TranscriptPhrase, phrases_or_empty
 
 
 class Account(Lenient):
@@ -187,7 +64,7 @@ class Tracker(Lenient):
     tracking_numbers: StrList = []
     sms_supported: Bool = None
     sms_enabled: Bool = None
-    company: Annotated[CompanyRef | None, BeforeValidator(_to_dict)] = None
+    company: Annotated[CompanyRef | None, BeforeValidator(to_dict)] = None
     source: Any = None
     created_at: When = None
 
@@ -218,91 +95,7 @@ class SpottedLocation(Lenient):
 
 class SpottedKeyword(Lenient):
     keyword: Str = None
-    locations: Annotated[list[SpottedLocation], _models_or_empty(SpottedLocation)] = []
-
-
-class TranscriptPhrase:
-    """One phrase of a conversational transcript: ``speaker``, ``phrase``, ``start`` (and any other keys
-    the API sends, in ``extra``).
-
-    Not a pydantic model: a day's calls hold ~100,000 phrases, and a model instance (its ``__dict__``,
-    fields-set and extras) costs ~550 bytes more than these slots. Validated and serialized like the
-    lenient models (a dict in, the keys that came in out)."""
-
-    __slots__ = ("extra", "phrase", "speaker", "start")
-
-    def __init__(
-        self,
-        speaker: str | None = None,
-        phrase: str | None = None,
-        start: int | None = None,
-        extra: dict[str, Any] | None = None,
-    ) -> None:
-        # two speakers repeat over every phrase: share one string for each
-        self.speaker = sys.intern(speaker) if type(speaker) is str and len(speaker) < 32 else speaker
-        self.phrase = phrase
-        self.start = start
-        self.extra = extra or None
-
-    @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> TranscriptPhrase:
-        extra = {key: value for key, value in raw.items() if key not in _PHRASE_KEYS}
-        return cls(_to_str(raw.get("speaker")), _to_str(raw.get("phrase")), _to_int(raw.get("start")), extra)
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        if self.speaker is not None:
-            out["speaker"] = self.speaker
-        if self.phrase is not None:
-            out["phrase"] = self.phrase
-        if self.start is not None:
-            out["start"] = self.start
-        if self.extra:
-            out.update(self.extra)
-        return out
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, TranscriptPhrase):
-            return NotImplemented
-        return (self.speaker, self.phrase, self.start, self.extra) == (
-            other.speaker,
-            other.phrase,
-            other.start,
-            other.extra,
-        )
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"TranscriptPhrase(speaker={self.speaker!r}, phrase={self.phrase!r}, start={self.start!r})"
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
-        def validate(value: Any) -> TranscriptPhrase:
-            if isinstance(value, TranscriptPhrase):
-                return value
-            if isinstance(value, dict):
-                return cls.from_dict(value)
-            raise ValueError("a transcript phrase is an object")
-
-        return core_schema.no_info_plain_validator_function(
-            validate,
-            serialization=core_schema.plain_serializer_function_ser_schema(
-                lambda phrase: phrase.to_dict(), when_used="always"
-            ),
-        )
-
-
-_PHRASE_KEYS = frozenset({"speaker", "phrase", "start"})
-
-
-def _phrases_or_empty(value: Any) -> list[TranscriptPhrase]:
-    """The transcript's phrases; items that are not objects are dropped."""
-    return [
-        item if isinstance(item, TranscriptPhrase) else TranscriptPhrase.from_dict(item)
-        for item in _list_or_empty(value)
-        if isinstance(item, TranscriptPhrase | dict)
-    ]
+    locations: Annotated[list[SpottedLocation], models_or_empty(SpottedLocation)] = []
 
 
 class CallStatus(StrEnum):
@@ -359,7 +152,7 @@ class Call(Lenient):
     formatted_duration: Str = None
     formatted_value: Str = None
     keywords: Str = None
-    keywords_spotted: Annotated[list[SpottedKeyword], _models_or_empty(SpottedKeyword)] = []
+    keywords_spotted: Annotated[list[SpottedKeyword], models_or_empty(SpottedKeyword)] = []
     landing_page_url: Str = None
     referring_url: Str = None
     referrer_domain: Str = None
@@ -374,7 +167,7 @@ class Call(Lenient):
     tags: StrList = []
     tracker_id: Str = None
     transcription: Text = None
-    conversational_transcript: Annotated[list[TranscriptPhrase], BeforeValidator(_phrases_or_empty)] = []
+    conversational_transcript: Annotated[list[TranscriptPhrase], BeforeValidator(phrases_or_empty)] = []
     utm_source: Str = None
     utm_medium: Str = None
     utm_campaign: Str = None
@@ -404,21 +197,6 @@ class Call(Lenient):
     def is_live(self) -> bool:
         return self.status is CallStatus.IN_PROGRESS
 
-    @property
-    def has_post_call_data(self) -> bool:
-        """The recording and the transcript (or voicemail text) have arrived."""
-        return bool(self.recording) and bool(self.transcription or self.conversational_transcript)
-
-    @property
-    def caller_label(self) -> str:
-        return (
-            self.customer_name
-            or self.formatted_customer_name
-            or self.formatted_customer_phone_number
-            or self.customer_phone_number
-            or "Unknown caller"
-        )
-
 
 class TextUser(Lenient):
     id: Str = None
@@ -433,7 +211,7 @@ class TextMessage(Lenient):
     direction: Str = None
     type: Str = None
     media_urls: StrList = []
-    user: Annotated[TextUser | None, BeforeValidator(_to_dict)] = None
+    user: Annotated[TextUser | None, BeforeValidator(to_dict)] = None
 
     @property
     def incoming(self) -> bool:
@@ -459,9 +237,9 @@ class Conversation(Lenient):
     formatted_current_tracking_number: Str = None
     lead_status: Str = None
     source: Str = None
-    recent_messages: Annotated[list[TextMessage], _models_or_empty(TextMessage)] = []
+    recent_messages: Annotated[list[TextMessage], models_or_empty(TextMessage)] = []
     # only on the show endpoint: the messages page, newest first
-    messages: Annotated[list[TextMessage], _models_or_empty(TextMessage)] = []
+    messages: Annotated[list[TextMessage], models_or_empty(TextMessage)] = []
     page: Int = None
     per_page: Int = None
     total_pages: Int = None
@@ -492,6 +270,44 @@ class Conversation(Lenient):
         )
 
 
+class Integration(Lenient):
+    """A company's integration; for ``type == "Webhooks"`` the ``config`` maps each event key
+    (``post_call_webhook``, ``sms_received_webhook``, ...) to a list of URLs."""
+
+    id: Id
+    type: Str = None
+    state: Str = None  # active, disabled, pending, failed
+    company_id: Str = None
+    config: Dict = None
+    signing_key: Str = None  # only when asked for (``fields=signing_key``), if at all
+
+    def webhook_urls(self, event: str) -> list[str]:
+        """The URLs configured for one event key."""
+        return to_str_list((self.config or {}).get(event))
+
+
+class FormSubmission(Lenient):
+    id: Id
+    company_id: Str = None
+    person_id: Str = None
+    form_data: Dict = None
+    form_url: Str = None
+    landing_page_url: Str = None
+    referrer: Str = None
+    referring_url: Str = None
+    submitted_at: When = None
+    first_form: Bool = None
+    source: Str = None
+    keywords: Str = None
+    campaign: Str = None
+    medium: Str = None
+    customer_name: Str = None
+    customer_email: Str = None
+    customer_phone_number: Str = None
+    milestones: Dict = None
+    timeline_url: Str = None
+
+
 T = TypeVar("T", bound=BaseModel)
 
 
@@ -504,6 +320,7 @@ class Page(Generic[T]):
     per_page: int | None = None
     total_pages: int | None = None
     total_records: int | None = None
-    next_page: str | None = None
+    next_page: str | None = None  # relative pagination (calls): the body's ``next_page``
     has_next_page: bool | None = None
+    next_link: str | None = None  # an RFC 8288 ``Link: <…>; rel="next"`` header, resolved
     rejected: list[str] = field(default_factory=list)

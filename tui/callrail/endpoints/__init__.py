@@ -1,0 +1,1 @@
+"""CallRail's endpoints, one module per kind of resource; ``CallRailClient`` combines them."""
