@@ -15,6 +15,7 @@ from tui.sim.ratelimit import RateLimiter
 from tui.sim.requests import RequestRecord
 from tui.sim.scenario import Engine
 from tui.sim.state import Account
+from tui.sim.writes import ApiWrites
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Simulator:
         self.faults = Faults(self.clock, seed=self.config.seed)
         self.limiter = RateLimiter(self.config)
         self.engine = Engine(self.config, self.clock.now(), self.record_event)
+        self.writes = ApiWrites(self.engine, self.config)
         self._external = ExternalTraffic(self.config, self.limiter, self.account_id, self.clock.now())
         # The ASGI app: serve it with uvicorn or use it through ``httpx.ASGITransport``.
         self.app = _AdvanceFirst(self.advance, FaultInjector(build_app(self), self.faults, self.log_request))
