@@ -20,8 +20,9 @@ from tui.sim import catalog, scripts
 from tui.sim.accounts import masked_id
 from tui.sim.config import SimConfig
 from tui.sim.customers import CustomerBook
+from tui.sim.form_plan import FormPlanner
 from tui.sim.state import Account, Call, Company, Customer, Enrichment, Outcome, User
-from tui.sim.timeline import Timeline
+from tui.sim.timeline import Timeline, arrivals
 
 
 @dataclass
@@ -90,6 +91,7 @@ class DayPlanner:
         history_start: datetime,
     ) -> None:
         self._config = config
+        self._forms = FormPlanner(config.seed, config.form_volume, timeline)
         self._accounts = accounts
         self._books = books
         self._timeline = timeline
@@ -123,6 +125,7 @@ class DayPlanner:
             self._plan_call(rng, account, company, hour_start + timedelta(seconds=offset), local.hour)
         for offset in arrivals(rng, 0.2 * company.weight * profile * self._config.call_volume):
             self._plan_cold_text(rng, account, company, hour_start + timedelta(seconds=offset))
+        self._forms.plan_hour(account, company, hour_start, call_rate)
 
     def _plan_call(
         self, rng: random.Random, account: Account, company: Company, start: datetime, local_hour: int
@@ -181,6 +184,9 @@ class DayPlanner:
         if tracker.source == "Google Ads":
             call.gclid = f"Cj0KCQ{rng.getrandbits(64):016x}"
         self._timeline.schedule(start, "call_started", call)
+        if outcome is Outcome.ANSWERED:
+            call.answered_at = start + timedelta(seconds=ring)
+            self._timeline.schedule(call.answered_at, "call_routed", call)
         schedule_call_end(self._timeline, call)
         self._plan_follow_up_texts(rng, account, call, reason.keyword)
 
@@ -245,15 +251,3 @@ class DayPlanner:
             self._timeline.schedule(
                 answer_at, "text_in", PlannedText(company_id, customer, tracker_id, "incoming", answer)
             )
-
-
-def arrivals(rng: random.Random, per_hour: float) -> list[float]:
-    """Seconds into the hour at which a Poisson process of that rate fires."""
-    offsets: list[float] = []
-    if per_hour <= 0:
-        return offsets
-    at = rng.expovariate(per_hour) * 3600
-    while at < 3600:
-        offsets.append(at)
-        at += rng.expovariate(per_hour) * 3600
-    return offsets

@@ -17,10 +17,11 @@ from tui.sim.accounts import build_account
 from tui.sim.config import SimConfig
 from tui.sim.customers import CustomerBook
 from tui.sim.day_plan import DayPlanner, PlannedText
-from tui.sim.state import Account, Call, Conversation, Customer, Message, Phase, Tag
+from tui.sim.events import ScenarioEvent
+from tui.sim.state import Account, Call, Conversation, Customer, FormSubmission, Message, Phase, Tag
 from tui.sim.timeline import Timeline
 
-EventSink = Callable[[str, str, datetime], None]
+EventSink = Callable[[ScenarioEvent], None]
 
 
 def short_id(rng: random.Random) -> str:
@@ -56,9 +57,18 @@ class Engine:
         for at, kind, subject in self.timeline.due(now):
             self.apply(at, kind, subject)
 
-    def emit(self, kind: str, subject_id: str, at: datetime) -> None:
+    def emit(
+        self,
+        kind: str,
+        account: Account,
+        subject: Call | Conversation | FormSubmission,
+        at: datetime,
+        changes: tuple[str, ...] = (),
+    ) -> None:
+        """Tell the simulator what happened, once the scenario reaches its start (history is silent)."""
         if at >= self._live_from:
-            self._on_event(kind, subject_id, at)
+            message = subject.messages[-1] if isinstance(subject, Conversation) else None
+            self._on_event(ScenarioEvent(kind, account, subject, at, changes, message))
 
     def apply(self, at: datetime, kind: str, subject: object) -> None:
         if isinstance(subject, Call):
@@ -69,12 +79,16 @@ class Engine:
                 subject.phase = Phase.ENDED
             elif kind == "call_enriched":
                 self._enrich_call(account, subject, at)
-            self.emit(kind, subject.id, at)
+            self.emit(kind, account, subject, at)
         elif isinstance(subject, PlannedText):
             account = self._account_of[subject.company_id]
             conversation = self.deliver_text(account, subject, at)
             if conversation is not None:
-                self.emit(kind, conversation.id, at)
+                self.emit(kind, account, conversation, at)
+        elif isinstance(subject, FormSubmission):
+            account = self._account_of[subject.company_id]
+            account.form_submissions.append(subject)
+            self.emit(kind, account, subject, at)
 
     def _start_call(self, account: Account, call: Call) -> None:
         if (call.company_id, call.customer.phone) in account.good_leads:

@@ -12,7 +12,7 @@ from tui.sim import scripts
 from tui.sim.config import SimConfig
 from tui.sim.day_plan import PlannedText, new_call, schedule_call_end
 from tui.sim.scenario import Engine
-from tui.sim.state import Account, Call, Conversation, Outcome, Tracker, User
+from tui.sim.state import Account, Call, Conversation, Outcome, Phase, Tracker, User
 
 
 class ApiWrites:
@@ -85,14 +85,16 @@ class ApiWrites:
         owner = account.owner_id
         text = PlannedText(company_id, customer, tracker_id, "outgoing", content, owner, media_urls)
         conversation = engine.deliver_text(account, text, at)
-        engine.emit("text_out", conversation.id, at)
+        engine.emit("text_out", account, conversation, at)
         return conversation
 
     def update_call(
         self, account: Account, call: Call, changes: dict[str, Any], append_tags: bool, at: datetime
     ) -> None:
-        """Apply validated changes: omitted fields stay, ``None`` clears, tags replace unless appended."""
+        """Apply validated changes: omitted fields stay, ``None`` clears, tags replace unless appended.
+        A finished call that changed fires Call Modified."""
         engine = self._engine
+        before = _editable(call)
         if "note" in changes:
             call.note = changes["note"]
         if "customer_name" in changes:
@@ -106,3 +108,19 @@ class ApiWrites:
             call.value = changes["value"]
         if changes.get("spam"):
             call.spam = True
+        changed = tuple(name for name, value in _editable(call).items() if before[name] != value)
+        if changed and call.phase is not Phase.RINGING:
+            engine.emit("call_modified", account, call, at, changed)
+
+
+def _editable(call: Call) -> dict[str, object]:
+    """What an update can change, by the name Call Modified gives it in ``changes``."""
+    return {
+        "note": call.note,
+        "customer_name": call.customer_name,
+        "tags": list(call.tag_ids),
+        "value": call.value,
+        # the lead status a user sets is CallRail's manual score
+        "manual_score": call.lead_status,
+        "spam": call.spam,
+    }

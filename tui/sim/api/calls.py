@@ -19,9 +19,10 @@ from tui.sim.api.common import (
     choice,
     digits,
     json_response,
+    link_header,
     normalize_phone,
     not_found,
-    paginated,
+    paged,
     per_page,
     sorted_by,
 )
@@ -152,18 +153,22 @@ async def list_calls(ctx: Ctx) -> Response:
         return serializers.call_json(ctx.account, call, zone, fields, base)
 
     if ctx.params.get("relative_pagination", "").lower() != "true":
-        return json_response(paginated(ctx.params, "calls", calls, render))
+        return paged(ctx, "calls", calls, render)
     size = per_page(ctx.params)
     offset = _offset(ctx)
     chunk = calls[offset * size : (offset + 1) * size]
     has_next = len(calls) > (offset + 1) * size
-    return json_response(
-        {
-            "calls": [render(call) for call in chunk],
-            "next_page": _next_page_url(ctx, offset + 1, size) if has_next else None,
-            "has_next_page": has_next,
-        }
+    next_page = _relative_page_url(ctx, offset + 1, size) if has_next else None
+    response = json_response(
+        {"calls": [render(call) for call in chunk], "next_page": next_page, "has_next_page": has_next}
     )
+    # No "last": relative pagination does not count the pages.
+    links = {"next": next_page} if next_page else {}
+    if offset > 0:
+        links["prev"] = _relative_page_url(ctx, offset - 1, size)
+    links["first"] = _relative_page_url(ctx, 0, size)
+    response.headers["link"] = link_header(links)
+    return response
 
 
 def _offset(ctx: Ctx) -> int:
@@ -173,8 +178,8 @@ def _offset(ctx: Ctx) -> int:
     return int(text)
 
 
-def _next_page_url(ctx: Ctx, offset: int, size: int) -> str:
-    """The absolute URL of the next page: the same filters, no ``.json``, as CallRail returns it."""
+def _relative_page_url(ctx: Ctx, offset: int, size: int) -> str:
+    """The absolute URL of a page: the same filters, no ``.json``, as CallRail returns ``next_page``."""
     kept = [
         (k, v) for k, v in ctx.params.multi_items() if k not in ("offset", "per_page", "relative_pagination")
     ]

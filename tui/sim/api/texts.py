@@ -7,7 +7,7 @@ from typing import Any
 from starlette.responses import Response
 
 from tui.sim import dates, serializers
-from tui.sim.api.common import ApiError, Ctx, digits, json_response, normalize_phone, not_found, paginated
+from tui.sim.api.common import ApiError, Ctx, digits, json_response, normalize_phone, not_found, paged
 from tui.sim.state import Conversation
 
 MAX_CONTENT = 140
@@ -37,13 +37,11 @@ async def list_conversations(ctx: Ctx) -> Response:
         (c for c in account.conversations.values() if keep(c)), key=lambda c: c.last_message_at, reverse=True
     )
     fields = ctx.fields
-    return json_response(
-        paginated(
-            params,
-            "conversations",
-            conversations,
-            lambda c: serializers.conversation_json(account, c, fields),
-        )
+    return paged(
+        ctx,
+        "conversations",
+        conversations,
+        lambda c: serializers.conversation_json(account, c, fields),
     )
 
 
@@ -59,13 +57,8 @@ async def show_conversation(ctx: Ctx) -> Response:
     if conversation is None:
         raise not_found("Conversation")
     record = serializers.conversation_json(ctx.account, conversation, ctx.fields, recent=False)
-    envelope = paginated(
-        ctx.params,
-        "messages",
-        conversation.newest_first(),
-        lambda m: serializers.message_json(ctx.account, m),
-    )
-    return json_response(record | envelope)
+    messages = conversation.newest_first()
+    return paged(ctx, "messages", messages, lambda m: serializers.message_json(ctx.account, m), record)
 
 
 async def send_text(ctx: Ctx) -> Response:
