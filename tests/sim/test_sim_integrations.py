@@ -12,7 +12,11 @@ def company_id(sim) -> str:
 
 
 def webhooks_body(sim, **config) -> dict:
-    return {"type": "Webhooks", "company_id": company_id(sim), "config": config or {"pre_call_webhook": [HOOK]}}
+    return {
+        "type": "Webhooks",
+        "company_id": company_id(sim),
+        "config": config or {"pre_call_webhook": [HOOK]},
+    }
 
 
 async def test_create_show_list_update_delete(sim, api):
@@ -26,7 +30,9 @@ async def test_create_show_list_update_delete(sim, api):
 
     shown = (await api.get(path)).json()
     assert "signing_key" not in shown and shown["id"] == body["id"]
-    assert (await api.get(path, params={"fields": "signing_key"})).json()["signing_key"] == body["signing_key"]
+    assert (await api.get(path, params={"fields": "signing_key"})).json()["signing_key"] == body[
+        "signing_key"
+    ]
 
     listed = (await api.get("integrations.json", params={"company_id": company_id(sim)})).json()
     assert listed["total_records"] == 1 and listed["integrations"][0]["id"] == body["id"]
@@ -50,7 +56,9 @@ async def test_one_of_each_type_per_company(sim, api):
     assert (await api.post("integrations.json", json=custom)).status_code == 201
     assert (await api.post("integrations.json", json=custom)).status_code == 400
     other_company = list(sim.account.companies)[1]
-    assert (await api.post("integrations.json", json=webhooks_body(sim) | {"company_id": other_company})).status_code == 201
+    assert (
+        await api.post("integrations.json", json=webhooks_body(sim) | {"company_id": other_company})
+    ).status_code == 201
 
 
 @pytest.mark.parametrize(

@@ -57,6 +57,7 @@ class DeliveryRecord:
     body: bytes = b""
     signature: str = ""
     copy: int = 1  # 2 for the second of a duplicated delivery
+    faults: FaultPlan = FaultPlan()
 
 
 class _Lane:
@@ -226,5 +227,6 @@ class WebhookSender:
                 delivery.body,
                 delivery.signature,
                 copy,
+                delivery.faults,
             )
         )
