@@ -48,7 +48,10 @@ def payload(record) -> dict:
 
 def test_the_reference_test_vector():
     key = "sim-test-signing-key-0001"
-    body = b'{"resource_id":"CALaaaa1111bbbb2222cccc3333dddd4444","answered":true,"duration":42,"call_type":"answered"}'
+    body = (
+        b'{"resource_id":"CALaaaa1111bbbb2222cccc3333dddd4444",'
+        b'"answered":true,"duration":42,"call_type":"answered"}'
+    )
     assert sign(key, body) == "BK3oGqGdjxZCuc4O9fG4RQ0mMbU="
     assert verify(key, body, "BK3oGqGdjxZCuc4O9fG4RQ0mMbU=\n")
     assert not verify(key, body + b" ", "BK3oGqGdjxZCuc4O9fG4RQ0mMbU=")
@@ -195,10 +198,8 @@ async def test_texts_both_ways_and_forms(wired, clock):
     text = received[0]
     conversation = sim.account.conversations[text["conversation_id"]]
     assert text["resource_id"].startswith("SCI") and isinstance(text["id"], int)
-    assert (
-        text["source_number"]
-        == f"{conversation.customer.phone[2:5]}-{conversation.customer.phone[5:8]}-{conversation.customer.phone[8:]}"
-    )
+    phone = conversation.customer.phone
+    assert text["source_number"] == f"{phone[2:5]}-{phone[5:8]}-{phone[8:]}"
     assert text["message_type"] == "sms" and text["media_urls"] == [] and "agent" not in text
     assert all(s["agent"] for s in sent)
     form = forms[0]

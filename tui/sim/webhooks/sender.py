@@ -12,7 +12,7 @@ import asyncio
 import itertools
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import httpx
@@ -44,6 +44,7 @@ class Delivery:
 
 @dataclass(frozen=True)
 class DeliveryRecord:
+    seq: int  # the order deliveries were queued in
     event: str
     url: str
     resource_id: str
@@ -57,7 +58,7 @@ class DeliveryRecord:
     body: bytes = b""
     signature: str = ""
     copy: int = 1  # 2 for the second of a duplicated delivery
-    faults: FaultPlan = FaultPlan()
+    faults: FaultPlan = field(default_factory=FaultPlan)
 
 
 class _Lane:
@@ -96,12 +97,19 @@ class WebhookSender:
         self._pending: list[Delivery] = []
         self._held: dict[str, Delivery] = {}  # per URL: a delivery waiting to go after the next one
         self._lanes: dict[str, _Lane] = {}
+        self._in_flight = 0
         self._client: httpx.AsyncClient | None = None
         self._task: asyncio.Task | None = None
 
     @property
     def pending(self) -> int:
+        """Deliveries queued and not yet handed to a lane (some may be due later)."""
         return len(self._pending)
+
+    def idle(self) -> bool:
+        """Nothing due is waiting and nothing is being sent."""
+        now = self._clock.now()
+        return not self._in_flight and not any(d.due <= now for d in self._pending)
 
     def enqueue(
         self,
@@ -142,6 +150,7 @@ class WebhookSender:
                 del self._held[delivery.url]
             lane = self._lanes.get(delivery.url) or self._lanes.setdefault(delivery.url, _Lane(self._deliver))
             lane.queue.put_nowait(delivery)
+            self._in_flight += 1
 
     async def deliver_due(self) -> None:
         """Dispatch, then wait until every lane has sent what it was given."""
@@ -180,6 +189,12 @@ class WebhookSender:
             await asyncio.sleep(self._tick)
 
     async def _deliver(self, delivery: Delivery) -> None:
+        try:
+            await self._send(delivery)
+        finally:
+            self._in_flight -= 1
+
+    async def _send(self, delivery: Delivery) -> None:
         integration = delivery.integration
         if integration.state != "active":
             self._record(delivery, "skipped")
@@ -216,6 +231,7 @@ class WebhookSender:
     def _record(self, delivery: Delivery, outcome: str, status: int | None = None, copy: int = 1) -> None:
         self.log.append(
             DeliveryRecord(
+                delivery.seq,
                 delivery.event,
                 delivery.url,
                 delivery.resource_id,
