@@ -4,7 +4,9 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
+import httpx
 import pytest
 
 from tests.loopback import free_port
@@ -66,6 +68,12 @@ def test_serve_prints_each_companys_signing_key_and_stops_on_ctrl_c():
         keys = [line.split()[2] for line in lines[4:]]
         assert all(line.split()[1] == "key" for line in lines[4:])
         assert len(set(keys)) == 4 and all(len(key) == 32 for key in keys)
+        for _ in range(100):  # serving before Ctrl-C
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/v3/a.json")
+                break
+            except httpx.ConnectError:
+                time.sleep(0.05)
     finally:
         process.send_signal(signal.SIGINT)
         returncode = process.wait(10)

@@ -29,13 +29,13 @@ def serve(
         for company in sim.account.companies.values():
             key = sim.account.signing_keys[company.id]
             print(f"            signing key {key}  {company.id}  {company.name}", flush=True)
-    server = uvicorn.Server(
-        uvicorn.Config(sim.app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)
-    )
 
     async def run() -> None:
+        config = uvicorn.Config(
+            sim.app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2
+        )
         async with sim.webhooks.running():
-            await server.serve()
+            await uvicorn.Server(config).serve()
 
     try:
         asyncio.run(run())

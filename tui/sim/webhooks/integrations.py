@@ -95,13 +95,20 @@ class Integrations:
         return dict(account.signing_keys)
 
 
-def receivers(account: Account, company_id: str, event: str) -> list[tuple[Integration, str]]:
-    """The (integration, URL) pairs an event of the company is posted to."""
+def active_webhooks(account: Account, company_id: str) -> list[Integration]:
     return [
-        (integration, url)
+        integration
         for integration in account.integrations.values()
         if integration.type == "Webhooks"
         and integration.company_id == company_id
         and integration.state == "active"
+    ]
+
+
+def receivers(account: Account, company_id: str, event: str) -> list[tuple[Integration, str]]:
+    """The (integration, URL) pairs an event of the company is posted to."""
+    return [
+        (integration, url)
+        for integration in active_webhooks(account, company_id)
         for url in integration.config.get(event, [])
     ]

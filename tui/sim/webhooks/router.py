@@ -9,7 +9,7 @@ from typing import Any
 
 from tui.sim.events import ScenarioEvent
 from tui.sim.state import Call, Conversation, FormSubmission
-from tui.sim.webhooks.integrations import receivers
+from tui.sim.webhooks.integrations import active_webhooks, receivers
 from tui.sim.webhooks.payloads import call_payload, form_payload, text_payload
 from tui.sim.webhooks.sender import WebhookSender
 
@@ -28,10 +28,7 @@ class Webhook:
 def post_webhooks(event: ScenarioEvent, sender: WebhookSender) -> None:
     """Queue the event's webhooks for every URL its company's active Webhooks integration lists."""
     account, company_id = event.account, event.subject.company_id
-    if not any(
-        i.type == "Webhooks" and i.company_id == company_id and i.state == "active"
-        for i in account.integrations.values()
-    ):
+    if not active_webhooks(account, company_id):
         return
     for webhook in webhooks_for(event):
         targets = receivers(account, company_id, webhook.event)
