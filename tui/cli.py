@@ -78,12 +78,35 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument(
         "--texting-disabled", action="store_true", help="answer sends as an account without texting"
     )
+    hooks = sim.add_argument_group("webhooks (seeded faults are rates from 0 to 1)")
+    hooks.add_argument(
+        "--webhook-url", metavar="URL", help="post every event of every company to URL (signed, as CallRail)"
+    )
+    hooks.add_argument(
+        "--webhook-timeout", type=float, metavar="S", help="seconds to wait for a receiver (10)"
+    )
+    hooks.add_argument(
+        "--webhook-failure-limit", type=int, metavar="N", help="failures in a row that disable it (10)"
+    )
+    hooks.add_argument("--webhook-drop", type=float, default=0.0, metavar="RATE", help="never sent")
+    hooks.add_argument("--webhook-duplicate", type=float, default=0.0, metavar="RATE", help="sent twice")
+    hooks.add_argument(
+        "--webhook-reorder", type=float, default=0.0, metavar="RATE", help="sent after the next one"
+    )
+    hooks.add_argument(
+        "--webhook-bad-signature", type=float, default=0.0, metavar="RATE", help="signed with a wrong key"
+    )
+    hooks.add_argument(
+        "--webhook-delay", type=float, default=0.0, metavar="RATE", help="sent up to 2 sim minutes late"
+    )
     return parser
 
 
 def run_sim(args: argparse.Namespace) -> int:
     from tui.sim import SimConfig
     from tui.sim.serve import serve
+    from tui.sim.webhooks.faults import WebhookFaults
+    from tui.sim.webhooks.integrations import is_absolute_http_url
 
     options = {
         "api_key": args.api_key,
@@ -91,8 +114,21 @@ def run_sim(args: argparse.Namespace) -> int:
         "daily_limit": args.daily_limit,
         "sms_hourly_limit": args.sms_hourly_limit,
         "sms_daily_limit": args.sms_daily_limit,
+        "webhook_url": args.webhook_url,
+        "webhook_timeout": args.webhook_timeout,
+        "webhook_failure_limit": args.webhook_failure_limit,
     }
+    if args.webhook_url and not is_absolute_http_url(args.webhook_url):
+        print(f"callrail-tui sim: --webhook-url must be an absolute http(s) URL, not {args.webhook_url}")
+        return 2
     config = SimConfig(seed=args.seed, **{key: value for key, value in options.items() if value is not None})
+    config.webhook_faults = WebhookFaults(
+        drop_rate=args.webhook_drop,
+        duplicate_rate=args.webhook_duplicate,
+        reorder_rate=args.webhook_reorder,
+        bad_signature_rate=args.webhook_bad_signature,
+        delay_rate=args.webhook_delay,
+    )
     if args.texting_disabled:
         config.texting_enabled = False
     try:

@@ -4,7 +4,8 @@ It imports neither the client (``tui.callrail``) nor the live layer, so it is an
 """
 
 from tui.sim.config import SimConfig
+from tui.sim.events import SimEvent
 from tui.sim.requests import RequestRecord
-from tui.sim.simulator import SimEvent, Simulator
+from tui.sim.simulator import Simulator
 
 __all__ = ["RequestRecord", "SimConfig", "SimEvent", "Simulator"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from tui.sim.webhooks.faults import WebhookFaults
 
 
 @dataclass
@@ -28,3 +30,11 @@ class SimConfig:
     post_call_delay: tuple[float, float] = (1.0, 20.0)
     # Time zone of the key's user; date filters use it when a request gives no ``time_zone``.
     user_time_zone: str = "America/New_York"
+    # Form submissions, relative to the default (a few per company and business day).
+    form_volume: float = 1.0
+    # Webhooks: a receiver every company of the main account posts to from the start (all nine events),
+    # seconds to wait for a receiver's answer, consecutive failures of a URL that disable its integration.
+    webhook_url: str | None = None
+    webhook_timeout: float = 10.0
+    webhook_failure_limit: int = 10
+    webhook_faults: WebhookFaults = field(default_factory=WebhookFaults)

@@ -8,7 +8,19 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tui.sim import scripts
-from tui.sim.state import Account, Call, Company, Conversation, Message, Outcome, Phase, Tag, Tracker, User
+from tui.sim.state import (
+    Account,
+    Call,
+    Company,
+    Conversation,
+    FormSubmission,
+    Message,
+    Outcome,
+    Phase,
+    Tag,
+    Tracker,
+    User,
+)
 
 APP_URL = "https://app.callrail.com"
 
@@ -326,7 +338,7 @@ def sent_conversation_json(account: Account, conversation: Conversation) -> dict
     """The send response: a conversation whose recent messages also carry their SMS thread (seen live)."""
     record = conversation_json(account, conversation, set())
     thread = {
-        "id": "SMT" + hashlib.sha1(conversation.id.encode()).hexdigest()[:32],
+        "id": thread_id(conversation),
         "notes": None,
         "tags": [],
         "value": None,
@@ -371,3 +383,37 @@ def conversation_json(
     extras = {"lead_status": lead, "source": initial.source}
     record.update({key: value for key, value in extras.items() if key in fields})
     return record
+
+
+def thread_id(conversation: Conversation) -> str:
+    """The conversation's SMS thread (``SMT…``), as send responses and text webhooks name it."""
+    return "SMT" + hashlib.sha1(conversation.id.encode()).hexdigest()[:32]
+
+
+def form_submission_json(account: Account, form: FormSubmission, fields: set[str]) -> dict[str, Any]:
+    company = account.companies[form.company_id]
+    customer = form.customer
+    record: dict[str, Any] = {
+        "id": form.id,
+        "company_id": company.id,
+        "person_id": form.person_id,
+        "form_data": dict(form.form_data),
+        "form_url": form.form_url,
+        "landing_page_url": form.landing_page_url,
+        "referrer": form.referrer,
+        "referring_url": None if form.referrer == "direct" else f"https://www.{form.referrer}.com/",
+        "submitted_at": iso(form.submitted_at, ZoneInfo(company.time_zone)),
+        "first_form": form.first_form,
+        "source": form.source,
+        "keywords": form.keywords,
+        "campaign": form.campaign,
+        "medium": form.medium,
+        "customer_name": form.form_data["name"],
+        "customer_email": form.email,
+        "customer_phone_number": customer.phone,
+        "formatted_customer_name": form.form_data["name"],
+        "formatted_customer_phone_number": formatted_phone(customer.phone),
+        "timeline_url": f"{APP_URL}/a/{account.id}/people/{form.person_id}/timeline",
+        "milestones": {"first_touch": {"event_date": iso(form.submitted_at), "source": form.source}},
+    }
+    return _pick(record, tuple(name for name in record if name not in ("timeline_url", "milestones")), fields)

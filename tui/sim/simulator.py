@@ -1,38 +1,50 @@
-"""The simulator: scenario, state, rate limits, faults and the ASGI app, on one clock."""
+"""The simulator: scenario, state, rate limits, faults, webhooks and the ASGI app, on one clock."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+
+import httpx
 
 from tui.sim.api import build_app
 from tui.sim.clock import Clock, SimClock
 from tui.sim.config import SimConfig
+from tui.sim.events import ScenarioEvent, SimEvent
 from tui.sim.external import ExternalTraffic
 from tui.sim.faults import FaultInjector, Faults
 from tui.sim.ratelimit import RateLimiter
 from tui.sim.requests import RequestRecord
 from tui.sim.scenario import Engine
 from tui.sim.state import Account
-
-
-@dataclass(frozen=True)
-class SimEvent:
-    kind: str  # call_started, call_ended, call_enriched, text_in, text_out
-    id: str  # the call id, or the conversation id for texts
-    at: datetime
+from tui.sim.webhooks.integrations import Integrations
+from tui.sim.webhooks.router import post_webhooks
+from tui.sim.webhooks.sender import WebhookSender
+from tui.sim.webhooks.signature import company_signing_key
+from tui.sim.writes import ApiWrites
 
 
 class Simulator:
-    def __init__(self, config: SimConfig | None = None, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        config: SimConfig | None = None,
+        clock: Clock | None = None,
+        webhook_transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self.config = config or SimConfig()
         self.clock = clock or SimClock()
         self.events: list[SimEvent] = []
         self.request_log: list[RequestRecord] = []
         self.faults = Faults(self.clock, seed=self.config.seed)
         self.limiter = RateLimiter(self.config)
-        self.engine = Engine(self.config, self.clock.now(), self.record_event)
+        self.engine = Engine(self.config, self.clock.now(), self._on_event)
+        self.writes = ApiWrites(self.engine, self.config)
+        self.integrations = Integrations()
+        # Webhook deliveries: start them in the running loop (``webhooks.start()`` or ``webhooks.running()``).
+        self.webhooks = WebhookSender(self.clock, self.config, self.advance, transport=webhook_transport)
+        for account in self.accounts:
+            account.signing_keys = {c: company_signing_key(self.config.seed, c) for c in account.companies}
+        if self.config.webhook_url:
+            self.add_webhook_receiver(self.config.webhook_url)
         self._external = ExternalTraffic(self.config, self.limiter, self.account_id, self.clock.now())
         # The ASGI app: serve it with uvicorn or use it through ``httpx.ASGITransport``.
         self.app = _AdvanceFirst(self.advance, FaultInjector(build_app(self), self.faults, self.log_request))
@@ -57,14 +69,20 @@ class Simulator:
     def account_for_key(self, key: str) -> Account | None:
         return next((a for a in self.accounts if a.api_key == key), None)
 
+    def add_webhook_receiver(self, url: str) -> dict[str, str]:
+        """Post every webhook event of every company of the main account to ``url`` (added to a Webhooks
+        integration, created if need be); returns each company's signing key by company id."""
+        return self.integrations.add_receiver(self.account, url, self.clock.now())
+
     def advance(self) -> None:
         """Bring the scenario (calls, texts, other integrations' requests) up to the clock."""
         now = self.clock.now()
         self.request_log.extend(self._external.advance(now))
         self.engine.advance(now)
 
-    def record_event(self, kind: str, subject_id: str, at: datetime) -> None:
-        self.events.append(SimEvent(kind, subject_id, at))
+    def _on_event(self, event: ScenarioEvent) -> None:
+        self.events.append(event.recorded())
+        post_webhooks(event, self.webhooks)
 
     def log_request(self, method: str, path: str, status: int, bucket: str, external: bool = False) -> None:
         self.request_log.append(RequestRecord(self.clock.now(), method, path, status, bucket, external))

@@ -145,6 +145,7 @@ class Call:
     value: str | None = None
     spam: bool = False
     gclid: str | None = None
+    answered_at: datetime | None = None  # when the call was routed to someone who picked up
 
     @property
     def duration(self) -> int:
@@ -188,6 +189,37 @@ class Conversation:
 
 
 @dataclass
+class FormSubmission:
+    id: str
+    legacy_id: int
+    company_id: str
+    person_id: str
+    customer: Customer
+    email: str
+    form_data: dict[str, str]
+    form_url: str
+    landing_page_url: str
+    referrer: str
+    source: str
+    medium: str
+    campaign: str | None
+    keywords: str | None
+    submitted_at: datetime
+    first_form: bool
+
+
+@dataclass
+class Integration:
+    id: int
+    type: str  # "Webhooks" or "Custom"
+    company_id: str
+    config: dict[str, list[str]]
+    created_at: datetime
+    state: str = "active"  # active or disabled (by a user, or after repeated delivery failures)
+    failures: dict[str, int] = field(default_factory=dict)  # URL -> deliveries failed in a row
+
+
+@dataclass
 class Account:
     id: str
     numeric_id: int
@@ -205,6 +237,9 @@ class Account:
     conversation_by_customer: dict[tuple[str, str], str] = field(default_factory=dict)
     opted_out: set[tuple[str, str]] = field(default_factory=set)  # (company_id, customer phone)
     good_leads: set[tuple[str, str]] = field(default_factory=set)  # callers once marked good lead
+    form_submissions: list[FormSubmission] = field(default_factory=list)  # oldest first
+    integrations: dict[int, Integration] = field(default_factory=dict)
+    signing_keys: dict[str, str] = field(default_factory=dict)  # company id -> webhook signing key
 
     def tracker_for_number(self, company_id: str, number: str) -> Tracker | None:
         for tracker in self.trackers.values():

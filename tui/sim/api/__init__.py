@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tui.sim.api import calls, resources, texts
+from tui.sim.api import calls, forms, integrations, resources, texts
 from tui.sim.api.common import endpoint
 from tui.sim.ratelimit import bucket_for
 
@@ -44,6 +44,12 @@ ROUTES = [
     _route(ACCOUNT + "/text-messages.json", texts.list_conversations),
     _route(ACCOUNT + "/text-messages.json", texts.send_text, ("POST",)),
     _route(ACCOUNT + "/text-messages/{conversation_id}.json", texts.show_conversation),
+    _route(ACCOUNT + "/form_submissions.json", forms.list_form_submissions),
+    _route(ACCOUNT + "/integrations.json", integrations.list_integrations),
+    _route(ACCOUNT + "/integrations.json", integrations.create_integration, ("POST",)),
+    _route(ACCOUNT + "/integrations/{integration_id}.json", integrations.show_integration),
+    _route(ACCOUNT + "/integrations/{integration_id}.json", integrations.update_integration, ("PUT",)),
+    _route(ACCOUNT + "/integrations/{integration_id}.json", integrations.delete_integration, ("DELETE",)),
 ]
 
 

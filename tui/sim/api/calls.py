@@ -19,9 +19,10 @@ from tui.sim.api.common import (
     choice,
     digits,
     json_response,
+    link_header,
     normalize_phone,
     not_found,
-    paginated,
+    paged,
     per_page,
     sorted_by,
 )
@@ -152,18 +153,22 @@ async def list_calls(ctx: Ctx) -> Response:
         return serializers.call_json(ctx.account, call, zone, fields, base)
 
     if ctx.params.get("relative_pagination", "").lower() != "true":
-        return json_response(paginated(ctx.params, "calls", calls, render))
+        return paged(ctx, "calls", calls, render)
     size = per_page(ctx.params)
     offset = _offset(ctx)
     chunk = calls[offset * size : (offset + 1) * size]
     has_next = len(calls) > (offset + 1) * size
-    return json_response(
-        {
-            "calls": [render(call) for call in chunk],
-            "next_page": _next_page_url(ctx, offset + 1, size) if has_next else None,
-            "has_next_page": has_next,
-        }
+    next_page = _relative_page_url(ctx, offset + 1, size) if has_next else None
+    response = json_response(
+        {"calls": [render(call) for call in chunk], "next_page": next_page, "has_next_page": has_next}
     )
+    # No "last": relative pagination does not count the pages.
+    links = {"next": next_page} if next_page else {}
+    if offset > 0:
+        links["prev"] = _relative_page_url(ctx, offset - 1, size)
+    links["first"] = _relative_page_url(ctx, 0, size)
+    response.headers["link"] = link_header(links)
+    return response
 
 
 def _offset(ctx: Ctx) -> int:
@@ -173,8 +178,8 @@ def _offset(ctx: Ctx) -> int:
     return int(text)
 
 
-def _next_page_url(ctx: Ctx, offset: int, size: int) -> str:
-    """The absolute URL of the next page: the same filters, no ``.json``, as CallRail returns it."""
+def _relative_page_url(ctx: Ctx, offset: int, size: int) -> str:
+    """The absolute URL of a page: the same filters, no ``.json``, as CallRail returns ``next_page``."""
     kept = [
         (k, v) for k, v in ctx.params.multi_items() if k not in ("offset", "per_page", "relative_pagination")
     ]
@@ -212,11 +217,15 @@ async def create_outbound_call(ctx: Ctx) -> Response:
         agent = account.users.get(body["agent_id"])
         if agent is None:
             raise ApiError(400, "agent_id is not a user of this account")
-    engine = ctx.sim.engine
-    customer = engine.customer_for(caller_id.company_id, numbers["customer_phone_number"])
     recording = body.get("recording_enabled") is not False
-    call = engine.place_outbound_call(
-        account, caller_id, customer, numbers["business_phone_number"], agent, recording, ctx.now
+    call = ctx.sim.writes.place_outbound_call(
+        account,
+        caller_id,
+        numbers["customer_phone_number"],
+        numbers["business_phone_number"],
+        agent,
+        recording,
+        ctx.now,
     )
     return json_response(
         serializers.call_json(account, call, _zone(ctx), ctx.fields, _api_base(ctx)), status=201
@@ -243,7 +252,7 @@ async def update_call(ctx: Ctx) -> Response:
     call = _find_call(ctx)
     body = await ctx.body()
     changes = _validated_changes(call, body)
-    _apply_changes(ctx, call, changes, append=body.get("append_tags") is True)
+    ctx.sim.writes.update_call(ctx.account, call, changes, body.get("append_tags") is True, ctx.now)
     return json_response(serializers.call_json(ctx.account, call, _zone(ctx), ctx.fields, _api_base(ctx)))
 
 
@@ -299,20 +308,3 @@ def _money(value: Any) -> str:
     if not amount.is_finite() or amount < 0:
         raise ApiError(400, f"Invalid value: {value}")
     return f"{amount.quantize(Decimal('0.01'))}"
-
-
-def _apply_changes(ctx: Ctx, call: Call, changes: dict[str, Any], append: bool) -> None:
-    account, engine = ctx.account, ctx.sim.engine
-    if "note" in changes:
-        call.note = changes["note"]
-    if "customer_name" in changes:
-        call.customer_name = changes["customer_name"] or ""
-    if "tags" in changes:
-        ids = [engine.tag_for(account, call.company_id, name, ctx.now).id for name in changes["tags"]]
-        call.tag_ids = list(dict.fromkeys((call.tag_ids if append else []) + ids))
-    if "lead_status" in changes:
-        engine.set_lead_status(account, call, changes["lead_status"])
-    if "value" in changes:
-        call.value = changes["value"]
-    if changes.get("spam"):
-        call.spam = True

@@ -139,17 +139,43 @@ def per_page(params: QueryParams) -> int:
     return min(MAX_PER_PAGE, positive_int(params, "per_page", DEFAULT_PER_PAGE))
 
 
-def paginated(params: QueryParams, key: str, items: Sequence[Any], render: Callable[[Any], Any]) -> dict:
-    """The offset-pagination envelope around one page of ``items``."""
+def paged(
+    ctx: Ctx,
+    key: str,
+    items: Sequence[Any],
+    render: Callable[[Any], Any],
+    record: dict[str, Any] | None = None,
+) -> JSONResponse:
+    """One page of ``items`` in the offset-pagination envelope (after ``record``'s fields, if given), with
+    an RFC 8288 ``Link`` header to the next, previous, first and last pages that exist."""
+    params = ctx.params
     page, size = positive_int(params, "page", 1), per_page(params)
+    total_pages = math.ceil(len(items) / size)
     chunk = items[(page - 1) * size : page * size]
-    return {
+    envelope = {
         "page": page,
         "per_page": size,
-        "total_pages": math.ceil(len(items) / size),
+        "total_pages": total_pages,
         "total_records": len(items),
         key: [render(item) for item in chunk],
     }
+    url = ctx.request.url
+    links = {}
+    if page < total_pages:
+        links["next"] = url.include_query_params(page=page + 1)
+    if page > 1:
+        links["prev"] = url.include_query_params(page=min(page - 1, max(total_pages, 1)))
+    if total_pages:
+        links["first"] = url.include_query_params(page=1)
+        links["last"] = url.include_query_params(page=total_pages)
+    response = json_response((record or {}) | envelope)
+    if links:
+        response.headers["link"] = link_header({rel: str(target) for rel, target in links.items()})
+    return response
+
+
+def link_header(links: dict[str, str]) -> str:
+    return ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items())
 
 
 def sorted_by(

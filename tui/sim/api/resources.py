@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from tui.sim import serializers
-from tui.sim.api.common import ApiError, Ctx, choice, json_response, not_found, paginated, sorted_by
+from tui.sim.api.common import ApiError, Ctx, choice, json_response, not_found, paged, sorted_by
 
 
 async def list_accounts(ctx: Ctx) -> Response:
@@ -15,9 +15,7 @@ async def list_accounts(ctx: Ctx) -> Response:
         accounts = []
     accounts = sorted_by(ctx.params, accounts, {"name": lambda a: a.name.lower()}, ("name", "asc"))
     fields = ctx.fields
-    return json_response(
-        paginated(ctx.params, "accounts", accounts, lambda a: serializers.account_json(a, fields))
-    )
+    return paged(ctx, "accounts", accounts, lambda a: serializers.account_json(a, fields))
 
 
 async def show_account(ctx: Ctx) -> Response:
@@ -34,11 +32,7 @@ async def list_companies(ctx: Ctx) -> Response:
         companies = [c for c in companies if search in c.name.lower()]
     companies = sorted_by(ctx.params, companies, {"name": lambda c: c.name.lower()}, ("name", "asc"))
     fields = ctx.fields
-    return json_response(
-        paginated(
-            ctx.params, "companies", companies, lambda c: serializers.company_json(ctx.account, c, fields)
-        )
-    )
+    return paged(ctx, "companies", companies, lambda c: serializers.company_json(ctx.account, c, fields))
 
 
 async def show_company(ctx: Ctx) -> Response:
@@ -62,9 +56,7 @@ async def list_trackers(ctx: Ctx) -> Response:
         {"name": lambda t: t.name.lower(), "created_at": lambda t: t.created_at},
         ("created_at", "asc"),
     )
-    return json_response(
-        paginated(ctx.params, "trackers", trackers, lambda t: serializers.tracker_json(ctx.account, t))
-    )
+    return paged(ctx, "trackers", trackers, lambda t: serializers.tracker_json(ctx.account, t))
 
 
 async def show_tracker(ctx: Ctx) -> Response:
@@ -88,9 +80,7 @@ async def list_users(ctx: Ctx) -> Response:
         {"email": lambda u: u.email, "created_at": lambda u: u.created_at},
         ("created_at", "asc"),
     )
-    return json_response(
-        paginated(ctx.params, "users", users, lambda u: serializers.user_json(ctx.account, u))
-    )
+    return paged(ctx, "users", users, lambda u: serializers.user_json(ctx.account, u))
 
 
 async def show_user(ctx: Ctx) -> Response:
@@ -116,4 +106,4 @@ async def list_tags(ctx: Ctx) -> Response:
     tags = sorted_by(
         ctx.params, tags, {"name": lambda t: t.name.lower(), "id": lambda t: t.id}, ("id", "asc")
     )
-    return json_response(paginated(ctx.params, "tags", tags, lambda t: serializers.tag_json(ctx.account, t)))
+    return paged(ctx, "tags", tags, lambda t: serializers.tag_json(ctx.account, t))

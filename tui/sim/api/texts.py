@@ -7,8 +7,7 @@ from typing import Any
 from starlette.responses import Response
 
 from tui.sim import dates, serializers
-from tui.sim.api.common import ApiError, Ctx, digits, json_response, normalize_phone, not_found, paginated
-from tui.sim.scenario import PlannedText
+from tui.sim.api.common import ApiError, Ctx, digits, json_response, normalize_phone, not_found, paged
 from tui.sim.state import Conversation
 
 MAX_CONTENT = 140
@@ -38,13 +37,11 @@ async def list_conversations(ctx: Ctx) -> Response:
         (c for c in account.conversations.values() if keep(c)), key=lambda c: c.last_message_at, reverse=True
     )
     fields = ctx.fields
-    return json_response(
-        paginated(
-            params,
-            "conversations",
-            conversations,
-            lambda c: serializers.conversation_json(account, c, fields),
-        )
+    return paged(
+        ctx,
+        "conversations",
+        conversations,
+        lambda c: serializers.conversation_json(account, c, fields),
     )
 
 
@@ -60,17 +57,12 @@ async def show_conversation(ctx: Ctx) -> Response:
     if conversation is None:
         raise not_found("Conversation")
     record = serializers.conversation_json(ctx.account, conversation, ctx.fields, recent=False)
-    envelope = paginated(
-        ctx.params,
-        "messages",
-        conversation.newest_first(),
-        lambda m: serializers.message_json(ctx.account, m),
-    )
-    return json_response(record | envelope)
+    messages = conversation.newest_first()
+    return paged(ctx, "messages", messages, lambda m: serializers.message_json(ctx.account, m), record)
 
 
 async def send_text(ctx: Ctx) -> Response:
-    account, engine = ctx.account, ctx.sim.engine
+    account = ctx.account
     if not ctx.sim.config.texting_enabled:
         raise ApiError(
             403, "Texting is not enabled for this account. Register for A2P 10DLC texting to send messages."
@@ -95,14 +87,11 @@ async def send_text(ctx: Ctx) -> Response:
         raise ApiError(400, "customer_phone_number is not a valid 10 digit US or Canadian phone number")
     if (company.id, phone) in account.opted_out:
         raise ApiError(400, "This number has opted out of text messages (replied STOP) and cannot be texted")
-    customer = engine.customer_for(company.id, phone)
     existing_id = account.conversation_by_customer.get((company.id, phone))
     existing = account.conversations.get(existing_id) if existing_id else None
     tracker_id = _sending_tracker(ctx, company.id, body.get("tracking_number"), existing)
     media = (body["media_url"],) if isinstance(body.get("media_url"), str) else ()
-    text = PlannedText(company.id, customer, tracker_id, "outgoing", content, account.owner_id, media)
-    conversation = engine.deliver_text(account, text, ctx.now)
-    ctx.sim.record_event("text_out", conversation.id, ctx.now)
+    conversation = ctx.sim.writes.send_text(account, company.id, phone, tracker_id, content, media, ctx.now)
     record = serializers.sent_conversation_json(account, conversation)
     return json_response(record, status=ctx.sim.config.send_text_status)
 

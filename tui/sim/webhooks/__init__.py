@@ -1,0 +1,1 @@
+"""CallRail webhooks from the simulator: integrations, payloads, signatures and delivery over HTTP."""
