@@ -1,8 +1,8 @@
 """The Textual app: screens, keys, the command palette, and the bridge from the live session to widgets.
 
 The session is built outside (``tui.cli``) and injected through ``make_app``, which the tests reuse. Each
-live event reaches the app as a ``LiveUpdate`` message and is published on ``live_signal``; screens and
-widgets subscribe to it in ``on_mount``.
+live event reaches the app as a ``LiveUpdate`` message and is published on the ``Context``'s ``live``
+signal; screens and widgets get the context (``tui.context``) and subscribe in ``on_mount``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import logging
 import signal
 import sys
 from collections.abc import Callable, Iterable
-from datetime import tzinfo
 
 from rich.console import Console
 from rich.text import Text
@@ -24,34 +23,29 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
-from textual.signal import Signal
-from textual.timer import Timer
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
-from tui import display
-from tui.callrail.client import CallRailClient
-from tui.callrail.models import NEEDS_CALLBACK, Call, Conversation
+from tui.alerts import Alerts
+from tui.callrail.models import Call
 from tui.config import Settings, permission_warning
-from tui.live.events import CallsChanged, InboundCall, InboundText, LiveEvent, OutboxHealth, PollStatus
+from tui.context import Context
+from tui.live.events import CallsChanged, InboundCall, InboundText, OutboxHealth, PollStatus
 from tui.live.session import LiveSession
 from tui.logging_setup import redact
-from tui.messages import CompanyChosen, LiveUpdate
-from tui.safe_text import clean
+from tui.messages import CompanyChosen, LiveUpdate, OpenCall, ReplyTo
 from tui.screens.feed import FeedScreen
-from tui.screens.setup import SetupScreen
+from tui.screens.setup import KeyChecker, SetupNeeds, SetupScreen
 from tui.widgets.status_bar import StatusBar
 from tui.wiring import client_for_key, session_from_settings
 
 log = logging.getLogger(__name__)
 
 FREEZE_AFTER_CALLS = 500
-# Alerts wait for the end of the poll that brought them; ones that come outside a poll wait this long.
-ALERT_FLUSH_AFTER = 1.0
 _NEEDS_SESSION = frozenset({"feed", "companies", "texts", "toggle_pause", "refresh_now"})
 
 SessionFactory = Callable[[Settings], LiveSession]
-ClientFactory = Callable[[str, str], CallRailClient]
+ClientFactory = Callable[[str, str], KeyChecker]
 
 
 class CallRailApp(App[None]):
@@ -75,7 +69,6 @@ class CallRailApp(App[None]):
         Binding("q", "quit", "Quit"),
     ]
 
-    mask: reactive[bool] = reactive(False)
     paused: reactive[bool] = reactive(False)
 
     def __init__(
@@ -96,15 +89,11 @@ class CallRailApp(App[None]):
         self.settings = settings
         self.session_factory = session_factory
         self.client_factory = client_factory
-        self.live_signal: Signal[LiveEvent] = Signal(self, "live")
-        self.set_reactive(CallRailApp.mask, settings.mask)
         self.sub_title = title_note
-        self._ringing: set[str] = set()
+        self._mask = settings.mask  # until a session (and with it the context) exists
+        self._context: Context | None = None
+        self._alerts = Alerts(self, lambda: self.context)
         self._unfrozen_calls = 0
-        self._pending_calls: list[Call] = []
-        self._pending_missed: list[Call] = []
-        self._pending_texts: list[Conversation] = []
-        self._alert_timer: Timer | None = None
 
     # -- places ---------------------------------------------------------------------------------------
 
@@ -121,19 +110,15 @@ class CallRailApp(App[None]):
         return None
 
     @property
-    def display_zone(self) -> tzinfo | None:
-        """The zone the user asked for, or ``None`` (each company's own zone)."""
-        name = self.settings.display_time_zone
-        return display.zone(name) if name else None
+    def context(self) -> Context:
+        """What screens get of the app (``tui.context.context_of``); there once a session runs."""
+        if self._context is None:
+            raise RuntimeError("no session yet: the screens that need the context come after setup")
+        return self._context
 
-    def zone_for(self, call: Call) -> tzinfo:
-        if self.session is None:
-            return display.zone(self.settings.display_time_zone or call.company_time_zone)
-        return self.display_zone or self.session.state.zone_for(call.company_id, call.company_time_zone)
-
-    def company_name(self, company_id: str | None, fallback: str | None = None) -> str:
-        company = self.session.companies.get(company_id or "") if self.session else None
-        return clean((company.name if company else None) or fallback or "", single_line=True)
+    @property
+    def mask(self) -> bool:
+        return self._context.mask if self._context is not None else self._mask
 
     # -- the live session -----------------------------------------------------------------------------
 
@@ -146,7 +131,13 @@ class CallRailApp(App[None]):
         if self.session is not None:
             self._start_session()
         else:
-            self.push_screen(SetupScreen())
+            needs = SetupNeeds(
+                self.settings, self.client_factory, self._start_after_setup, self.report_worker_failure
+            )
+            self.push_screen(SetupScreen(needs))
+
+    def _start_after_setup(self, settings: Settings) -> None:
+        self.attach_session(self.session_factory(settings), settings)
 
     def attach_session(self, session: LiveSession, settings: Settings) -> None:
         """After the setup screen: run this session and show the feed."""
@@ -156,6 +147,7 @@ class CallRailApp(App[None]):
 
     def _start_session(self) -> None:
         assert self.session is not None
+        self._context = Context(self, self.session, self.settings.model_copy(update={"mask": self._mask}))
         self.session.subscribe(lambda event: self.post_message(LiveUpdate(event)))
         self.run_worker(
             self._run_session, name="live session", group="poller", exclusive=True, exit_on_error=False
@@ -174,18 +166,19 @@ class CallRailApp(App[None]):
     def on_live_update(self, message: LiveUpdate) -> None:
         event = message.event
         if isinstance(event, InboundCall):
-            self._announce_call(event.call)
+            self._alerts.call_arrived(event.call)
         elif isinstance(event, InboundText):
-            self._queue_alert(self._pending_texts, event.conversation)
+            self._alerts.text_arrived(event.conversation)
         elif isinstance(event, CallsChanged):
-            self._note_missed(event.changed)
+            self._alerts.calls_changed(event.changed)
             self._freeze_long_lived(len(event.new))
         elif isinstance(event, PollStatus):
             # a poll ends with its status: everything it brought is announced at once
-            self._flush_alerts()
+            self._alerts.flush()
         elif isinstance(event, OutboxHealth) and (event.setback or event.problem):
             self.notify(event.problem or event.setback, severity="error", timeout=15, markup=False)
-        self.live_signal.publish(event)
+        if self._context is not None:
+            self._context.live.publish(event)
 
     def _freeze_long_lived(self, arrived: int) -> None:
         """Calls live all day: once a good number has arrived, move what is alive to the GC's permanent
@@ -195,75 +188,6 @@ class CallRailApp(App[None]):
             self._unfrozen_calls = 0
             gc.collect(1)
             gc.freeze()
-
-    # -- alerts: one toast per kind and one bell per poll, however many calls it brought ----------------
-
-    def _announce_call(self, call: Call) -> None:
-        if call.is_live:
-            self._ringing.add(call.id)
-        missed = call.status in NEEDS_CALLBACK
-        self._queue_alert(self._pending_missed if missed else self._pending_calls, call)
-
-    def _note_missed(self, calls: Iterable[Call]) -> None:
-        """A call seen ringing that ended unanswered is announced again, as missed."""
-        for call in calls:
-            if call.id not in self._ringing or call.is_live:
-                continue
-            self._ringing.discard(call.id)
-            if call.status in NEEDS_CALLBACK:
-                self._queue_alert(self._pending_missed, call)
-
-    def _queue_alert(self, pending: list, item: Call | Conversation) -> None:
-        if not (self.settings.notify_toast or self.settings.notify_bell):
-            return
-        if not any(queued.id == item.id for queued in pending):
-            pending.append(item)
-        if self._alert_timer is None:
-            # events outside a poll (or a poll that never reports) are announced shortly anyway
-            self._alert_timer = self.set_timer(ALERT_FLUSH_AFTER, self._flush_alerts)
-
-    def _flush_alerts(self) -> None:
-        if self._alert_timer is not None:
-            self._alert_timer.stop()
-            self._alert_timer = None
-        calls, missed, texts = self._pending_calls, self._pending_missed, self._pending_texts
-        if not (calls or missed or texts):
-            return
-        self._pending_calls, self._pending_missed, self._pending_texts = [], [], []
-        if calls:
-            self._toast("Call", calls, [display.caller_name(call, mask=self.mask) for call in calls])
-        if missed:
-            names = [display.caller_name(call, mask=self.mask) for call in missed]
-            self._toast("Missed call", missed, names, warn=True)
-        if texts:
-            self._toast("New text", texts, [self._texter(conversation) for conversation in texts])
-        if self.settings.notify_bell:
-            self.bell()
-
-    def _texter(self, conversation: Conversation) -> str:
-        if conversation.customer_name and not self.mask:
-            name = clean(conversation.customer_name, single_line=True)
-            if name:
-                return name
-        return display.phone_number(
-            conversation.customer_phone_number,
-            conversation.formatted_customer_phone_number,
-            mask=self.mask,
-        )
-
-    def _toast(self, what: str, items: list, names: list[str], *, warn: bool = False) -> None:
-        """``Call from Maria Delgado +2 more``, titled with the company (or how many companies)."""
-        if not self.settings.notify_toast:
-            return
-        text = f"{what} from {names[0]}"
-        if len(items) > 1:
-            text += f" +{len(items) - 1} more"
-        companies = list(dict.fromkeys(item.company_id for item in items))
-        if len(companies) == 1:
-            title = self.company_name(companies[0], getattr(items[0], "company_name", None))
-        else:
-            title = f"{len(companies)} companies"
-        self.notify(text, title=title, severity="warning" if warn else "information", markup=False)
 
     def _fatal_error(self) -> None:
         """A crash. Textual would print the traceback with every frame's local variables, where the API
@@ -316,7 +240,8 @@ class CallRailApp(App[None]):
         from tui.screens.companies import CompaniesScreen
 
         if not isinstance(self.screen, CompaniesScreen):
-            self.push_screen(CompaniesScreen())
+            feed = self.feed
+            self.push_screen(CompaniesScreen(current=feed.company_id if feed is not None else None))
 
     def action_texts(self) -> None:
         from tui.screens.texts import TextsScreen
@@ -324,10 +249,18 @@ class CallRailApp(App[None]):
         if not isinstance(self.screen, TextsScreen):
             self.push_screen(TextsScreen())
 
+    @on(OpenCall)
+    def _open_call(self, message: OpenCall) -> None:
+        self.open_call(message.call_id)
+
     def open_call(self, call_id: str) -> None:
         from tui.screens.call_detail import CallDetailScreen
 
         self.push_screen(CallDetailScreen(call_id))
+
+    @on(ReplyTo)
+    def _reply_to(self, message: ReplyTo) -> None:
+        self.reply_to(message.call)
 
     def reply_to(self, call: Call) -> None:
         """Open the text thread with this caller (a new one if they never texted)."""
@@ -363,10 +296,10 @@ class CallRailApp(App[None]):
             self.notify("Polling is paused; press p to resume.", severity="warning")
 
     def action_toggle_mask(self) -> None:
-        self.mask = not self.mask
-
-    def watch_mask(self, mask: bool) -> None:
-        self.settings = self.settings.model_copy(update={"mask": mask})
+        if self._context is not None:
+            self._context.set_mask(not self._context.mask)
+        else:
+            self._mask = not self._mask
 
     async def action_quit(self) -> None:
         try:
@@ -443,7 +376,7 @@ class CallRailApp(App[None]):
         def add() -> None:
             footers = screen.query(Footer)
             if footers and not screen.query(StatusBar):
-                screen.mount(StatusBar(), before=footers.first())
+                screen.mount(StatusBar(self.context), before=footers.first())
 
         # The signal comes before a newly pushed screen has composed its widgets.
         screen.call_after_refresh(add)

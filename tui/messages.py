@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from textual.message import Message
 
+from tui.callrail.models import Call
 from tui.live.events import LiveEvent, PollStatus
 
 
 class LiveUpdate(Message):
-    """One event from the live session, posted to the app (which publishes it on ``live_signal``)."""
+    """One event from the live session, posted to the app (which publishes it on the context's ``live``)."""
 
     def __init__(self, event: LiveEvent) -> None:
         super().__init__()
@@ -29,3 +30,19 @@ class CompanyChosen(Message):
     def __init__(self, company_id: str | None) -> None:
         super().__init__()
         self.company_id = company_id
+
+
+class OpenCall(Message):
+    """Show this call's detail."""
+
+    def __init__(self, call_id: str) -> None:
+        super().__init__()
+        self.call_id = call_id
+
+
+class ReplyTo(Message):
+    """Open the text thread with this caller (a new one if they never texted)."""
+
+    def __init__(self, call: Call) -> None:
+        super().__init__()
+        self.call = call

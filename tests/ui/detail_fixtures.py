@@ -1,6 +1,6 @@
 """Fixtures for the call detail and texts screens: a session on the in-process simulator with a manual
 clock (nothing moves unless a test moves it), and a small host app that provides what the screens use
-from the real app (``session``, ``settings``, ``live_signal``) and its stylesheet.
+from the real app (``session``, ``settings``, ``context``) and its stylesheet.
 
 The session's loops are not run: tests call ``poll_once()`` and ``outbox.process()`` when they want a
 poll or a send, so every step is deterministic.
@@ -14,10 +14,9 @@ from pathlib import Path
 
 import httpx
 from textual.app import App
-from textual.reactive import reactive
-from textual.signal import Signal
 
 from tui.callrail.models import Call, CallStatus, Conversation
+from tui.context import Context
 from tui.live.session import LiveSession
 from tui.sim import SimConfig, Simulator
 from tui.sim.clock import ManualClock
@@ -40,18 +39,16 @@ class HostApp(App[None]):
     """What the screens need of ``CallRailApp``, without the feed around them."""
 
     CSS_PATH = [APP_TCSS] if APP_TCSS.exists() else None
-    mask: reactive[bool] = reactive(False)
 
     def __init__(self, session: LiveSession, settings: HostSettings | None = None) -> None:
         super().__init__()
         self.session = session
         self.settings = settings or HostSettings()
-        self.set_reactive(HostApp.mask, self.settings.mask)
-        self.live_signal: Signal[object] = Signal(self, "live")
+        self.context = Context(self, session, self.settings)
         self.opened_urls: list[str] = []
 
     def on_mount(self) -> None:
-        self.session.subscribe(self.live_signal.publish)
+        self.session.subscribe(self.context.live.publish)
 
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         self.opened_urls.append(url)

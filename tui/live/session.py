@@ -250,6 +250,11 @@ class LiveSession:
     def set_paused(self, paused: bool) -> None:
         self._on_status(self.poller.set_paused(paused))
 
+    @property
+    def texts_problem(self) -> str:
+        """Why texts are not going out, or empty while they are (also told as ``OutboxHealth``)."""
+        return self.outbox.problem
+
     def budget_snapshot(self) -> BudgetSnapshot:
         """The budget now (the status carries it as of the last poll; a send spends it in between)."""
         return self.budget.snapshot()

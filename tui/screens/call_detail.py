@@ -22,7 +22,9 @@ from textual.widgets import Footer, Label, Static
 from tui import display
 from tui.callrail.errors import CallRailError
 from tui.callrail.models import Call
+from tui.context import Context, context_of
 from tui.live.events import CallsChanged, ConversationsChanged
+from tui.live.session import LiveSession
 from tui.safe_text import clean, literal
 from tui.screens.thread import ThreadScreen
 from tui.widgets.call_facts import CallFacts
@@ -60,8 +62,12 @@ class CallDetailScreen(Screen[None]):
         self._load_error = ""
 
     @property
-    def session(self) -> Any:
-        return self.app.session
+    def ctx(self) -> Context:
+        return context_of(self)
+
+    @property
+    def session(self) -> LiveSession:
+        return self.ctx.session
 
     @property
     def call(self) -> Call | None:
@@ -84,21 +90,16 @@ class CallDetailScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#detail-message").display = False
-        self.app.live_signal.subscribe(self, self._on_live_event)
-        self.watch(self.app, "mask", self._show, init=False)
+        self.ctx.live.subscribe(self, self._on_live_event)
+        self.ctx.mask_changed.subscribe(self, lambda _mask: self._show())
         self._show()
         self.query_one(Transcript).focus()
         self._load()
 
     def on_unmount(self) -> None:
-        self.app.live_signal.unsubscribe(self)
+        self.ctx.live.unsubscribe(self)
 
     # -- showing -------------------------------------------------------------------------------------
-
-    def _zone(self, call: Call) -> tzinfo:
-        if name := self.app.settings.display_time_zone:
-            return display.zone(name)
-        return self.session.state.zone_for(call.company_id, call.company_time_zone)
 
     def _show(self) -> None:
         call = self.call
@@ -108,8 +109,8 @@ class CallDetailScreen(Screen[None]):
             else:
                 self._message("Loading the call…")
             return
-        mask = self.app.settings.mask
-        where = self._zone(call)
+        mask = self.ctx.mask
+        where = self.ctx.times.for_call(call)
         self.sub_title = display.caller_name(call, mask=mask)
         self._show_title(call, where)
         self.query_one(CallFacts).show(call, where=where, mask=mask)

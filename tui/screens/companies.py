@@ -6,7 +6,7 @@ company. A handful of rows, so a DataTable updated cell by cell is the right too
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -16,15 +16,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from tui import display
+from tui.context import Context, context_of
 from tui.live.events import CallsChanged, ConversationsChanged, LiveEvent
 from tui.live.state import CompanyStats
 from tui.messages import CompanyChosen
 from tui.safe_text import literal
 from tui.widgets.screen_commands import ScreenActions
 from tui.widgets.status_bar import StatusBar
-
-if TYPE_CHECKING:
-    from tui.app import CallRailApp
 
 ALL = "__all__"
 # The counts come first: on an 80-column terminal they stay in view and the zone scrolls off.
@@ -48,16 +46,20 @@ class CompaniesScreen(Screen[None]):
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {"companies--missed"}
 
+    def __init__(self, current: str | None = None) -> None:
+        super().__init__()
+        self._current = current  # the company the feed shows, highlighted at first
+
     @property
-    def _app(self) -> CallRailApp:
-        return cast("CallRailApp", self.app)
+    def ctx(self) -> Context:
+        return context_of(self)
 
     def compose(self) -> ComposeResult:
         yield Static(
             Text("Companies · today, in each company's time zone", style="bold"), id="companies-header"
         )
         yield DataTable(id="companies-table", cursor_type="row", zebra_stripes=True)
-        yield StatusBar()
+        yield StatusBar(self.ctx)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -65,11 +67,10 @@ class CompaniesScreen(Screen[None]):
         for key, title in COLUMNS:
             table.add_column(title, key=key)
         self._sync()
-        feed = self._app.feed
-        current = feed.company_id if feed is not None else None
+        current = self._current
         table.move_cursor(row=table.get_row_index(current or ALL) if (current or ALL) in table.rows else 0)
         table.focus()
-        self._app.live_signal.subscribe(self, self._on_live)
+        self.ctx.live.subscribe(self, self._on_live)
 
     def _on_live(self, event: LiveEvent) -> None:
         if isinstance(event, CallsChanged | ConversationsChanged):
@@ -77,8 +78,7 @@ class CompaniesScreen(Screen[None]):
 
     def _sync(self) -> None:
         """Add rows for companies not shown yet and update every count in place."""
-        session = self._app.session
-        assert session is not None
+        session = self.ctx.session
         table = self.query_one(DataTable)
         now = session.clock.now()
         stats = session.state.company_stats(now)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on
@@ -14,14 +13,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from tui.callrail.models import Call
+from tui.context import Context, context_of
 from tui.live.events import CallsChanged, ConversationsChanged, LiveEvent
+from tui.messages import OpenCall, ReplyTo
 from tui.safe_text import literal
 from tui.widgets.call_table import COLUMNS, CallTable
 from tui.widgets.screen_commands import ScreenActions
 from tui.widgets.status_bar import StatusBar
-
-if TYPE_CHECKING:
-    from tui.app import CallRailApp
 
 _TITLES = {column.key: column.title for column in COLUMNS}
 
@@ -42,48 +40,45 @@ class FeedScreen(Screen[None]):
     callbacks_only: reactive[bool] = reactive(False, init=False)
 
     @property
-    def _app(self) -> CallRailApp:
-        return cast("CallRailApp", self.app)
+    def ctx(self) -> Context:
+        return context_of(self)
 
     @property
     def table(self) -> CallTable:
         return self.query_one(CallTable)
 
     def compose(self) -> ComposeResult:
-        app = self._app
-        assert app.session is not None
+        ctx = self.ctx
         yield Static(id="feed-header")
         yield Input(placeholder="Filter: name, number, company, source, tag, status…", id="feed-filter")
         yield CallTable(
-            zone_for=app.zone_for,
-            now=app.session.clock.now,
-            company_name=lambda call: app.company_name(call.company_id, call.company_name),
-            mask=app.mask,
+            zone_for=ctx.times.for_call,
+            now=ctx.session.clock.now,
+            company_name=lambda call: ctx.company_name(call.company_id, call.company_name),
+            mask=ctx.mask,
             id="feed-table",
         )
-        yield StatusBar()
+        yield StatusBar(ctx)
         yield Footer()
 
     def on_mount(self) -> None:
-        session = self._app.session
-        assert session is not None
+        ctx = self.ctx
+        session = ctx.session
         self.query_one("#feed-filter").display = False
         self._companies_known = len(session.companies)
-        self.table.zone_names = self._app.display_zone is None
+        self.table.zone_names = ctx.times.display_zone is None
         self._first_rows_noted = False
         self.table.upsert(session.state.calls_newest_first())
         self._note_first_rows()
         self.table.focus()
-        self._app.live_signal.subscribe(self, self._on_live)
-        self.watch(self._app, "mask", self._mask_changed, init=False)
+        ctx.live.subscribe(self, self._on_live)
+        ctx.mask_changed.subscribe(self, self._mask_changed)
         self._show_header()
 
     # -- live ------------------------------------------------------------------------------------------
 
     def _on_live(self, event: LiveEvent) -> None:
-        session = self._app.session
-        if session is None:
-            return
+        session = self.ctx.session
         if len(session.companies) != self._companies_known:
             # Company names and zones just arrived: redraw rows drawn without them.
             self._companies_known = len(session.companies)
@@ -104,18 +99,17 @@ class FeedScreen(Screen[None]):
     def _note_first_rows(self) -> None:
         """Once the first stored calls are drawn, the session loads the rest (not before: the first
         frame would wait for all of them)."""
-        session = self._app.session
-        if self._first_rows_noted or session is None or not self.table.call_count:
+        if self._first_rows_noted or not self.table.call_count:
             return
         self._first_rows_noted = True
-        self.call_after_refresh(session.first_calls_shown)
+        self.call_after_refresh(self.ctx.session.first_calls_shown)
 
     def _recheck_callbacks(self, numbers: Iterable[str | None]) -> None:
         """A later answer or text from the same number ends an earlier call's need for a callback."""
-        session = self._app.session
-        if not self.callbacks_only or session is None:
+        if not self.callbacks_only:
             return
-        ids = [call.id for number in set(numbers) if number for call in session.state.history_for(number)[0]]
+        history_for = self.ctx.session.state.history_for
+        ids = [call.id for number in set(numbers) if number for call in history_for(number)[0]]
         if ids:
             self.table.recheck(ids)
             self._show_header()
@@ -136,11 +130,10 @@ class FeedScreen(Screen[None]):
 
     def _apply_predicate(self) -> None:
         company_id, callbacks_only = self.company_id, self.callbacks_only
-        session = self._app.session
-        if session is None or (company_id is None and not callbacks_only):
+        if company_id is None and not callbacks_only:
             self.table.set_predicate(None)
         else:
-            state = session.state
+            state = self.ctx.session.state
 
             def keep(call: Call) -> bool:
                 if company_id is not None and call.company_id != company_id:
@@ -163,14 +156,14 @@ class FeedScreen(Screen[None]):
         table = self.table
         header = Text(no_wrap=True, overflow="ellipsis")
         header.append("Live feed", style="bold")
-        if self._app.sub_title:
-            header.append(f" ({self._app.sub_title})")
+        if self.app.sub_title:
+            header.append(f" ({self.app.sub_title})")
         header.append(" · ")
         if self.company_id is None:
             header.append("All companies")
         else:
             header.append_text(
-                literal(self._app.company_name(self.company_id) or self.company_id, single_line=True)
+                literal(self.ctx.company_name(self.company_id) or self.company_id, single_line=True)
             )
         header.append(f" · {table.row_count:,} calls")
         if self.callbacks_only:
@@ -193,16 +186,16 @@ class FeedScreen(Screen[None]):
     def action_open(self) -> None:
         call = self.table.selected_call
         if call is not None:
-            self._app.open_call(call.id)
+            self.post_message(OpenCall(call.id))
 
     @on(CallTable.Selected)
     def _open_selected(self, event: CallTable.Selected) -> None:
-        self._app.open_call(event.call.id)
+        self.post_message(OpenCall(event.call.id))
 
     def action_reply(self) -> None:
         call = self.table.selected_call
         if call is not None:
-            self._app.reply_to(call)
+            self.post_message(ReplyTo(call))
 
     def action_filter(self) -> None:
         box = self.query_one("#feed-filter", Input)

@@ -5,7 +5,9 @@ The key is typed into a password field and saved 0600 (``config.save_credentials
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
 
 from pydantic import SecretStr
 from rich.text import Text
@@ -19,26 +21,37 @@ from textual.worker import Worker, WorkerState
 
 from tui.callrail.errors import AuthError, CallRailError, NetworkError, PermissionDenied
 from tui.callrail.models import Account
-from tui.config import ConfigError, normalize_base_url, save_credentials
+from tui.config import ConfigError, Settings, normalize_base_url, save_credentials
 from tui.logging_setup import register_secret
 from tui.safe_text import literal
 
-if TYPE_CHECKING:
-    from tui.app import CallRailApp
+
+class KeyChecker(Protocol):
+    async def list_accounts(self) -> list[Account]: ...
+
+    async def aclose(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class SetupNeeds:
+    """What the setup screen needs of the app: the settings so far, a client to check a key with, what to
+    do with the saved settings (start the session), and where a failed worker is reported."""
+
+    settings: Settings
+    client_for_key: Callable[[str, str], KeyChecker]
+    start: Callable[[Settings], None]
+    report_failure: Callable[[Worker], None]
 
 
 class SetupScreen(Screen[None]):
-    def __init__(self) -> None:
+    def __init__(self, needs: SetupNeeds) -> None:
         super().__init__()
+        self._needs = needs
         self._accounts: list[Account] = []
         self._checked: tuple[str, str] | None = None  # (key, base URL) the accounts belong to
 
-    @property
-    def _app(self) -> CallRailApp:
-        return cast("CallRailApp", self.app)
-
     def compose(self) -> ComposeResult:
-        settings = self._app.settings
+        settings = self._needs.settings
         with Vertical(id="setup-box"):
             yield Static(Text("Connect to CallRail", style="bold"), id="setup-title")
             yield Static(
@@ -69,7 +82,7 @@ class SetupScreen(Screen[None]):
         self.query_one("#setup-accounts-label").display = False
         self.query_one("#setup-accounts").display = False
         self.query_one("#setup-key", Input).focus()
-        if self._app.settings.has_credentials:
+        if self._needs.settings.has_credentials:
             # A key from the environment or the file, but no account yet: check it right away.
             self._check_pressed()
 
@@ -98,7 +111,7 @@ class SetupScreen(Screen[None]):
 
     @work(exclusive=True, group="setup", exit_on_error=False)
     async def _check(self, key: str, base_url: str) -> None:
-        client = self._app.client_factory(key, base_url)
+        client = self._needs.client_for_key(key, base_url)
         try:
             accounts = await client.list_accounts()
         except AuthError:
@@ -142,7 +155,7 @@ class SetupScreen(Screen[None]):
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
-            self._app.report_worker_failure(event.worker)
+            self._needs.report_failure(event.worker)
 
     # -- saving --------------------------------------------------------------------------------------
 
@@ -154,14 +167,14 @@ class SetupScreen(Screen[None]):
             return
         account = self._accounts[choices.highlighted]
         key, base_url = self._checked
-        app = self._app
+        settings = self._needs.settings
         try:
-            save_credentials(app.settings.config_path, api_key=key, account_id=account.id, base_url=base_url)
+            save_credentials(settings.config_path, api_key=key, account_id=account.id, base_url=base_url)
         except (OSError, ConfigError) as error:
-            self._say(f"Could not save {app.settings.config_path}: {error}", error=True)
+            self._say(f"Could not save {settings.config_path}: {error}", error=True)
             return
-        settings = app.settings.model_copy(
+        settings = settings.model_copy(
             update={"api_key": SecretStr(key), "account_id": account.id, "base_url": base_url}
         )
-        app.notify(f"Saved to {settings.config_path} (readable only by you).", markup=False)
-        app.attach_session(app.session_factory(settings), settings)
+        self.notify(f"Saved to {settings.config_path} (readable only by you).", markup=False)
+        self._needs.start(settings)

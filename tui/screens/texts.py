@@ -3,8 +3,6 @@ enter opens one."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -12,8 +10,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from tui import display
+from tui.context import Context, context_of
 from tui.live.events import ConversationsChanged
+from tui.live.session import LiveSession
 from tui.screens.thread import ThreadScreen
 from tui.widgets.conversation_list import (
     AWAITING_MARK,
@@ -36,30 +35,33 @@ class TextsScreen(Screen[None]):
         super().__init__(classes="texts")
 
     @property
-    def session(self) -> Any:
-        return self.app.session
+    def ctx(self) -> Context:
+        return context_of(self)
+
+    @property
+    def session(self) -> LiveSession:
+        return self.ctx.session
 
     def compose(self) -> ComposeResult:
         yield Static(id="texts-title")
-        zone_name = self.app.settings.display_time_zone
         yield ConversationList(
-            mask=self.app.settings.mask,
-            display_zone=display.zone(zone_name) if zone_name else None,
+            mask=self.ctx.mask,
+            times=self.ctx.times,
             now=self.session.clock.now,
             id="texts-list",
         )
         yield Footer()
 
     def on_mount(self) -> None:
-        self.app.live_signal.subscribe(self, self._on_live_event)
-        self.watch(self.app, "mask", self.query_one(ConversationList).set_mask, init=False)
+        self.ctx.live.subscribe(self, self._on_live_event)
+        self.ctx.mask_changed.subscribe(self, self.query_one(ConversationList).set_mask)
         conversations = self.query_one(ConversationList)
         conversations.update_conversations(self.session.state.conversations.values())
         conversations.focus()
         self._show_title()
 
     def on_unmount(self) -> None:
-        self.app.live_signal.unsubscribe(self)
+        self.ctx.live.unsubscribe(self)
 
     def _show_title(self) -> None:
         conversations = self.query_one(ConversationList).conversations

@@ -11,7 +11,6 @@ of the editor.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,8 +21,10 @@ from textual.widgets import Footer, Static
 from tui import display
 from tui.callrail.errors import CallRailError
 from tui.callrail.models import Conversation, TextMessage
+from tui.context import Context, context_of
 from tui.live.events import ConversationsChanged, OutboxChanged, OutboxItem, OutboxState, PollStatus
 from tui.live.outbox import NothingToDecide, digits
+from tui.live.session import LiveSession
 from tui.safe_text import clean, literal, mask_name
 from tui.widgets.message_thread import MessageThread, conversation_messages, opted_out
 from tui.widgets.screen_commands import ScreenActions
@@ -85,8 +86,12 @@ class ThreadScreen(Screen[None]):
         self._total_pages: int | None = None
 
     @property
-    def session(self) -> Any:
-        return self.app.session
+    def ctx(self) -> Context:
+        return context_of(self)
+
+    @property
+    def session(self) -> LiveSession:
+        return self.ctx.session
 
     @property
     def conversation(self) -> Conversation | None:
@@ -130,8 +135,8 @@ class ThreadScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#thread-message").display = False
-        self.app.live_signal.subscribe(self, self._on_live_event)
-        self.watch(self.app, "mask", self._show, init=False)
+        self.ctx.live.subscribe(self, self._on_live_event)
+        self.ctx.mask_changed.subscribe(self, lambda _mask: self._show())
         self.query_one(SmsCompose).show_budget(self.session.status.budget)
         self._show()
         self.query_one(SmsCompose).focus_editor()
@@ -139,7 +144,7 @@ class ThreadScreen(Screen[None]):
             self._load()
 
     def on_unmount(self) -> None:
-        self.app.live_signal.unsubscribe(self)
+        self.ctx.live.unsubscribe(self)
 
     # -- drafts ----------------------------------------------------------------------------------------
 
@@ -156,7 +161,7 @@ class ThreadScreen(Screen[None]):
     # -- showing ---------------------------------------------------------------------------------------
 
     def _customer_label(self) -> str:
-        mask = self.app.settings.mask
+        mask = self.ctx.mask
         conversation = self.conversation
         name = conversation.customer_name if conversation else None
         if not name:
@@ -172,7 +177,7 @@ class ThreadScreen(Screen[None]):
         return [item for item in items if item.company_id == self.company_id]
 
     def _title(self) -> str:
-        mask = self.app.settings.mask
+        mask = self.ctx.mask
         conversation = self.conversation
         company = self.session.companies.get(self.company_id)
         parts = [
@@ -218,13 +223,8 @@ class ThreadScreen(Screen[None]):
         messages = self._messages(conversation)
         outbox = self._outbox()
         self.query_one("#thread-title", Static).update(literal(self._title(), single_line=True))
-        settings_zone = self.app.settings.display_time_zone
-        where = (
-            display.zone(settings_zone)
-            if settings_zone
-            else self.session.state.zone_for(
-                self.company_id, conversation.company_time_zone if conversation else None
-            )
+        where = self.ctx.times.for_company(
+            self.company_id, conversation.company_time_zone if conversation else None
         )
         thread = self.query_one(MessageThread)
         thread.show_older_hint(self._older_hint())

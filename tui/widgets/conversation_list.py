@@ -8,7 +8,7 @@ sent. Updates merge by conversation id and keep the cursor on the conversation i
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime
 
 from rich.style import Style
 from rich.text import Text
@@ -23,6 +23,7 @@ from textual.strip import Strip
 
 from tui import display
 from tui.callrail.models import Conversation
+from tui.context import Times
 from tui.safe_text import clean, mask_name
 from tui.widgets.message_thread import conversation_messages, opted_out
 
@@ -114,7 +115,7 @@ class ConversationList(ScrollView, can_focus=True):
         self,
         *,
         mask: bool = False,
-        display_zone: tzinfo | None = None,
+        times: Times | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         empty: str = "No text conversations yet.",
         id: str | None = None,
@@ -122,7 +123,7 @@ class ConversationList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.empty = empty
         self._mask = mask
-        self._display_zone = display_zone
+        self._times = times or Times(None)
         self._now = now
         self._by_id: dict[str, Conversation] = {}
         self._order: list[Conversation] = []
@@ -237,7 +238,7 @@ class ConversationList(ScrollView, can_focus=True):
         else:
             mark = AWAITING_MARK if conversation.awaiting_reply else " "
             mark_style = "conversation-list--awaiting"
-        where = self._display_zone or display.zone(conversation.company_time_zone)
+        where = self._times.for_company(conversation.company_id, conversation.company_time_zone)
         when = display.short_time(conversation.last_message_at, where, self._now())
         left = Text.assemble(
             (f" {mark} ", self._style(mark_style)),

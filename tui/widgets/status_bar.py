@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from tui.context import Context
 from tui.live.events import LiveEvent, OutboxHealth, PollStatus
 from tui.safe_text import literal
 from tui.widgets.budget_meter import BudgetMeter
-
-if TYPE_CHECKING:
-    from tui.app import CallRailApp
 
 
 class StatusBar(Horizontal):
@@ -39,9 +35,9 @@ class StatusBar(Horizontal):
     }
     """
 
-    @property
-    def _app(self) -> CallRailApp:
-        return cast("CallRailApp", self.app)
+    def __init__(self, context: Context) -> None:
+        super().__init__()
+        self._context = context
 
     def compose(self) -> ComposeResult:
         yield BudgetMeter(id="status-meter")
@@ -49,22 +45,21 @@ class StatusBar(Horizontal):
         yield Static(id="status-account")
 
     def on_mount(self) -> None:
-        session = self._app.session
-        if session is None:
-            self.display = False
-            return
+        context = self._context
+        session = context.session
         meter = self.query_one(BudgetMeter)
         meter.now = session.clock.now
-        meter.where = self._app.display_zone
+        meter.where = context.times.display_zone
         meter.status = session.status
-        self._show_texts_problem(session.outbox.problem)
-        self._app.live_signal.subscribe(self, self._on_live)
-        self.watch(self._app, "mask", self._show_account)
+        self._show_texts_problem(session.texts_problem)
+        self._show_account(context.mask)
+        context.live.subscribe(self, self._on_live)
+        context.mask_changed.subscribe(self, self._show_account)
 
     def _on_live(self, event: LiveEvent) -> None:
         if isinstance(event, PollStatus):
             self.query_one(BudgetMeter).status = event
-            self._show_account(self._app.mask)  # the account's name arrives with the first poll
+            self._show_account(self._context.mask)  # the account's name arrives with the first poll
         elif isinstance(event, OutboxHealth):
             self._show_texts_problem(event.problem)
 
@@ -74,9 +69,7 @@ class StatusBar(Horizontal):
         shown.display = bool(problem)
 
     def _show_account(self, mask: bool) -> None:
-        session = self._app.session
-        if session is None:
-            return
+        session = self._context.session
         label = literal(session.account_name or session.account_id, single_line=True)
         if mask:
             label.append(" · masked")

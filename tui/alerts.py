@@ -1,0 +1,101 @@
+"""Alerts for what arrives while the app runs: one toast per kind and one bell per poll, however many
+calls or texts the poll brought ("Call from Maria Delgado +2 more"); a call seen ringing that ends
+unanswered is announced again, as missed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from textual.app import App
+from textual.timer import Timer
+
+from tui import display
+from tui.callrail.models import NEEDS_CALLBACK, Call, Conversation
+from tui.context import Context
+from tui.safe_text import clean
+
+# Alerts wait for the end of the poll that brought them; ones that come outside a poll wait this long.
+ALERT_FLUSH_AFTER = 1.0
+
+
+class Alerts:
+    def __init__(self, app: App, context: Callable[[], Context]) -> None:
+        self._app = app
+        self._context = context
+        self._ringing: set[str] = set()
+        self._calls: list[Call] = []
+        self._missed: list[Call] = []
+        self._texts: list[Conversation] = []
+        self._timer: Timer | None = None
+
+    def call_arrived(self, call: Call) -> None:
+        if call.is_live:
+            self._ringing.add(call.id)
+        self._queue(self._missed if call.status in NEEDS_CALLBACK else self._calls, call)
+
+    def calls_changed(self, calls: Iterable[Call]) -> None:
+        for call in calls:
+            if call.id not in self._ringing or call.is_live:
+                continue
+            self._ringing.discard(call.id)
+            if call.status in NEEDS_CALLBACK:
+                self._queue(self._missed, call)
+
+    def text_arrived(self, conversation: Conversation) -> None:
+        self._queue(self._texts, conversation)
+
+    def _queue(self, pending: list, item: Call | Conversation) -> None:
+        settings = self._context().settings
+        if not (settings.notify_toast or settings.notify_bell):
+            return
+        if not any(queued.id == item.id for queued in pending):
+            pending.append(item)
+        if self._timer is None:
+            # events outside a poll (or a poll that never reports) are announced shortly anyway
+            self._timer = self._app.set_timer(ALERT_FLUSH_AFTER, self.flush)
+
+    def flush(self) -> None:
+        """Announce what is pending (the app calls this when a poll ends)."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        calls, missed, texts = self._calls, self._missed, self._texts
+        if not (calls or missed or texts):
+            return
+        self._calls, self._missed, self._texts = [], [], []
+        mask = self._context().mask
+        if calls:
+            self._toast("Call", calls, [display.caller_name(call, mask=mask) for call in calls])
+        if missed:
+            self._toast(
+                "Missed call", missed, [display.caller_name(call, mask=mask) for call in missed], warn=True
+            )
+        if texts:
+            self._toast("New text", texts, [self._texter(conversation, mask) for conversation in texts])
+        if self._context().settings.notify_bell:
+            self._app.bell()
+
+    @staticmethod
+    def _texter(conversation: Conversation, mask: bool) -> str:
+        if conversation.customer_name and not mask:
+            name = clean(conversation.customer_name, single_line=True)
+            if name:
+                return name
+        return display.phone_number(
+            conversation.customer_phone_number, conversation.formatted_customer_phone_number, mask=mask
+        )
+
+    def _toast(self, what: str, items: list, names: list[str], *, warn: bool = False) -> None:
+        """``Call from Maria Delgado +2 more``, titled with the company (or how many companies)."""
+        context = self._context()
+        if not context.settings.notify_toast:
+            return
+        text = f"{what} from {names[0]}"
+        if len(items) > 1:
+            text += f" +{len(items) - 1} more"
+        companies = list(dict.fromkeys(item.company_id for item in items))
+        if len(companies) == 1:
+            title = context.company_name(companies[0], getattr(items[0], "company_name", None))
+        else:
+            title = f"{len(companies)} companies"
+        self._app.notify(text, title=title, severity="warning" if warn else "information", markup=False)
