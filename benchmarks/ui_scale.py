@@ -36,7 +36,8 @@ from tui import display
 from tui.app import make_app
 from tui.callrail.models import Call
 from tui.screenshots import SCENE_START, SIZE, scene, wait_for, wait_until_polled
-from tui.widgets.call_table import COLUMNS, CallTable
+from tui.widgets.call_table import CallTable
+from tui.widgets.call_table_layout import COLUMNS
 from tui.widgets.transcript import Transcript
 
 FEED_CALLS = 10_000

@@ -16,7 +16,8 @@ from textual.widgets import Footer, Input, Static
 from tui.callrail.models import Call
 from tui.live.events import CallsChanged, ConversationsChanged, LiveEvent
 from tui.safe_text import literal
-from tui.widgets.call_table import COLUMNS, CallTable
+from tui.widgets.call_table import CallTable
+from tui.widgets.call_table_layout import COLUMNS
 from tui.widgets.screen_commands import ScreenActions
 from tui.widgets.status_bar import StatusBar
 
