@@ -94,6 +94,10 @@ async def test_help_and_back(app) -> None:
         text = console.export_text()
         for expected in ("Companies", "Filter as you type", "Pause or resume polling", "Command palette"):
             assert expected in text
+        # every place has its section: none is left out silently
+        for place in ("Everywhere", "Live feed", "Moving in a list", "Call detail", "Texts", "A text thread"):
+            assert f"\n{place}" in text
+        assert "g" in text.split("Moving in a list")[1].split("Companies")[0].split()
         await pilot.press("escape")
         assert isinstance(app.screen, FeedScreen)
 
