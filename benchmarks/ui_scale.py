@@ -9,11 +9,13 @@
   but not written to a terminal.
 - opening a call with a 1 MB transcript: from pushing the call detail screen until its transcript has
   been laid out and the frame drawn.
+- the texts list with 1,000 conversations: from handing them to the list until the frame is drawn, and
+  key to repaint as above.
 
 The baseline runs in the same process: the best a plain Textual ``DataTable`` can do, updated in place
 by key with what each poll brought (changed cells updated, new rows added, then sorted newest first),
 never cleared and refilled, and the transcript in one ``Static``. (The poll forgets no call, so neither
-side removes a row.)
+side removes a row.) The texts list's baseline is an ``OptionList`` of two-line options.
 """
 
 from __future__ import annotations
@@ -29,17 +31,19 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, OptionList, Static
+from textual.widgets.option_list import Option
 
 from benchmarks import synthetic
 from benchmarks.figures import Figure, percentile
 from benchmarks.scratch import scratch_dir
 from tui import display
 from tui.app import make_app
-from tui.callrail.models import Call
+from tui.callrail.models import Call, Conversation
 from tui.screenshots import SCENE_START, SIZE, scene, wait_for, wait_until_polled
 from tui.widgets.call_table import CallTable
 from tui.widgets.call_table_layout import COLUMNS
+from tui.widgets.conversation_list import ConversationList, customer_label, newest_first, preview
 from tui.widgets.transcript import Transcript
 
 FEED_CALLS = 10_000
@@ -48,6 +52,7 @@ CHANGED_CALLS = 200
 SPACING = timedelta(seconds=8)  # 10,000 calls over the day before the scene starts
 BIG_TRANSCRIPT = 1_000_000
 BIG_CALL_INDEX = 99_999_999
+TEXT_CONVERSATIONS = 1_000
 MONITOR_TICK = 0.005
 SETTLE_S = 0.3
 
@@ -250,15 +255,65 @@ async def measure_data_table(count: int, presses: int, big: Call) -> tuple[float
     return stall, percentile(keys, 0.99), opened
 
 
-async def measure(count: int, presses: int, transcript_size: int = BIG_TRANSCRIPT) -> list[Figure]:
+# -- the texts list --------------------------------------------------------------------------------------
+
+
+class TextsApp(App[None]):
+    """The texts list on its own, or the baseline: an OptionList of the same conversations."""
+
+    def __init__(self, *, baseline: bool) -> None:
+        super().__init__()
+        self.baseline = baseline
+
+    def compose(self) -> ComposeResult:
+        yield OptionList() if self.baseline else ConversationList(now=lambda: SCENE_START)
+
+    def show(self, conversations: list[Conversation]) -> None:
+        if not self.baseline:
+            self.query_one(ConversationList).update_conversations(conversations)
+            return
+        options = [
+            Option(f"{customer_label(c, mask=False)}  {c.company_name}\n{preview(c)}", id=c.id)
+            for c in newest_first(conversations)
+        ]
+        self.query_one(OptionList).add_options(options).highlighted = 0
+
+    def cursor(self) -> int | None:
+        if self.baseline:
+            return self.query_one(OptionList).highlighted
+        return self.query_one(ConversationList).cursor
+
+
+async def measure_texts(count: int, presses: int, *, baseline: bool) -> tuple[float, float]:
+    """Milliseconds to show ``count`` conversations, and the p99 of key to repaint."""
+    conversations = [synthetic.conversation(n, SCENE_START - timedelta(minutes=n)) for n in range(count)]
+    app = TextsApp(baseline=baseline)
+    async with app.run_test(size=SIZE) as pilot:
+        started = time.perf_counter()
+        app.show(conversations)
+        await pilot.pause(0)
+        app.screen._on_timer_update()
+        shown = (time.perf_counter() - started) * 1000
+        app.query_one(OptionList if baseline else ConversationList).focus()
+        keys = await key_latencies(app, app.cursor, key_sequence(presses, "down", "up"))
+    return shown, percentile(keys, 0.99)
+
+
+async def measure(
+    count: int, presses: int, transcript_size: int = BIG_TRANSCRIPT, conversations: int = TEXT_CONVERSATIONS
+) -> list[Figure]:
     big = big_transcript_call(transcript_size)
     with scratch_dir("bench-ui-") as home:
         stall, key_p99, opened = await measure_feed(Path(home), count, presses, big)
     table_stall, table_key_p99, static_opened = await measure_data_table(count, presses, big)
+    texts_shown, texts_key_p99 = await measure_texts(conversations, presses, baseline=False)
+    options_shown, options_key_p99 = await measure_texts(conversations, presses, baseline=True)
     return [
         Figure("ui_merge_max_stall_ms", stall, "ms", goal=50, baseline=table_stall),
         Figure("ui_key_p99_ms", key_p99, "ms", goal=100, baseline=table_key_p99),
         Figure("ui_open_big_transcript_ms", opened, "ms", goal=200, baseline=static_opened),
+        Figure("ui_texts_show_ms", texts_shown, "ms", goal=500, baseline=options_shown),
+        Figure("ui_texts_key_p99_ms", texts_key_p99, "ms", goal=100, baseline=options_key_p99),
     ]
 
 
