@@ -1,4 +1,4 @@
-"""j k ↑ ↓ g G move in every list: the feed, companies, texts, the setup's accounts, the lead status choice."""
+"""j k ↑ ↓ g G move in every list: feed, companies, texts, setup accounts, the lead status choice."""
 
 from __future__ import annotations
 
