@@ -156,11 +156,19 @@ class ConversationList(ScrollView, can_focus=True):
         super().notify_style_update()
         self._strips.clear()
 
+    def on_focus(self) -> None:
+        self._strips.clear()  # the cursor's colours depend on focus
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._strips.clear()
+        self.refresh()
+
     def validate_cursor(self, cursor: int) -> int:
         return max(0, min(cursor, len(self._order) - 1))
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self._strips.clear()
+        # The cache is keyed by cursor or not: only the two rows that changed are drawn again.
         self.refresh()
         self.scroll_to_region(
             Region(0, new * LINES_PER_ITEM, 1, LINES_PER_ITEM), animate=False, force=True, immediate=True
