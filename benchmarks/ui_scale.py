@@ -9,9 +9,13 @@
   but not written to a terminal.
 - opening a call with a 1 MB transcript: from pushing the call detail screen until its transcript has
   been laid out and the frame drawn.
+- the texts list with 1,000 conversations: from handing them to the list until the frame is drawn, and
+  key to repaint as above.
 
-The naive way runs in the same process: a Textual ``DataTable`` cleared and refilled with the same rows
-on every poll, and the transcript in one ``Static``.
+The baseline runs in the same process: the best a plain Textual ``DataTable`` can do, updated in place
+by key with what each poll brought (changed cells updated, new rows added, then sorted newest first),
+never cleared and refilled, and the transcript in one ``Static``. (The poll forgets no call, so neither
+side removes a row.) The texts list's baseline is an ``OptionList`` of two-line options.
 """
 
 from __future__ import annotations
@@ -27,16 +31,19 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, OptionList, Static
+from textual.widgets.option_list import Option
 
 from benchmarks import synthetic
 from benchmarks.figures import Figure, percentile
 from benchmarks.scratch import scratch_dir
 from tui import display
 from tui.app import make_app
-from tui.callrail.models import Call
+from tui.callrail.models import Call, Conversation
 from tui.screenshots import SCENE_START, SIZE, scene, wait_for, wait_until_polled
-from tui.widgets.call_table import COLUMNS, CallTable
+from tui.widgets.call_table import CallTable
+from tui.widgets.call_table_layout import COLUMNS
+from tui.widgets.conversation_list import ConversationList, customer_label, newest_first, preview
 from tui.widgets.transcript import Transcript
 
 FEED_CALLS = 10_000
@@ -45,6 +52,7 @@ CHANGED_CALLS = 200
 SPACING = timedelta(seconds=8)  # 10,000 calls over the day before the scene starts
 BIG_TRANSCRIPT = 1_000_000
 BIG_CALL_INDEX = 99_999_999
+TEXT_CONVERSATIONS = 1_000
 MONITOR_TICK = 0.005
 SETTLE_S = 0.3
 
@@ -170,12 +178,13 @@ async def wait_for_transcript(pilot: Pilot) -> None:
     pilot.app.screen._on_timer_update()
 
 
-# -- the naive way ---------------------------------------------------------------------------------------
+# -- the baseline ----------------------------------------------------------------------------------------
 
 
 def row_of(call: Call) -> tuple[str, ...]:
     return (
-        call.start_time.strftime("%H:%M") if call.start_time else "",
+        # sortable as text: the table sorts on this column to keep the newest call on top
+        call.start_time.strftime("%m-%d %H:%M:%S") if call.start_time else "",
         call.company_name or "",
         display.caller_name(call, mask=False),
         display.location(call),
@@ -189,16 +198,32 @@ def row_of(call: Call) -> tuple[str, ...]:
     )
 
 
-class NaiveApp(App[None]):
-    """A DataTable refilled from scratch on every poll; a transcript in one Static."""
+class DataTableApp(App[None]):
+    """A DataTable kept in step with the calls by key; a transcript in one Static."""
 
     def compose(self) -> ComposeResult:
         yield DataTable(cursor_type="row")
 
-    def refill(self, calls: list[Call]) -> None:
+    def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.clear()
-        table.add_rows(row_of(call) for call in calls)
+        for column in COLUMNS:
+            table.add_column(column.title, key=column.key)
+
+    def apply(self, calls: list[Call]) -> None:
+        """Update the cells of known calls that changed, add rows for new ones (dolphie's way)."""
+        table = self.query_one(DataTable)
+        added = False
+        for call in calls:
+            row = row_of(call)
+            if call.id not in table.rows:
+                table.add_row(*row, key=call.id)
+                added = True
+                continue
+            for column, value in zip(COLUMNS, row, strict=True):
+                if table.get_cell(call.id, column.key) != value:
+                    table.update_cell(call.id, column.key, value)
+        if added:
+            table.sort("time", reverse=True)
 
     async def open_transcript(self, call: Call) -> None:
         turns = call.conversational_transcript
@@ -206,21 +231,16 @@ class NaiveApp(App[None]):
         await self.mount(VerticalScroll(Static(text, markup=False)))
 
 
-async def measure_naive(count: int, presses: int, big: Call) -> tuple[float, float, float]:
-    calls = {call.id: call for call in synthetic.calls(count, SCENE_START - SPACING, spacing=SPACING)}
-    app = NaiveApp()
+async def measure_data_table(count: int, presses: int, big: Call) -> tuple[float, float, float]:
+    app = DataTableApp()
     async with app.run_test(size=SIZE) as pilot:
         table = app.query_one(DataTable)
-        table.add_columns(*(column.title for column in COLUMNS))
-        app.refill(sorted(calls.values(), key=lambda call: call.start_time, reverse=True))
+        app.apply(synthetic.calls(count, SCENE_START - SPACING, spacing=SPACING))
         await pilot.pause()
         payloads = poll_payloads(count)
 
         async def merge() -> None:
-            for payload in payloads:
-                call = Call.model_validate(payload)
-                calls[call.id] = call
-            app.refill(sorted(calls.values(), key=lambda call: call.start_time, reverse=True))
+            app.apply([Call.model_validate(payload) for payload in payloads])
             await pilot.pause()
 
         with StallMonitor() as monitor:
@@ -235,15 +255,65 @@ async def measure_naive(count: int, presses: int, big: Call) -> tuple[float, flo
     return stall, percentile(keys, 0.99), opened
 
 
-async def measure(count: int, presses: int, transcript_size: int = BIG_TRANSCRIPT) -> list[Figure]:
+# -- the texts list --------------------------------------------------------------------------------------
+
+
+class TextsApp(App[None]):
+    """The texts list on its own, or the baseline: an OptionList of the same conversations."""
+
+    def __init__(self, *, baseline: bool) -> None:
+        super().__init__()
+        self.baseline = baseline
+
+    def compose(self) -> ComposeResult:
+        yield OptionList() if self.baseline else ConversationList(now=lambda: SCENE_START)
+
+    def show(self, conversations: list[Conversation]) -> None:
+        if not self.baseline:
+            self.query_one(ConversationList).update_conversations(conversations)
+            return
+        options = [
+            Option(f"{customer_label(c, mask=False)}  {c.company_name}\n{preview(c)}", id=c.id)
+            for c in newest_first(conversations)
+        ]
+        self.query_one(OptionList).add_options(options).highlighted = 0
+
+    def cursor(self) -> int | None:
+        if self.baseline:
+            return self.query_one(OptionList).highlighted
+        return self.query_one(ConversationList).cursor
+
+
+async def measure_texts(count: int, presses: int, *, baseline: bool) -> tuple[float, float]:
+    """Milliseconds to show ``count`` conversations, and the p99 of key to repaint."""
+    conversations = [synthetic.conversation(n, SCENE_START - timedelta(minutes=n)) for n in range(count)]
+    app = TextsApp(baseline=baseline)
+    async with app.run_test(size=SIZE) as pilot:
+        started = time.perf_counter()
+        app.show(conversations)
+        await pilot.pause(0)
+        app.screen._on_timer_update()
+        shown = (time.perf_counter() - started) * 1000
+        app.query_one(OptionList if baseline else ConversationList).focus()
+        keys = await key_latencies(app, app.cursor, key_sequence(presses, "down", "up"))
+    return shown, percentile(keys, 0.99)
+
+
+async def measure(
+    count: int, presses: int, transcript_size: int = BIG_TRANSCRIPT, conversations: int = TEXT_CONVERSATIONS
+) -> list[Figure]:
     big = big_transcript_call(transcript_size)
     with scratch_dir("bench-ui-") as home:
         stall, key_p99, opened = await measure_feed(Path(home), count, presses, big)
-    naive_stall, naive_key_p99, naive_opened = await measure_naive(count, presses, big)
+    table_stall, table_key_p99, static_opened = await measure_data_table(count, presses, big)
+    texts_shown, texts_key_p99 = await measure_texts(conversations, presses, baseline=False)
+    options_shown, options_key_p99 = await measure_texts(conversations, presses, baseline=True)
     return [
-        Figure("ui_merge_max_stall_ms", stall, "ms", goal=50, baseline=naive_stall),
-        Figure("ui_key_p99_ms", key_p99, "ms", goal=100, baseline=naive_key_p99),
-        Figure("ui_open_big_transcript_ms", opened, "ms", goal=200, baseline=naive_opened),
+        Figure("ui_merge_max_stall_ms", stall, "ms", goal=50, baseline=table_stall),
+        Figure("ui_key_p99_ms", key_p99, "ms", goal=100, baseline=table_key_p99),
+        Figure("ui_open_big_transcript_ms", opened, "ms", goal=200, baseline=static_opened),
+        Figure("ui_texts_show_ms", texts_shown, "ms", goal=500, baseline=options_shown),
+        Figure("ui_texts_key_p99_ms", texts_key_p99, "ms", goal=100, baseline=options_key_p99),
     ]
 
 

@@ -52,8 +52,14 @@ async def test_freshness_on_a_short_morning() -> None:
 
 
 async def test_ui_scale_with_a_small_feed() -> None:
-    figures = by_key(await ui_scale.measure(count=300, presses=6, transcript_size=20_000))
-    for key in ("ui_merge_max_stall_ms", "ui_key_p99_ms", "ui_open_big_transcript_ms"):
+    figures = by_key(await ui_scale.measure(count=300, presses=6, transcript_size=20_000, conversations=100))
+    for key in (
+        "ui_merge_max_stall_ms",
+        "ui_key_p99_ms",
+        "ui_open_big_transcript_ms",
+        "ui_texts_show_ms",
+        "ui_texts_key_p99_ms",
+    ):
         assert 0 < figures[key] < 60_000
 
 

@@ -78,9 +78,10 @@ async def test_alerts_can_be_turned_off(demo, make_call) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_until_polled(pilot, app)
         app.post_message(LiveUpdate(InboundCall(make_call("CALquiet", 0))))
-        end_of_poll(app, demo)
-        await pilot.pause(ALERT_FLUSH_AFTER + 0.2)
+        end_of_poll(app, demo)  # the end of a poll announces at once whatever it brought
+        await pilot.pause()
         assert not bells and not any("Call from" in text for text in alert_texts(app))
+        assert app._alert_timer is None, "nothing may be left to announce later either"
 
 
 async def test_help_and_back(app) -> None:
@@ -94,6 +95,10 @@ async def test_help_and_back(app) -> None:
         text = console.export_text()
         for expected in ("Companies", "Filter as you type", "Pause or resume polling", "Command palette"):
             assert expected in text
+        # every place has its section: none is left out silently
+        for place in ("Everywhere", "Live feed", "Moving in a list", "Call detail", "Texts", "A text thread"):
+            assert f"\n{place}" in text
+        assert "g" in text.split("Moving in a list")[1].split("Companies")[0].split()
         await pilot.press("escape")
         assert isinstance(app.screen, FeedScreen)
 

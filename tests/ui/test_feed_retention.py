@@ -26,7 +26,7 @@ async def test_remove_drops_rows_and_keeps_the_cursor_on_its_call(make_call) -> 
         assert table.selected_call == chosen
         assert table.row_count == 46
         assert {"C00", "C01", "C02"}.isdisjoint(call.id for call in table.visible_calls())
-        assert {"C00", "C49"}.isdisjoint(table._calls.keys() | table._version.keys() | table._haystack.keys())
+        assert table.call_count == 46
         assert table.row_of("C00") is None
         await pilot.pause()
         table.set_filter("")

@@ -5,8 +5,10 @@ from __future__ import annotations
 from rich.cells import cell_len
 from textual.app import App, ComposeResult
 
+from tui.feed_index import SORT_VALUES
 from tui.screenshots import SCENE_START
-from tui.widgets.call_table import COLUMNS, GAP, CallTable, layout_columns
+from tui.widgets.call_table import CallTable
+from tui.widgets.call_table_layout import COLUMNS, GAP, layout_columns
 
 
 class TableApp(App[None]):
@@ -27,6 +29,10 @@ def test_layout_fills_the_width_and_drops_low_priority_columns_when_narrow() -> 
     assert {"time", "caller", "status"} <= set(keys)
     assert "tags" not in keys
     assert sum(width for _, width in narrow) + GAP * (len(narrow) - 1) <= 60
+
+
+def test_every_column_can_be_sorted() -> None:
+    assert [column.key for column in COLUMNS] == list(SORT_VALUES)
 
 
 async def test_newest_first_and_rows_update_in_place(make_call) -> None:

@@ -4,6 +4,7 @@ the rendered screens (setup with a key typed in, the app), a crash's traceback o
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import httpx
@@ -15,6 +16,12 @@ from tui.app import make_app
 from tui.callrail.client import CallRailClient
 from tui.config import Settings
 from tui.logging_setup import LOG_NAME, setup_logging
+from tui.screens.call_detail import CallDetailScreen
+from tui.screens.companies import CompaniesScreen
+from tui.screens.feed import FeedScreen
+from tui.screens.help import HelpScreen
+from tui.screens.texts import TextsScreen
+from tui.screens.thread import ThreadScreen
 from tui.screenshots import SIZE, wait_for, wait_until_polled
 from tui.sim import SimConfig
 
@@ -27,6 +34,14 @@ def leaks(text: str, key: str = SIM_KEY) -> list[str]:
     """The secrets found in ``text`` (an SVG writes its spaces as ``&#160;``)."""
     text = text.replace("&#160;", " ")
     return [secret for secret in (key, HEADER) if secret in text]
+
+
+def showing(app, screen_type: type) -> bool:
+    """A screen of this type is on top, mounted, and what it loads (its workers) has arrived."""
+    screen = app.screen
+    if not isinstance(screen, screen_type) or not screen.is_mounted:
+        return False
+    return all(worker.is_finished for worker in app.workers if worker.node is screen)
 
 
 def test_no_key_in_the_screenshots_or_the_snapshot_baselines() -> None:
@@ -47,12 +62,18 @@ async def test_no_key_in_the_log_file_or_on_any_screen_of_a_run(
     async with app.run_test(size=SIZE) as pilot:
         await wait_until_polled(pilot, app)
         screens = [app.export_screenshot()]
-        for keys in (("c",), ("escape", "t"), ("enter",), ("escape", "escape", "question_mark"), ("escape",)):
+        for keys, shown in (
+            (("c",), CompaniesScreen),
+            (("escape", "t"), TextsScreen),
+            (("enter",), ThreadScreen),
+            (("escape", "escape", "question_mark"), HelpScreen),
+            (("escape",), FeedScreen),
+        ):
             await pilot.press(*keys)
-            await pilot.pause(0.2)
+            await wait_for(pilot, lambda shown=shown: showing(app, shown))
             screens.append(app.export_screenshot())
         app.open_call(next(iter(demo.session.state.calls)))
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: showing(app, CallDetailScreen))
         screens.append(app.export_screenshot())
         # a failure whose message quotes the header, as a careless library might
         logging.getLogger("tui.test").error("request failed: Authorization: %s", f'Token token="{SIM_KEY}"')
@@ -62,7 +83,8 @@ async def test_no_key_in_the_log_file_or_on_any_screen_of_a_run(
             logging.getLogger("tui.test").exception("worker failed")
         demo.simulator.faults.error_rate = 1.0
         app.action_refresh_now()
-        await pilot.pause(0.5)
+        # until a failed request has been logged
+        await wait_for(pilot, lambda: re.search(r"-> 5\d\d", log_path.read_text()))
         demo.simulator.faults.reset()
     for screen in screens:
         assert not leaks(screen)
@@ -92,7 +114,7 @@ async def test_setup_never_shows_the_typed_key(demo, tmp_path: Path) -> None:
         await wait_for(pilot, lambda: "The key works" in str(said.render()))
         assert not leaks(app.export_screenshot())
         await pilot.press("question_mark")
-        await pilot.pause()
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         assert not leaks(app.export_screenshot())
 
 

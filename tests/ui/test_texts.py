@@ -4,7 +4,6 @@ and a send whose outcome is unknown."""
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -198,7 +197,8 @@ def test_snapshot_of_a_thread_with_the_compose_pane(snap_compare, tmp_path: Path
         demo.session.store.close()
 
 
-async def test_the_list_stays_quick_with_a_thousand_conversations():
+async def test_a_thousand_conversations_keep_their_order_and_the_cursor_its_conversation():
+    """How quick this is, is measured by the ui benchmark (ui_texts_show_ms, ui_texts_key_p99_ms)."""
     base = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
     conversations = [
         Conversation.model_validate(
@@ -216,17 +216,15 @@ async def test_the_list_stays_quick_with_a_thousand_conversations():
     app = ListApp()
     async with app.run_test(size=SIZE) as pilot:
         listed = app.query_one(ConversationList)
-        started = time.perf_counter()
         listed.update_conversations(conversations)
         await pilot.pause()
-        assert time.perf_counter() - started < 0.5
-        assert listed.conversations[0].id == "C0999"
-        started = time.perf_counter()
-        for _ in range(20):
-            listed.action_cursor_down()
-            for y in range(listed.size.height):
-                listed.render_line(y)
-        assert (time.perf_counter() - started) / 20 < 0.02, "a cursor move repaints a screen of rows"
+        assert [c.id for c in listed.conversations] == [f"C{i:04d}" for i in reversed(range(1000))]
+        await pilot.press(*"j" * 20)
+        # two lines per conversation: the screen scrolled to keep the 21st in view, highlighted
+        assert listed.highlighted.id == "C0979"
+        assert listed.scroll_offset.y > 0
+        shown = [listed.render_line(y).text for y in range(listed.size.height)]
+        assert any("Customer 979" in line for line in shown)
         await pilot.press("end", "k")
         assert listed.highlighted.id == "C0001"
         listed.update_conversations(

@@ -1,9 +1,8 @@
-"""The transcript: speaker turns, word wrap by cells, and a 1 MB transcript opened and scrolled quickly."""
+"""The transcript: speaker turns, word wrap by cells, and a 1 MB transcript opened and scrolled."""
 
 from __future__ import annotations
 
 import random
-import time
 
 from rich.cells import cell_len
 from textual.app import App, ComposeResult
@@ -132,20 +131,18 @@ def big_transcript_call(size: int = 1_000_000) -> Call:
     return Call.model_validate({"id": "CALBIG", "conversational_transcript": phrases})
 
 
-async def test_a_1mb_transcript_opens_quickly_and_scrolls():
+async def test_a_1mb_transcript_is_laid_out_whole_and_scrolls_to_its_end():
+    """How quickly it opens is measured by the ui benchmark (ui_open_big_transcript_ms)."""
     call = big_transcript_call()
     app = TranscriptApp()
     async with app.run_test(size=(120, 36)) as pilot:
         transcript = app.query_one(Transcript)
-        started = time.perf_counter()
         transcript.show_call(call)
         await pilot.pause()
-        elapsed = time.perf_counter() - started
         assert transcript.line_count > 10_000
-        # the goal is 200 ms on the benchmark machine; leave room for a loaded test runner
-        assert elapsed < 0.6, f"opening took {elapsed * 1000:.0f} ms"
         transcript.scroll_end(animate=False)
         await pilot.pause()
         last = transcript.render_line(transcript.size.height - 1).text
-        assert last.strip()
+        phrase = call.conversational_transcript[-1].phrase
+        assert phrase.endswith(last.strip()) or last.strip().endswith(phrase)  # the last turn's end
         assert transcript.max_scroll_y == transcript.line_count - transcript.size.height

@@ -21,6 +21,7 @@ from tui.live.events import CallsChanged, ConversationsChanged, LiveEvent
 from tui.live.state import CompanyStats
 from tui.messages import CompanyChosen
 from tui.safe_text import literal
+from tui.widgets.list_keys import ListTable
 from tui.widgets.screen_commands import ScreenActions
 from tui.widgets.status_bar import StatusBar
 
@@ -58,7 +59,7 @@ class CompaniesScreen(Screen[None]):
         yield Static(
             Text("Companies · today, in each company's time zone", style="bold"), id="companies-header"
         )
-        yield DataTable(id="companies-table", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="companies-table", cursor_type="row", zebra_stripes=True)
         yield StatusBar(self.ctx)
         yield Footer()
 

@@ -17,7 +17,8 @@ from tui.context import Context, context_of
 from tui.live.events import CallsChanged, ConversationsChanged, LiveEvent
 from tui.messages import OpenCall, ReplyTo
 from tui.safe_text import literal
-from tui.widgets.call_table import COLUMNS, CallTable
+from tui.widgets.call_table import CallTable
+from tui.widgets.call_table_layout import COLUMNS
 from tui.widgets.screen_commands import ScreenActions
 from tui.widgets.status_bar import StatusBar
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from importlib import import_module
+from collections.abc import Iterable
 from typing import ClassVar
 
 from rich.console import Group
@@ -14,15 +14,21 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-# (title, module, class) of the places whose keys are listed; a screen not built yet is left out.
-PLACES = (
-    ("Everywhere", "tui.app", "CallRailApp"),
-    ("Live feed", "tui.screens.feed", "FeedScreen"),
-    ("Moving in a list", "tui.widgets.call_table", "CallTable"),
-    ("Companies", "tui.screens.companies", "CompaniesScreen"),
-    ("Call detail", "tui.screens.call_detail", "CallDetailScreen"),
-    ("Texts", "tui.screens.texts", "TextsScreen"),
-    ("A text thread", "tui.screens.thread", "ThreadScreen"),
+from tui.screens.call_detail import CallDetailScreen
+from tui.screens.companies import CompaniesScreen
+from tui.screens.feed import FeedScreen
+from tui.screens.texts import TextsScreen
+from tui.screens.thread import ThreadScreen
+from tui.widgets.list_keys import LIST_KEYS
+
+# The places whose keys are listed after the app's own ("Everywhere"), each with its bindings.
+PLACES: tuple[tuple[str, Iterable[BindingType]], ...] = (
+    ("Live feed", FeedScreen.BINDINGS),
+    ("Moving in a list", LIST_KEYS),
+    ("Companies", CompaniesScreen.BINDINGS),
+    ("Call detail", CallDetailScreen.BINDINGS),
+    ("Texts", TextsScreen.BINDINGS),
+    ("A text thread", ThreadScreen.BINDINGS),
 )
 EXTRA_KEYS = (("Everywhere", "^p", "Command palette: every action by name"),)
 
@@ -38,13 +44,8 @@ LEGEND = (
 )
 
 
-def _bindings(module: str, name: str) -> list[Binding]:
-    try:
-        owner = getattr(import_module(module), name)
-    except (ImportError, AttributeError):
-        return []
-    raw: list[BindingType] = getattr(owner, "BINDINGS", [])
-    return [binding for binding in raw if isinstance(binding, Binding) and binding.description]
+def _described(bindings: Iterable[BindingType]) -> list[Binding]:
+    return [binding for binding in bindings if isinstance(binding, Binding) and binding.description]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -78,8 +79,8 @@ class HelpScreen(ModalScreen[None]):
     def _keys(self) -> Group:
         heading = self.get_component_rich_style("help--heading", partial=True)
         parts: list[Table | Text] = [Text("Keys", style=heading)]
-        for title, module, name in PLACES:
-            bindings = _bindings(module, name)
+        for title, place_bindings in (("Everywhere", self.app.BINDINGS), *PLACES):
+            bindings = _described(place_bindings)
             if not bindings:
                 continue
             table = Table.grid(padding=(0, 2))

@@ -24,6 +24,7 @@ from tui.callrail.models import Account
 from tui.config import ConfigError, Settings, normalize_base_url, save_credentials
 from tui.logging_setup import register_secret
 from tui.safe_text import literal
+from tui.widgets.list_keys import ChoiceList
 
 
 class KeyChecker(Protocol):
@@ -73,7 +74,7 @@ class SetupScreen(Screen[None]):
                 yield Button("Check key", id="setup-check", variant="primary")
             yield Static(id="setup-message")
             yield Label("Account", id="setup-accounts-label")
-            yield OptionList(id="setup-accounts")
+            yield ChoiceList(id="setup-accounts")
             with Horizontal(id="setup-save-row"):
                 yield Button("Save and start", id="setup-save", variant="success", disabled=True)
         yield Footer()

@@ -25,6 +25,7 @@ from tui import display
 from tui.callrail.models import Conversation
 from tui.context import Times
 from tui.safe_text import clean, mask_name
+from tui.widgets.list_keys import LIST_KEYS
 from tui.widgets.message_thread import conversation_messages, opted_out
 
 LINES_PER_ITEM = 2
@@ -94,15 +95,7 @@ class ConversationList(ScrollView, can_focus=True):
         "conversation-list--preview",
         "conversation-list--cursor",
     }
-    BINDINGS = [
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("enter", "select", "Open", show=True),
-    ]
+    BINDINGS = [*LIST_KEYS, Binding("enter", "select", "Open", show=True)]
 
     cursor = reactive(0, always_update=True, init=False)
 
@@ -164,11 +157,19 @@ class ConversationList(ScrollView, can_focus=True):
         super().notify_style_update()
         self._strips.clear()
 
+    def on_focus(self) -> None:
+        self._strips.clear()  # the cursor's colours depend on focus
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._strips.clear()
+        self.refresh()
+
     def validate_cursor(self, cursor: int) -> int:
         return max(0, min(cursor, len(self._order) - 1))
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self._strips.clear()
+        # The cache is keyed by cursor or not: only the two rows that changed are drawn again.
         self.refresh()
         self.scroll_to_region(
             Region(0, new * LINES_PER_ITEM, 1, LINES_PER_ITEM), animate=False, force=True, immediate=True
@@ -186,8 +187,14 @@ class ConversationList(ScrollView, can_focus=True):
     def action_last(self) -> None:
         self.cursor = len(self._order) - 1
 
-    def action_page(self, direction: int) -> None:
-        self.cursor += direction * max(1, self.scrollable_content_region.height // LINES_PER_ITEM)
+    def action_page_down(self) -> None:
+        self.cursor += self._items_per_page()
+
+    def action_page_up(self) -> None:
+        self.cursor -= self._items_per_page()
+
+    def _items_per_page(self) -> int:
+        return max(1, self.scrollable_content_region.height // LINES_PER_ITEM)
 
     def action_select(self) -> None:
         if (conversation := self.highlighted) is not None:

@@ -14,6 +14,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.safe_text import literal
+from tui.widgets.list_keys import ChoiceList
 
 
 class TextPrompt(ModalScreen[str | None]):
@@ -90,7 +91,7 @@ class LeadStatusPrompt(ModalScreen[LeadChoice | None]):
         with Vertical(classes="prompt-box"):
             yield Label("Lead status", classes="prompt-title")
             choices = LEAD_CHOICE_LABELS.items()
-            yield OptionList(*(Option(label, id=choice.value) for choice, label in choices))
+            yield ChoiceList(*(Option(label, id=choice.value) for choice, label in choices))
             yield Label("enter picks · escape cancels", classes="prompt-hint")
 
     def on_mount(self) -> None:
