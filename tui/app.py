@@ -91,7 +91,8 @@ class CallRailApp(App[None]):
         self.client_factory = client_factory
         self.sub_title = title_note
         self._mask = settings.mask  # until a session (and with it the context) exists
-        self._context: Context | None = None
+        # screens compose before the app mounts: a session given now has its context now
+        self._ctx: Context | None = self._context_for(session) if session is not None else None
         self._alerts = Alerts(self, lambda: self.context)
         self._unfrozen_calls = 0
 
@@ -112,13 +113,16 @@ class CallRailApp(App[None]):
     @property
     def context(self) -> Context:
         """What screens get of the app (``tui.context.context_of``); there once a session runs."""
-        if self._context is None:
+        if self._ctx is None:
             raise RuntimeError("no session yet: the screens that need the context come after setup")
-        return self._context
+        return self._ctx
+
+    def _context_for(self, session: LiveSession) -> Context:
+        return Context(self, session, self.settings.model_copy(update={"mask": self._mask}))
 
     @property
     def mask(self) -> bool:
-        return self._context.mask if self._context is not None else self._mask
+        return self._ctx.mask if self._ctx is not None else self._mask
 
     # -- the live session -----------------------------------------------------------------------------
 
@@ -147,7 +151,8 @@ class CallRailApp(App[None]):
 
     def _start_session(self) -> None:
         assert self.session is not None
-        self._context = Context(self, self.session, self.settings.model_copy(update={"mask": self._mask}))
+        if self._ctx is None or self._ctx.session is not self.session:
+            self._ctx = self._context_for(self.session)
         self.session.subscribe(lambda event: self.post_message(LiveUpdate(event)))
         self.run_worker(
             self._run_session, name="live session", group="poller", exclusive=True, exit_on_error=False
@@ -177,8 +182,8 @@ class CallRailApp(App[None]):
             self._alerts.flush()
         elif isinstance(event, OutboxHealth) and (event.setback or event.problem):
             self.notify(event.problem or event.setback, severity="error", timeout=15, markup=False)
-        if self._context is not None:
-            self._context.live.publish(event)
+        if self._ctx is not None:
+            self._ctx.live.publish(event)
 
     def _freeze_long_lived(self, arrived: int) -> None:
         """Calls live all day: once a good number has arrived, move what is alive to the GC's permanent
@@ -296,8 +301,8 @@ class CallRailApp(App[None]):
             self.notify("Polling is paused; press p to resume.", severity="warning")
 
     def action_toggle_mask(self) -> None:
-        if self._context is not None:
-            self._context.set_mask(not self._context.mask)
+        if self._ctx is not None:
+            self._ctx.set_mask(not self._ctx.mask)
         else:
             self._mask = not self._mask
 

@@ -9,7 +9,8 @@ from rich.console import Console
 from textual.command import CommandList
 from textual.widgets import Static
 
-from tui.app import ALERT_FLUSH_AFTER, make_app
+from tui.alerts import ALERT_FLUSH_AFTER
+from tui.app import make_app
 from tui.callrail.models import Conversation
 from tui.live.events import CallsChanged, InboundCall, InboundText, PollState, PollStatus
 from tui.messages import LiveUpdate

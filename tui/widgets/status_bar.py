@@ -37,7 +37,7 @@ class StatusBar(Horizontal):
 
     def __init__(self, context: Context) -> None:
         super().__init__()
-        self._context = context
+        self._ctx = context
 
     def compose(self) -> ComposeResult:
         yield BudgetMeter(id="status-meter")
@@ -45,7 +45,7 @@ class StatusBar(Horizontal):
         yield Static(id="status-account")
 
     def on_mount(self) -> None:
-        context = self._context
+        context = self._ctx
         session = context.session
         meter = self.query_one(BudgetMeter)
         meter.now = session.clock.now
@@ -59,7 +59,7 @@ class StatusBar(Horizontal):
     def _on_live(self, event: LiveEvent) -> None:
         if isinstance(event, PollStatus):
             self.query_one(BudgetMeter).status = event
-            self._show_account(self._context.mask)  # the account's name arrives with the first poll
+            self._show_account(self._ctx.mask)  # the account's name arrives with the first poll
         elif isinstance(event, OutboxHealth):
             self._show_texts_problem(event.problem)
 
@@ -69,7 +69,7 @@ class StatusBar(Horizontal):
         shown.display = bool(problem)
 
     def _show_account(self, mask: bool) -> None:
-        session = self._context.session
+        session = self._ctx.session
         label = literal(session.account_name or session.account_id, single_line=True)
         if mask:
             label.append(" · masked")
