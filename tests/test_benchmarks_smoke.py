@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
-from benchmarks import freshness, memory, startup, ui_scale
+from benchmarks import freshness, memory, simulator, startup, ui_scale
 from benchmarks.figures import Figure, as_json, percentile, table
 
 
@@ -74,3 +74,10 @@ def test_memory_over_two_small_days() -> None:
     # the second day replaces the first in memory (a call exactly on the 24 h line may stay)
     assert 60 <= figures["rss_calls_held"] <= 61
     assert -100 < figures["rss_growth_pct"] < 1_000
+
+
+def test_the_simulator_day_reports_itself_against_writing_it_out() -> None:
+    day_ms, write_ms = simulator.one_day()
+    assert day_ms > 0 and write_ms > 0
+    [figure] = simulator.run(quick=True)
+    assert figure.key == "sim_day_ms" and figure.goal == simulator.DAY_GOAL_MS and figure.baseline

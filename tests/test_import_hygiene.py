@@ -48,3 +48,34 @@ def test_live_layer_does_not_reach_into_the_ui() -> None:
         for path, names in imported_modules("live").items()
     }
     assert not {path: names for path, names in offenders.items() if names}
+
+
+def test_live_layer_never_imports_the_simulator() -> None:
+    offenders = {
+        path: sorted(name for name in names if name.startswith("tui.sim"))
+        for path, names in imported_modules("live").items()
+    }
+    assert not {path: names for path, names in offenders.items() if names}
+
+
+@pytest.mark.parametrize("package", ["screens", "widgets"])
+def test_screens_and_widgets_never_reach_past_the_session(package: str) -> None:
+    """No client, no budget internals: screens talk to the session (``tui.context``)."""
+    offenders = {
+        path: sorted(name for name in names if name.startswith(("tui.callrail.client", "tui.wiring")))
+        for path, names in imported_modules(package).items()
+    }
+    assert not {path: names for path, names in offenders.items() if names}
+
+
+def test_the_app_builds_no_client() -> None:
+    """Clients and sessions are built in ``tui/wiring.py`` (the CLI injects them)."""
+    app = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
+    names = {node.module for node in ast.walk(app) if isinstance(node, ast.ImportFrom)}
+    assert "tui.callrail.client" not in names
+    called = {
+        node.func.id
+        for node in ast.walk(app)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+    }
+    assert "CallRailClient" not in called

@@ -1,27 +1,43 @@
 import asyncio
-import time
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from tui.sim.clock import ManualClock, SimClock
 
 START = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
 
 
-def test_sim_clock_runs_faster_than_real_time():
-    clock = SimClock(START, speed=100)
-    time.sleep(0.05)
-    elapsed = (clock.now() - START).total_seconds()
-    assert 4 <= elapsed < 30
-    assert clock.now().tzinfo is not None
-    assert abs(clock.time() - clock.now().timestamp()) < 1
+class RealTime:
+    """The real clock a SimClock scales, moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_sim_clock_runs_speed_times_faster_than_real_time():
+    real = RealTime()
+    clock = SimClock(START, speed=100, real_time=real)
+    real.now += 0.05
+    assert clock.now() == START + timedelta(seconds=5)
+    assert clock.monotonic() == pytest.approx(5)
+    assert clock.time() == pytest.approx(clock.now().timestamp())
 
 
 async def test_sim_clock_sleep_is_scaled():
-    clock = SimClock(START, speed=1000)
-    before = time.monotonic()
+    real = RealTime()
+    clock = SimClock(START, speed=1000, real_time=real, real_sleep=real.sleep)
     await clock.sleep(50)
-    assert time.monotonic() - before < 1
-    assert clock.monotonic() >= 50
+    assert real.slept == [pytest.approx(0.05)]
+    assert clock.monotonic() == pytest.approx(50)
 
 
 def test_sim_clock_defaults_to_now():

@@ -2,7 +2,6 @@
 
 import asyncio
 import json
-import time
 
 import pytest
 from conftest import client_for
@@ -10,12 +9,30 @@ from conftest import client_for
 from tui.sim.faults import DroppedConnection
 
 
-async def test_latency_is_real_time(sim):
+class Sleeps:
+    """``asyncio.sleep`` as the fault injector calls it: the real seconds asked for, recorded."""
+
+    def __init__(self) -> None:
+        self.asked: list[float] = []
+        self._sleep = asyncio.sleep
+
+    async def __call__(self, seconds: float) -> None:
+        self.asked.append(seconds)
+        await self._sleep(0)
+
+
+@pytest.fixture
+def sleeps(monkeypatch) -> Sleeps:
+    recorded = Sleeps()
+    monkeypatch.setattr("tui.sim.faults.asyncio.sleep", recorded)
+    return recorded
+
+
+async def test_latency_is_real_time(sim, sleeps):
     sim.faults.latency = 0.2
     async with client_for(sim) as api:
-        began = time.perf_counter()
         assert (await api.get("companies.json")).status_code == 200
-    assert time.perf_counter() - began >= 0.2
+    assert sleeps.asked == [0.2]
 
 
 async def test_server_errors_json_or_html_and_not_counted(sim):
@@ -71,12 +88,11 @@ async def test_truncated_body_is_not_json(sim):
     assert int(response.headers["content-length"]) == len(response.content)
 
 
-async def test_slow_body_arrives_whole(sim):
+async def test_slow_body_arrives_whole(sim, sleeps):
     sim.faults.slow_body = 0.4
     async with client_for(sim) as api:
-        began = time.perf_counter()
         response = await api.get("companies.json")
-    assert time.perf_counter() - began >= 0.35
+    assert len(sleeps.asked) > 1 and sum(sleeps.asked) == pytest.approx(0.4)
     assert len(response.json()["companies"]) == 4
 
 

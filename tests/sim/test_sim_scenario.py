@@ -1,6 +1,5 @@
 """The scenario: a realistic, deterministic day, and calls that progress as CallRail's do."""
 
-import time
 from collections import Counter
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -15,15 +14,14 @@ from tui.sim.state import Outcome
 DAY = 24 * 3600
 
 
-def a_day_of(sim: Simulator, clock: ManualClock) -> float:
+def a_day_of(sim: Simulator, clock: ManualClock) -> None:
+    """(How fast a day advances is the ``simulator`` benchmark's figure.)"""
     clock.advance(DAY)
-    began = time.perf_counter()
     sim.advance()
-    return time.perf_counter() - began
 
 
-def test_a_day_advances_quickly_and_looks_like_a_business_day(sim, clock):
-    assert a_day_of(sim, clock) < 1.0
+def test_a_day_looks_like_a_business_day(sim, clock):
+    a_day_of(sim, clock)
     account = sim.account
     started = [
         sim.account.calls_by_id[e.id]

@@ -144,8 +144,5 @@ class Followups:
     def oldest_live_start(self) -> datetime | None:
         return min(self.live.values(), default=None)
 
-    def next_due(self) -> datetime | None:
-        return min((followup.due for followup in self._pending.values()), default=None)
-
     def __len__(self) -> int:
         return len(self._pending)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -29,17 +30,27 @@ def _aware_utc(value: datetime) -> datetime:
 
 
 class SimClock:
-    """Real time running ``speed`` times faster from ``start`` (default: now)."""
+    """Real time running ``speed`` times faster from ``start`` (default: now). ``real_time`` and
+    ``real_sleep`` are the real clock it scales (a test can hand in its own)."""
 
-    def __init__(self, start: datetime | None = None, speed: float = 1.0) -> None:
+    def __init__(
+        self,
+        start: datetime | None = None,
+        speed: float = 1.0,
+        *,
+        real_time: Callable[[], float] = time.monotonic,
+        real_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
         self.speed = speed
         self._start = _aware_utc(start) if start is not None else datetime.now(UTC)
-        self._real_start = time.monotonic()
+        self._real_time = real_time
+        self._real_sleep = real_sleep
+        self._real_start = real_time()
 
     def _elapsed(self) -> float:
-        return (time.monotonic() - self._real_start) * self.speed
+        return (self._real_time() - self._real_start) * self.speed
 
     def now(self) -> datetime:
         return self._start + timedelta(seconds=self._elapsed())
@@ -51,7 +62,7 @@ class SimClock:
         return self._elapsed()
 
     async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(max(0.0, seconds) / self.speed)
+        await self._real_sleep(max(0.0, seconds) / self.speed)
 
 
 class ManualClock:
