@@ -12,7 +12,7 @@ from textual.widgets import Input, OptionList, Static
 from tests.ui.detail_fixtures import START, Demo, HostApp, HostSettings, build_demo, start, start_demo
 from tui import display
 from tui.callrail.models import Call, Conversation
-from tui.live.outbox import digits
+from tui.callrail.phones import digits
 from tui.screens.call_detail import CallDetailScreen
 from tui.screens.thread import ThreadScreen
 from tui.screenshots import wait_for, wait_until_polled

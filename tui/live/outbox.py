@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -35,6 +34,7 @@ from tui.callrail.errors import (
     TextingNotEnabled,
 )
 from tui.callrail.models import Conversation, TextMessage
+from tui.callrail.phones import digits
 from tui.live.events import LiveEvent, OutboxChanged, OutboxHealth, OutboxItem, OutboxState
 from tui.live.store import Store
 from tui.live.waiting import sleep_or_wake
@@ -63,11 +63,6 @@ class NothingToDecide(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-def digits(phone_number: str | None) -> str:
-    """The last ten digits, so ``+1 512-555-0164`` and ``5125550164`` compare equal."""
-    return re.sub(r"\D", "", phone_number or "")[-10:]
 
 
 def _same_text(sent: str | None, queued: str) -> bool:

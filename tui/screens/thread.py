@@ -21,9 +21,10 @@ from textual.widgets import Footer, Static
 from tui import display
 from tui.callrail.errors import CallRailError
 from tui.callrail.models import Conversation, TextMessage
+from tui.callrail.phones import digits
 from tui.context import Context, context_of
 from tui.live.events import ConversationsChanged, OutboxChanged, OutboxItem, OutboxState, PollStatus
-from tui.live.outbox import NothingToDecide, digits
+from tui.live.outbox import NothingToDecide
 from tui.live.session import LiveSession
 from tui.safe_text import clean, literal, mask_name
 from tui.widgets.message_thread import MessageThread, conversation_messages, opted_out
