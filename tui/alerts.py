@@ -28,6 +28,11 @@ class Alerts:
         self._texts: list[Conversation] = []
         self._timer: Timer | None = None
 
+    @property
+    def waiting(self) -> bool:
+        """Something is queued to be announced."""
+        return self._timer is not None or bool(self._calls or self._missed or self._texts)
+
     def call_arrived(self, call: Call) -> None:
         if call.is_live:
             self._ringing.add(call.id)

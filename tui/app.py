@@ -93,7 +93,7 @@ class CallRailApp(App[None]):
         self._mask = settings.mask  # until a session (and with it the context) exists
         # screens compose before the app mounts: a session given now has its context now
         self._ctx: Context | None = self._context_for(session) if session is not None else None
-        self._alerts = Alerts(self, lambda: self.context)
+        self.alerts = Alerts(self, lambda: self.context)
         self._unfrozen_calls = 0
 
     # -- places ---------------------------------------------------------------------------------------
@@ -171,15 +171,15 @@ class CallRailApp(App[None]):
     def on_live_update(self, message: LiveUpdate) -> None:
         event = message.event
         if isinstance(event, InboundCall):
-            self._alerts.call_arrived(event.call)
+            self.alerts.call_arrived(event.call)
         elif isinstance(event, InboundText):
-            self._alerts.text_arrived(event.conversation)
+            self.alerts.text_arrived(event.conversation)
         elif isinstance(event, CallsChanged):
-            self._alerts.calls_changed(event.changed)
+            self.alerts.calls_changed(event.changed)
             self._freeze_long_lived(len(event.new))
         elif isinstance(event, PollStatus):
             # a poll ends with its status: everything it brought is announced at once
-            self._alerts.flush()
+            self.alerts.flush()
         elif isinstance(event, OutboxHealth) and (event.setback or event.problem):
             self.notify(event.problem or event.setback, severity="error", timeout=15, markup=False)
         if self._ctx is not None:

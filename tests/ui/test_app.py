@@ -82,7 +82,7 @@ async def test_alerts_can_be_turned_off(demo, make_call) -> None:
         end_of_poll(app, demo)  # the end of a poll announces at once whatever it brought
         await pilot.pause()
         assert not bells and not any("Call from" in text for text in alert_texts(app))
-        assert app._alert_timer is None, "nothing may be left to announce later either"
+        assert not app.alerts.waiting, "nothing may be left to announce later either"
 
 
 async def test_help_and_back(app) -> None:
@@ -172,7 +172,9 @@ async def test_a_poll_with_several_new_calls_gets_one_toast_and_one_bell(make_sc
             "New text from Gus Hale",
         ]
         assert [severity for severity, _, _ in shown] == ["information", "warning", "information"]
-        assert shown[0][1] == "2 companies" and shown[1][1] == app.company_name("COM1", "Bay State Dental")
+        assert shown[0][1] == "2 companies" and shown[1][1] == app.context.company_name(
+            "COM1", "Bay State Dental"
+        )
         assert bells == [1]
 
         # the next poll brings nothing: no toast, no bell

@@ -54,4 +54,3 @@ def thread_for(conversation):
     from tui.screens.thread import ThreadScreen
 
     return ThreadScreen(conversation.id, conversation.customer_phone_number, conversation.company_id)
-
