@@ -124,3 +124,12 @@ LEAD_LABELS = {
 def lead_status(value: str | None) -> str:
     text = clean(value or "", single_line=True)
     return LEAD_LABELS.get(text, text.replace("_", " "))
+
+
+def money(value: str | None, formatted: str | None = None) -> str:
+    """``$1,250`` or ``$1,250.50`` from CallRail's value; its own text when the value is not a number."""
+    try:
+        amount = float((value or "").replace(",", "").lstrip("$"))
+    except ValueError:
+        return clean(formatted or value, single_line=True)
+    return f"${amount:,.0f}" if amount.is_integer() else f"${amount:,.2f}"

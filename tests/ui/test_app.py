@@ -100,6 +100,10 @@ async def test_help_and_back(app) -> None:
         for place in ("Everywhere", "Live feed", "Moving in a list", "Call detail", "Texts", "A text thread"):
             assert f"\n{place}" in text
         assert "g" in text.split("Moving in a list")[1].split("Companies")[0].split()
+        assert "Send text" in text.split("A text thread")[1]  # the compose box's ctrl+s
+        console.print(app.screen.query_one("#help-legend", Static).content)
+        legend = console.export_text()
+        assert "new (1st)" in legend and "was good" in legend
         await pilot.press("escape")
         assert isinstance(app.screen, FeedScreen)
 

@@ -113,15 +113,18 @@ class CallDetailScreen(Screen[None]):
         where = self.ctx.times.for_call(call)
         self.sub_title = display.caller_name(call, mask=mask)
         self._show_title(call, where)
-        self.query_one(CallFacts).show(call, where=where, mask=mask)
+        calls, conversations = (
+            self.session.state.history_for(call.customer_phone_number)
+            if call.customer_phone_number
+            else ([], [])
+        )
+        earlier = sum(1 for other in calls if other.id != call.id and _started_before(other, call))
+        now = self.session.clock.now()
+        self.query_one(CallFacts).show(call, where=where, mask=mask, earlier_listed=earlier, now=now)
         self.query_one(CallInsights).show(call, empty=self._pending_text(call, "summary"))
         self.query_one(Transcript).show_call(call, placeholder=self._pending_text(call, "transcript"))
-        if call.customer_phone_number:
-            calls, conversations = self.session.state.history_for(call.customer_phone_number)
-            entries = history_entries(call, calls, conversations)
-        else:
-            entries = []
-        self.query_one(CallerHistory).show(entries, where=where, now=self.session.clock.now())
+        entries = history_entries(call, calls, conversations)
+        self.query_one(CallerHistory).show(entries, where=where, now=now)
         self.refresh_bindings()
 
     def _show_title(self, call: Call, where: tzinfo) -> None:
@@ -263,3 +266,7 @@ class CallDetailScreen(Screen[None]):
                 tracking_number=call.tracking_phone_number,
             )
         )
+
+
+def _started_before(other: Call, call: Call) -> bool:
+    return other.start_time is not None and call.start_time is not None and other.start_time < call.start_time

@@ -20,6 +20,7 @@ from tui.screens.feed import FeedScreen
 from tui.screens.texts import TextsScreen
 from tui.screens.thread import ThreadScreen
 from tui.widgets.list_keys import LIST_KEYS
+from tui.widgets.sms_compose import SmsCompose
 
 # The places whose keys are listed after the app's own ("Everywhere"), each with its bindings.
 PLACES: tuple[tuple[str, Iterable[BindingType]], ...] = (
@@ -28,7 +29,7 @@ PLACES: tuple[tuple[str, Iterable[BindingType]], ...] = (
     ("Companies", CompaniesScreen.BINDINGS),
     ("Call detail", CallDetailScreen.BINDINGS),
     ("Texts", TextsScreen.BINDINGS),
-    ("A text thread", ThreadScreen.BINDINGS),
+    ("A text thread", (*ThreadScreen.BINDINGS, *SmsCompose.BINDINGS)),
 )
 EXTRA_KEYS = (("Everywhere", "^p", "Command palette: every action by name"),)
 
@@ -36,6 +37,9 @@ LEGEND = (
     ("● on call", "a call in progress right now", "help--live"),
     ("✗ missed / ✗ abandoned", "nobody answered: the caller may need a callback", "help--missed"),
     ("✉ voicemail", "the caller left a message", "help--voicemail"),
+    ("new (1st)", "the caller's first call to this company, as CallRail counts it", ""),
+    ("good lead / not a lead", "the lead status someone set on the call (l in call detail)", ""),
+    ("was good", "the caller was marked a good lead on an earlier call", ""),
     ("● live", "polling normally; the meter shows requests used of this hour's and today's limit", ""),
     ("⏸ paused", "no polling until you press p", ""),
     ("⚠ offline", "the server cannot be reached; the app retries and shows the last good poll", ""),

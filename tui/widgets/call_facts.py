@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -13,6 +13,7 @@ from textual.widget import Widget
 
 from tui import display
 from tui.callrail.models import Call, CallStatus
+from tui.live.followups import ENRICH_GIVE_UP
 from tui.safe_text import clean, literal
 
 
@@ -49,25 +50,44 @@ def local_time(call: Call, where: tzinfo) -> str:
     return call.start_time.astimezone(where).strftime("%a %b %d %Y, %H:%M %Z")
 
 
-def prior_calls(call: Call) -> str:
-    if call.first_call:
-        return "First-time caller"
-    if call.prior_calls:
-        return f"{call.prior_calls} earlier call{'s' if call.prior_calls != 1 else ''}"
-    return "Returning caller" if call.first_call is False else ""
+def prior_calls(call: Call, listed: int = 0) -> str:
+    """CallRail's count of the caller's earlier calls, agreeing with the ``listed`` ones shown below (the
+    app holds the last day; CallRail counts further back)."""
+    known = max(call.prior_calls or 0, listed)
+    if not known:
+        if call.first_call:
+            return "First-time caller"
+        return "Returning caller" if call.first_call is False else ""
+    label = f"{known} earlier call{'s' if known != 1 else ''}"
+    if listed == known:
+        return label
+    return f"{label}, {listed} of them below" if listed else f"{label}, before the ones below"
 
 
-def recording(call: Call) -> Fact:
+def recording(call: Call, now: datetime | None = None) -> Fact:
     if call.recording_player or call.recording:
         length = display.format_duration(call.recording_duration)
         return Fact("Recording", f"{length} · o plays it".lstrip(" ·"))
     if call.is_live:
         return Fact("Recording", "after the call", Tone.MUTED)
+    if now is not None and _may_still_come(call, now):
+        return Fact("Recording", "not yet", Tone.MUTED)
     return Fact("Recording", "none", Tone.MUTED)
 
 
-def call_facts(call: Call, *, where: tzinfo, mask: bool = False) -> list[Fact]:
-    """The facts shown for a call, in order; empty values are left out."""
+def _may_still_come(call: Call, now: datetime) -> bool:
+    """CallRail adds a recording up to ~20 minutes after an answered call or a voicemail ends."""
+    if call.status not in (CallStatus.ANSWERED, CallStatus.VOICEMAIL) or call.start_time is None:
+        return False
+    ended = call.start_time + timedelta(seconds=call.duration or 0)
+    return now - ended < ENRICH_GIVE_UP
+
+
+def call_facts(
+    call: Call, *, where: tzinfo, mask: bool = False, earlier_listed: int = 0, now: datetime | None = None
+) -> list[Fact]:
+    """The facts shown for a call, in order; empty values are left out. ``earlier_listed``: the caller's
+    earlier calls in the history list; ``now``: to tell a recording that may still come from none."""
     status = call.status
     duration = "live now" if call.is_live else display.format_duration(call.duration)
     tracking = display.compact_phone(call.tracking_phone_number, call.formatted_tracking_phone_number)
@@ -81,7 +101,7 @@ def call_facts(call: Call, *, where: tzinfo, mask: bool = False) -> list[Fact]:
             ),
         ),
         Fact("Location", display.location(call)),
-        Fact("History", prior_calls(call)),
+        Fact("History", prior_calls(call, earlier_listed)),
         Fact("Company", clean(call.company_name, single_line=True)),
         Fact("When", local_time(call, where)),
         Fact("Duration", duration, Tone.LIVE if call.is_live else Tone.PLAIN),
@@ -95,13 +115,13 @@ def call_facts(call: Call, *, where: tzinfo, mask: bool = False) -> list[Fact]:
         Fact("Campaign", clean(call.campaign or call.utm_campaign, single_line=True)),
         Fact("Landing", clean(call.landing_page_url, single_line=True)),
         Fact("Referrer", clean(call.referring_url or call.referrer_domain, single_line=True)),
-        recording(call),
+        recording(call, now),
         Fact(
             "Lead",
             LEAD_LABELS.get(lead, display.lead_status(lead)),
             Tone.GOOD if lead == "good_lead" else Tone.PLAIN,
         ),
-        Fact("Value", clean(call.formatted_value or call.value, single_line=True)),
+        Fact("Value", display.money(call.value, call.formatted_value) if call.value else ""),
         Fact("Tags", ", ".join(clean(tag, single_line=True) for tag in call.tags)),
         Fact("Note", clean(call.note)),
     ]
@@ -132,8 +152,16 @@ class CallFacts(Widget):
     def facts(self) -> list[Fact]:
         return self._facts
 
-    def show(self, call: Call, *, where: tzinfo, mask: bool = False) -> None:
-        facts = call_facts(call, where=where, mask=mask)
+    def show(
+        self,
+        call: Call,
+        *,
+        where: tzinfo,
+        mask: bool = False,
+        earlier_listed: int = 0,
+        now: datetime | None = None,
+    ) -> None:
+        facts = call_facts(call, where=where, mask=mask, earlier_listed=earlier_listed, now=now)
         if facts != self._facts:
             self._facts = facts
             self.refresh(layout=True)
