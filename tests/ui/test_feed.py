@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from tui import display
 from tui.callrail.models import NEEDS_CALLBACK
+from tui.live.events import CallsChanged
+from tui.messages import LiveUpdate
 from tui.screens.call_detail import CallDetailScreen
 from tui.screens.feed import FeedScreen
 from tui.screens.thread import ThreadScreen
@@ -110,6 +112,23 @@ async def test_sort_cycles_columns_and_reverses(app, demo) -> None:
         names = [(call.company_name or "").casefold() for call in table.visible_calls()]
         assert names == sorted(names, reverse=True)
         assert "Company ▼" in rendered(table)
+
+
+async def test_enter_opens_the_highlighted_call_even_when_calls_arrive_in_the_same_instant(
+    app, demo, make_call
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until_polled(pilot, app)
+        await pilot.press("j", "j", "j")
+        seen = app.screen.table.selected_call
+        arrived = [make_call(f"CALnew{n}", minutes_ago=-1 - n) for n in range(3)]
+        # the update and the key are queued together: the rows move before the key is handled
+        app.post_message(LiveUpdate(CallsChanged(new=arrived)))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CallDetailScreen))
+        assert app.screen.call_id == seen.id
+        feed = app.screen_stack[0]
+        assert feed.table.row_of(arrived[0].id) is not None  # the new calls did land above it
 
 
 async def test_enter_opens_the_call_and_r_replies(app, demo) -> None:
