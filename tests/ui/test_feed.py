@@ -11,6 +11,7 @@ from tui.screens.feed import FeedScreen
 from tui.screens.thread import ThreadScreen
 from tui.screenshots import SIZE, wait_for, wait_until_polled
 from tui.widgets.call_table import CallTable
+from tui.widgets.modals import ChoicePrompt
 
 
 def rendered(table: CallTable) -> str:
@@ -100,11 +101,14 @@ async def test_switch_company_from_the_companies_screen(app, demo) -> None:
         assert app.screen.table.row_count == len(demo.session.state.calls)
 
 
-async def test_sort_cycles_columns_and_reverses(app, demo) -> None:
+async def test_sort_by_a_column_picked_from_the_menu_and_reverse(app, demo) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_until_polled(pilot, app)
         table = app.screen.table
         await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
+        await pilot.press("j", "enter")  # the menu opens on the current column (Time); Company is next
+        await wait_for(pilot, lambda: isinstance(app.screen, FeedScreen))
         assert table.sort_column == "company"
         names = [(call.company_name or "").casefold() for call in table.visible_calls()]
         assert names == sorted(names)
@@ -169,3 +173,23 @@ async def test_mask_hides_caller_names_and_numbers(make_scene) -> None:
         assert not app.mask
         newest = app.screen.table.visible_calls()[0]
         assert (newest.customer_name or "") in rendered(app.screen.table)
+
+
+async def test_escape_clears_the_filter_set_last_and_keeps_the_highlighted_call(app, demo) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until_polled(pilot, app)
+        screen = app.screen
+        table = screen.table
+        await pilot.press("b")
+        await pilot.press("slash", *"windy", "enter")
+        filtered = table.row_count
+        assert filtered and screen.callbacks_only
+        await pilot.press("j")
+        highlighted = table.selected_call
+        await pilot.press("escape")  # the text filter went last: it goes first
+        assert screen.query_one("#feed-filter").value == "" and screen.callbacks_only
+        assert table.row_count > filtered
+        assert table.selected_call.id == highlighted.id
+        await pilot.press("escape")
+        assert not screen.callbacks_only and table.row_count == len(demo.session.state.calls)
+        assert table.selected_call.id == highlighted.id

@@ -50,7 +50,7 @@ async def test_each_screen_shows_its_own_keys_and_fits(demo, size) -> None:
             "reply",
             "filter",
             "toggle_callback",
-            "cycle_sort",
+            "sort_menu",
             "help",
             "quit",
         } <= assert_footer_fits(app, width)

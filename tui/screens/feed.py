@@ -19,10 +19,12 @@ from tui.messages import OpenCall, ReplyTo
 from tui.safe_text import literal
 from tui.widgets.call_table import CallTable
 from tui.widgets.call_table_layout import COLUMNS
+from tui.widgets.modals import ChoicePrompt
 from tui.widgets.screen_commands import ScreenActions
 from tui.widgets.status_bar import StatusBar
 
 _TITLES = {column.key: column.title for column in COLUMNS}
+TEXT_FILTER, CALLBACK_FILTER, COMPANY_FILTER = "text", "callbacks", "company"
 
 
 class FeedScreen(Screen[None]):
@@ -32,13 +34,17 @@ class FeedScreen(Screen[None]):
         Binding("r", "reply", "Reply", tooltip="Text this caller"),
         Binding("slash", "filter", "Filter", key_display="/", tooltip="Filter as you type"),
         Binding("b", "toggle_callback", "Callbacks", tooltip="Only calls that still need a callback"),
-        Binding("s", "cycle_sort", "Sort", tooltip="Sort by the next column"),
+        Binding("s", "sort_menu", "Sort", tooltip="Sort by a column, picked from a menu"),
         Binding("S", "reverse_sort", "Reverse sort", show=False, tooltip="Reverse the sort order"),
-        Binding("escape", "clear_filters", "Clear filters", show=False, tooltip="Show every call again"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, tooltip="Clear the filter set last"),
     ]
 
     company_id: reactive[str | None] = reactive(None, init=False)
     callbacks_only: reactive[bool] = reactive(False, init=False)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._filters_set: list[str] = []
 
     @property
     def ctx(self) -> Context:
@@ -123,11 +129,20 @@ class FeedScreen(Screen[None]):
     def show_company(self, company_id: str | None) -> None:
         self.company_id = company_id
 
-    def watch_company_id(self) -> None:
+    def watch_company_id(self, company_id: str | None) -> None:
+        self._note_filter(COMPANY_FILTER, company_id is not None)
         self._apply_predicate()
 
-    def watch_callbacks_only(self) -> None:
+    def watch_callbacks_only(self, callbacks_only: bool) -> None:
+        self._note_filter(CALLBACK_FILTER, callbacks_only)
         self._apply_predicate()
+
+    def _note_filter(self, name: str, on: bool) -> None:
+        """Filters in the order they were set: escape clears the last one first."""
+        if name in self._filters_set:
+            self._filters_set.remove(name)
+        if on:
+            self._filters_set.append(name)
 
     def _apply_predicate(self) -> None:
         company_id, callbacks_only = self.company_id, self.callbacks_only
@@ -146,6 +161,7 @@ class FeedScreen(Screen[None]):
 
     @on(Input.Changed, "#feed-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
+        self._note_filter(TEXT_FILTER, bool(event.value))
         self.table.set_filter(event.value)
         self._show_header()
 
@@ -179,7 +195,7 @@ class FeedScreen(Screen[None]):
         self.query_one("#feed-header", Static).update(header)
         filtered = bool(filter_text or self.callbacks_only or self.company_id)
         table.empty_message = (
-            "No calls match these filters (escape clears them)." if filtered else "No calls yet."
+            "No calls match these filters (escape clears the last one set)." if filtered else "No calls yet."
         )
 
     # -- actions ---------------------------------------------------------------------------------------
@@ -206,18 +222,31 @@ class FeedScreen(Screen[None]):
     def action_toggle_callback(self) -> None:
         self.callbacks_only = not self.callbacks_only
 
-    def action_cycle_sort(self) -> None:
-        self.table.cycle_sort()
-        self._show_header()
+    def action_sort_menu(self) -> None:
+        table = self.table
+        columns = [(column.key, column.title) for column in COLUMNS]
+
+        def chosen(column: str | None) -> None:
+            if column is not None:
+                table.sort_by(column)
+                self._show_header()
+
+        self.app.push_screen(ChoicePrompt("Sort by", columns, current=table.sort_column), chosen)
 
     def action_reverse_sort(self) -> None:
         self.table.reverse_sort()
         self._show_header()
 
-    def action_clear_filters(self) -> None:
-        box = self.query_one("#feed-filter", Input)
-        box.value = ""
-        box.display = False
-        self.company_id = None
-        self.callbacks_only = False
+    def action_clear_filter(self) -> None:
+        """Clear the filter set last (the highlighted call stays highlighted if it is still shown)."""
+        if self._filters_set:
+            last = self._filters_set[-1]
+            if last == TEXT_FILTER:
+                box = self.query_one("#feed-filter", Input)
+                box.value = ""
+                box.display = False
+            elif last == CALLBACK_FILTER:
+                self.callbacks_only = False
+            else:
+                self.company_id = None
         self.table.focus()

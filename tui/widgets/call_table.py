@@ -161,11 +161,6 @@ class CallTable(ScrollView, can_focus=True):
         self._index.sort_by(column, descending)
         self._back_to_top(anchor)
 
-    def cycle_sort(self) -> None:
-        visible = [column.key for column, _ in self._layout]
-        index = visible.index(self.sort_column) if self.sort_column in visible else -1
-        self.sort_by(visible[(index + 1) % len(visible)])
-
     def reverse_sort(self) -> None:
         self.sort_by(self.sort_column, not self.sort_descending)
 

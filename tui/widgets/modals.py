@@ -1,4 +1,4 @@
-"""Small typed prompts used by the call detail screen: a line of text, and a lead status choice."""
+"""Small typed prompts: a line of text, a pick from a short list (the feed's sort), a lead status."""
 
 from __future__ import annotations
 
@@ -62,6 +62,38 @@ class TextPrompt(ModalScreen[str | None]):
             self.query_one(".prompt-error", Static).update(literal(problem))
             return
         self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChoicePrompt(ModalScreen[str | None]):
+    """Pick one of a short list; dismisses with the chosen id, or ``None`` on escape."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, choices: list[tuple[str, str]], *, current: str | None = None) -> None:
+        super().__init__(classes="prompt-modal")
+        self._title = title
+        self._choices = choices
+        self._current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="prompt-box"):
+            yield Label(self._title, classes="prompt-title")
+            yield ChoiceList(
+                *(Option(literal(label, single_line=True), id=key) for key, label in self._choices)
+            )
+            yield Label("enter picks · escape cancels", classes="prompt-hint")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        if self._current is not None and any(key == self._current for key, _ in self._choices):
+            options.highlighted = options.get_option_index(self._current)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
