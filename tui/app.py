@@ -300,6 +300,12 @@ class CallRailApp(App[None]):
         if self.paused:
             self.notify("Polling is paused; press p to resume.", severity="warning")
 
+    def _switch_alerts(self, *, toast: bool | None = None, bell: bool | None = None) -> None:
+        self.context.set_alerts(toast=toast, bell=bell)
+        settings = self.context.settings
+        on_off = {True: "on", False: "off"}
+        self.notify(f"Toasts {on_off[settings.notify_toast]}, bell {on_off[settings.notify_bell]}.")
+
     def action_toggle_mask(self) -> None:
         if self._ctx is not None:
             self._ctx.set_mask(not self._ctx.mask)
@@ -365,6 +371,17 @@ class CallRailApp(App[None]):
                 self.action_toggle_pause,
             )
             yield SystemCommand("Refresh now", "Poll now (R)", self.action_refresh_now)
+            settings = self.context.settings
+            yield SystemCommand(
+                "Turn toasts off" if settings.notify_toast else "Turn toasts on",
+                "A toast when new calls and texts arrive",
+                lambda: self._switch_alerts(toast=not settings.notify_toast),
+            )
+            yield SystemCommand(
+                "Turn the bell off" if settings.notify_bell else "Turn the bell on",
+                "The terminal bell when new calls and texts arrive",
+                lambda: self._switch_alerts(bell=not settings.notify_bell),
+            )
         yield SystemCommand(
             "Show names and numbers" if self.mask else "Mask names and numbers",
             "For screen sharing (m)",

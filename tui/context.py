@@ -64,6 +64,11 @@ class Context:
         self._mask = mask
         self.mask_changed.publish(mask)
 
+    def set_alerts(self, *, toast: bool | None = None, bell: bool | None = None) -> None:
+        """Toasts and the terminal bell for new calls and texts, on or off for this run."""
+        changes = {"notify_toast": toast, "notify_bell": bell}
+        self.settings = self.settings.model_copy(update={k: v for k, v in changes.items() if v is not None})
+
     def company_name(self, company_id: str | None, fallback: str | None = None) -> str:
         company = self.session.companies.get(company_id or "")
         return clean((company.name if company else None) or fallback or "", single_line=True)

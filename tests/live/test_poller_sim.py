@@ -4,7 +4,8 @@ from datetime import timedelta
 
 from tui.live.events import CallsChanged, InboundCall, InboundText, PollState
 from tui.live.followups import ENRICH_AFTER, post_call_arrived
-from tui.sim import SimConfig
+from tui.sim import SimConfig, Simulator
+from tui.sim.clock import ManualClock
 
 from .conftest import START, make_env, max_in_window
 
@@ -119,6 +120,28 @@ async def test_new_calls_are_announced_once_and_ended_calls_update(env):
     texts = [event for event in env.events if isinstance(event, InboundText)]
     assert texts if own_texts_in else not texts
     assert all(event.message.incoming for event in texts)
+
+
+async def test_calls_and_texts_from_before_the_app_started_are_not_announced(tmp_path):
+    sim = Simulator(SimConfig(seed=7), clock=ManualClock(START - timedelta(minutes=10)))
+    sim.clock.advance(600)  # ten busy minutes pass before the app starts
+    env = make_env(tmp_path / "data", sim=sim)
+    await env.session.start()
+    await env.drive(timedelta(minutes=20))
+    started = env.clock.now() - timedelta(minutes=20)
+    before = [
+        call
+        for event in env.events
+        if isinstance(event, CallsChanged)
+        for call in event.new
+        if call.start_time < started
+    ]
+    assert before, "the first poll brings the calls of the minutes before the start"
+    announced = [event.call for event in env.events if isinstance(event, InboundCall)]
+    assert announced and all(call.start_time >= started for call in announced)
+    texts = [event.message for event in env.events if isinstance(event, InboundText)]
+    assert all(message.created_at >= started for message in texts)
+    await env.session.stop()
 
 
 async def test_flaky_server_keeps_it_running_and_nothing_is_missed(env):

@@ -208,3 +208,23 @@ async def test_toast_and_bell_settings_are_separate(make_scene, make_call) -> No
             await pilot.pause()
             assert bool(alerts(app)) is toast and len(alerts(app)) == (1 if toast else 0)
             assert bells == ([1] if bell else [])
+
+
+async def test_toasts_and_the_bell_are_switched_from_the_command_palette(make_scene, make_call) -> None:
+    demo = make_scene(notify_toast=True, notify_bell=True)
+    app = make_app(demo.session, demo.settings)
+    bells: list[int] = []
+    app.bell = partial(bells.append, 1)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until_polled(pilot, app)
+        commands = {command.title: command for command in app.get_system_commands(app.screen)}
+        commands["Turn toasts off"].callback()
+        commands["Turn the bell off"].callback()
+        await pilot.pause()
+        app.clear_notifications()
+        bells.clear()
+        app.post_message(LiveUpdate(InboundCall(make_call("CALswitched", 0))))
+        end_of_poll(app, demo)
+        await pilot.pause()
+        assert not alerts(app) and not bells
+        assert "Turn toasts on" in {command.title for command in app.get_system_commands(app.screen)}

@@ -42,7 +42,8 @@ log = logging.getLogger(__name__)
 
 CONVERSATIONS_LOOKBACK = timedelta(days=7)
 # A call or text first seen this soon after it happened is announced (toast + bell); older ones, found by
-# a catch-up after a restart or an outage, are not.
+# a catch-up after a restart or an outage, are not; nor are those from before the app started (they were
+# there when the user looked).
 ANNOUNCE_WITHIN = timedelta(minutes=15)
 COMPANIES_META = "companies"
 FIRST_CALLS = 100  # read from the store before the first frame: a few screens of the feed
@@ -96,6 +97,7 @@ class LiveSession:
         )
         self._runner: asyncio.Future | None = None
         self._first_shown = asyncio.Event()
+        self._started_at = clock.now()
         self._stopped = False
 
     # -- events ---------------------------------------------------------------------------------------
@@ -273,7 +275,7 @@ class LiveSession:
             changes = replace(changes, removed=removed)
         self._emit(changes)
         for call in changes.new:
-            if call.direction != "outbound" and call.start_time and now - call.start_time < ANNOUNCE_WITHIN:
+            if call.direction != "outbound" and self._announced(call.start_time, now):
                 self._emit(InboundCall(call))
         return changes
 
@@ -306,10 +308,13 @@ class LiveSession:
             if newest is None or not newest.incoming or newest.created_at is None:
                 continue
             previous = before.get(conversation.id)
-            fresh = now - newest.created_at < ANNOUNCE_WITHIN
+            fresh = self._announced(newest.created_at, now)
             if fresh and (previous is None or newest.created_at > previous):
                 self._emit(InboundText(conversation, newest))
         return changes
+
+    def _announced(self, happened: datetime | None, now: datetime) -> bool:
+        return happened is not None and happened >= self._started_at and now - happened < ANNOUNCE_WITHIN
 
     def _on_sent(self, conversation: Conversation) -> None:
         self.poller.texting_happened()

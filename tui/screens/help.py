@@ -31,7 +31,10 @@ PLACES: tuple[tuple[str, Iterable[BindingType]], ...] = (
     ("Texts", TextsScreen.BINDINGS),
     ("A text thread", (*ThreadScreen.BINDINGS, *SmsCompose.BINDINGS)),
 )
-EXTRA_KEYS = (("Everywhere", "^p", "Command palette: every action by name"),)
+EXTRA_KEYS = (
+    ("Everywhere", "^p", "Command palette: every action by name"),
+    ("Everywhere", "^p", "… also turns toasts and the bell on or off"),
+)
 
 LEGEND = (
     ("● on call", "a call in progress right now", "help--live"),
