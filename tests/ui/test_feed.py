@@ -193,3 +193,22 @@ async def test_escape_clears_the_filter_set_last_and_keeps_the_highlighted_call(
         await pilot.press("escape")
         assert not screen.callbacks_only and table.row_count == len(demo.session.state.calls)
         assert table.selected_call.id == highlighted.id
+
+
+async def test_calls_arriving_above_the_highlight_are_counted_until_you_go_back_up(
+    app, demo, make_call
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until_polled(pilot, app)
+        header = app.screen.query_one("#feed-header")
+        assert "following the newest" in str(header.render())
+        await pilot.press("j", "j")
+        arrived = [make_call(f"CALabove{n}", minutes_ago=-1 - n) for n in range(2)]
+        app.post_message(LiveUpdate(CallsChanged(new=arrived)))
+        await wait_for(pilot, lambda: "2 newer ↑" in str(header.render()))
+        await pilot.press("g")
+        await wait_for(pilot, lambda: "newer" not in str(header.render()))
+        assert app.screen.table.selected_call.id == arrived[-1].id  # the newest, at the top
+        app.post_message(LiveUpdate(CallsChanged(new=[make_call("CALontop", minutes_ago=-5)])))
+        await wait_for(pilot, lambda: app.screen.table.selected_call.id == "CALontop")
+        assert "following the newest" in str(header.render())

@@ -183,6 +183,10 @@ class FeedScreen(Screen[None]):
                 literal(self.ctx.company_name(self.company_id) or self.company_id, single_line=True)
             )
         header.append(f" · {table.row_count:,} calls")
+        if table.newer_above:
+            header.append(f" · {table.newer_above:,} newer ↑ (g)", style="bold")
+        elif table.cursor_row == 0 and table.sort_column == "time" and table.sort_descending:
+            header.append(" · following the newest")
         if self.callbacks_only:
             header.append(" · needing a callback")
         filter_text = self.query_one("#feed-filter", Input).value
@@ -204,6 +208,10 @@ class FeedScreen(Screen[None]):
         call = self.table.selected_call
         if call is not None:
             self.post_message(OpenCall(call.id))
+
+    @on(CallTable.NewerAbove)
+    def _newer_above(self) -> None:
+        self._show_header()
 
     @on(CallTable.Selected)
     def _open_selected(self, event: CallTable.Selected) -> None:

@@ -64,6 +64,14 @@ class CallTable(ScrollView, can_focus=True):
             super().__init__()
             self.call = call
 
+    class NewerAbove(Message):
+        """How many calls arrived above the highlighted one since the cursor left the top (0: it is
+        back at the top, following the newest)."""
+
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
+
     def __init__(
         self,
         *,
@@ -84,6 +92,7 @@ class CallTable(ScrollView, can_focus=True):
         self._index = FeedIndex(company_name=company_name)
         self._index.mask = mask
         self._cursor = 0
+        self.newer_above = 0
         self._layout = layout_columns(120)
         self._row_cache: LRUCache[tuple[Any, ...], Strip] = LRUCache(2000)
 
@@ -127,10 +136,15 @@ class CallTable(ScrollView, can_focus=True):
     # -- changing -----------------------------------------------------------------------------------
 
     def upsert(self, calls: Iterable[Call]) -> None:
-        """Add new calls and replace changed ones in place, keeping the cursor on its call."""
+        """Add new calls and replace changed ones in place, keeping the cursor on its call (and counting
+        the rows that arrive above it while it is away from the top)."""
         anchor = self._anchor()
+        before = self._cursor
         self._index.upsert(calls)
         self._restore(anchor)
+        call_id, _, following = anchor
+        if call_id is not None and not following and self._cursor > before:
+            self._set_newer(self.newer_above + self._cursor - before)
 
     def remove(self, call_ids: Iterable[str]) -> None:
         """Drop these calls' rows (the app no longer holds them), keeping the cursor on its call."""
@@ -180,6 +194,11 @@ class CallTable(ScrollView, can_focus=True):
         self._row_cache.clear()
         self.refresh()
 
+    def _set_newer(self, count: int) -> None:
+        if count != self.newer_above:
+            self.newer_above = count
+            self.post_message(self.NewerAbove(count))
+
     def _anchor(self) -> Anchor:
         call = self.selected_call
         following = self._cursor == 0 and round(self.scroll_y) == 0
@@ -212,6 +231,8 @@ class CallTable(ScrollView, can_focus=True):
         row = max(0, min(row, rows - 1))
         old = self._cursor
         self._cursor = row
+        if row == 0:
+            self._set_newer(0)
         top = round(self.scroll_y)
         rows_on_screen = max(1, self.size.height - 1)
         if row < top:
