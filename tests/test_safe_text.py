@@ -38,3 +38,15 @@ def test_masking_keeps_only_what_tells_callers_apart() -> None:
     assert mask_phone(None) == "•••"
     assert mask_name("maria  delgado") == "M. D."
     assert mask_name("") == "•••"
+
+
+def test_mask_in_text_hides_numbers_and_the_callers_name_words() -> None:
+    from tui.safe_text import mask_in_text
+
+    said = "Hi, this is Maria Delgado, call me back at (512) 555-0198 or +1 512.555.0164. MARIA here."
+    masked = mask_in_text(said, ["Maria Delgado"])
+    assert "Maria" not in masked and "MARIA" not in masked and "Delgado" not in masked
+    assert "555-0198" not in masked and "555.0164" not in masked
+    assert "•••-•••-0198" in masked and "•••-•••-0164" in masked
+    assert "M. D." in masked and masked.startswith("Hi, this is")
+    assert mask_in_text("Order 12345 ready", []) == "Order 12345 ready"  # not a phone number

@@ -50,3 +50,18 @@ def mask_name(name: str | None) -> str:
     """Initials only: ``Maria Delgado`` → ``M. D.``."""
     parts = clean(name, single_line=True).split()
     return " ".join(f"{part[0].upper()}." for part in parts) if parts else "•••"
+
+
+# A US/Canada number as people write or say it: +1 (512) 555-0198, 512.555.0198, 5125550198.
+_PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)")
+
+
+def mask_in_text(text: str, names: list[str]) -> str:
+    """Free text (a transcript, a summary, a note) with phone numbers and the words of ``names`` masked
+    as ``mask_phone`` and ``mask_name`` mask them."""
+    masked = _PHONE_IN_TEXT.sub(lambda found: mask_phone(found.group()), text)
+    words = {word for name in names for word in clean(name, single_line=True).split() if len(word) > 1}
+    if not words:
+        return masked
+    pattern = re.compile(r"\b(" + "|".join(re.escape(word) for word in sorted(words)) + r")\b", re.IGNORECASE)
+    return pattern.sub(lambda found: f"{found.group()[0].upper()}.", masked)

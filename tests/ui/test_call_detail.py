@@ -3,6 +3,8 @@ server (tag, note, lead status, value, reply by text)."""
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from textual.widgets import Input, OptionList, Static
 
 from tests.ui.detail_fixtures import START, Demo, HostApp, HostSettings, build_demo, start, start_demo
 from tui import display
-from tui.callrail.models import Call, Conversation
+from tui.callrail.models import Call, CallStatus, Conversation
 from tui.callrail.phones import digits
 from tui.screens.call_detail import CallDetailScreen
 from tui.screens.thread import ThreadScreen
@@ -21,6 +23,15 @@ from tui.widgets.call_insights import CallInsights
 from tui.widgets.modals import TextPrompt
 from tui.widgets.sms_compose import SmsCompose
 from tui.widgets.transcript import Transcript
+
+HOUR = timedelta(hours=1)
+
+
+def words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", text.casefold()))
+
+
+PLACEHOLDER_NAMES = {"CELL PHONE", "WIRELESS CALLER", "UNKNOWN", "UNKNOWN CALLER"}
 
 SIZE = (120, 36)
 
@@ -205,6 +216,33 @@ async def test_in_the_app_enter_opens_a_call_r_replies_and_the_palette_offers_it
         assert app.screen.customer_phone_number == call.customer_phone_number
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is detail)
+
+
+async def test_mask_hides_the_caller_in_the_transcript_too(sim_demo: Demo):
+    """A voicemail says who called and where to call back: masked, neither shows."""
+    voicemail = next(
+        call
+        for call in sim_demo.session.state.calls_newest_first()
+        if call.status is CallStatus.VOICEMAIL
+        and call.customer_name
+        and call.customer_name not in PLACEHOLDER_NAMES
+        and call.start_time < START - HOUR
+    )
+    app = HostApp(sim_demo.session, HostSettings(mask=True))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_detail(app, pilot, voicemail.id)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        transcript = screen.query_one(Transcript)
+        last_four = digits(voicemail.customer_phone_number)[-4:]
+        names = voicemail.customer_name.casefold().split()  # CNAM style: LAST FIRST
+        said = " ".join(turn.text for turn in transcript.turns)
+        assert f"•••-•••-{last_four}" in said
+        assert not set(names) & words(said)
+        app.context.set_mask(False)
+        await wait_for(pilot, lambda: "•••" not in " ".join(turn.text for turn in transcript.turns))
+        said = " ".join(turn.text for turn in transcript.turns)
+        assert last_four in said and set(names) & words(said)
 
 
 async def test_mask_hides_the_callers_name_and_number(sim_demo: Demo):

@@ -212,3 +212,21 @@ async def test_calls_arriving_above_the_highlight_are_counted_until_you_go_back_
         app.post_message(LiveUpdate(CallsChanged(new=[make_call("CALontop", minutes_ago=-5)])))
         await wait_for(pilot, lambda: app.screen.table.selected_call.id == "CALontop")
         assert "following the newest" in str(header.render())
+
+
+async def test_filtering_while_masked_says_masked_values_are_not_searched(make_scene) -> None:
+    from tui.app import make_app
+
+    demo = make_scene(mask=True)
+    app = make_app(demo.session, demo.settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until_polled(pilot, app)
+        named = next(call for call in app.screen.table.visible_calls() if call.customer_name)
+        first_name = named.customer_name.split()[0]
+        await pilot.press("slash", *first_name.lower(), "enter")
+        header = str(app.screen.query_one("#feed-header").render())
+        assert "masked names and numbers are not searched" in header
+        await pilot.press("m")
+        await wait_for(
+            pilot, lambda: "not searched" not in str(app.screen.query_one("#feed-header").render())
+        )

@@ -123,6 +123,7 @@ class FeedScreen(Screen[None]):
 
     def _mask_changed(self, mask: bool) -> None:
         self.table.mask = mask
+        self._show_header()
 
     # -- filters ---------------------------------------------------------------------------------------
 
@@ -194,6 +195,8 @@ class FeedScreen(Screen[None]):
             header.append(" · matching “")
             header.append_text(literal(filter_text, single_line=True))
             header.append("”")
+            if self.ctx.mask:
+                header.append(" (masked names and numbers are not searched)")
         arrow = "▼" if table.sort_descending else "▲"
         header.append(f" · sorted by {_TITLES[table.sort_column]} {arrow}")
         self.query_one("#feed-header", Static).update(header)

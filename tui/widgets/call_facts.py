@@ -14,7 +14,7 @@ from textual.widget import Widget
 from tui import display
 from tui.callrail.models import Call, CallStatus
 from tui.live.followups import ENRICH_GIVE_UP
-from tui.safe_text import clean, literal
+from tui.safe_text import clean, literal, mask_in_text
 
 
 class Tone(StrEnum):
@@ -123,7 +123,9 @@ def call_facts(
         ),
         Fact("Value", display.money(call.value, call.formatted_value) if call.value else ""),
         Fact("Tags", ", ".join(clean(tag, single_line=True) for tag in call.tags)),
-        Fact("Note", clean(call.note)),
+        Fact(
+            "Note", mask_in_text(clean(call.note), [call.customer_name or ""]) if mask else clean(call.note)
+        ),
     ]
     return [fact for fact in facts if fact.value.strip(" -")]
 

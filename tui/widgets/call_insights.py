@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from tui.callrail.models import Call
-from tui.safe_text import clean
+from tui.safe_text import clean, mask_in_text
 
 MAX_SUMMARY = 4000
 
@@ -41,12 +41,20 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def call_insights(call: Call) -> list[Insight]:
+def call_insights(call: Call, *, mask: bool = False) -> list[Insight]:
+    """Summary, sentiment, keywords, highlights; ``mask``: the caller's name and numbers masked in them."""
+    names = [call.customer_name or ""]
+
+    def shown(text: str) -> str:
+        return mask_in_text(text, names) if mask else text
+
     insights = [
-        Insight("Summary", _clip(clean(call.call_summary).strip(), MAX_SUMMARY)),
+        Insight("Summary", shown(_clip(clean(call.call_summary).strip(), MAX_SUMMARY))),
         Insight("Sentiment", clean(call.sentiment, single_line=True)),
-        Insight("Keywords", keyword_summary(call)),
-        Insight("Highlights", " · ".join(clean(item, single_line=True) for item in call.call_highlights)),
+        Insight("Keywords", shown(keyword_summary(call))),
+        Insight(
+            "Highlights", shown(" · ".join(clean(item, single_line=True) for item in call.call_highlights))
+        ),
     ]
     return [insight for insight in insights if insight.value]
 
@@ -70,8 +78,8 @@ class CallInsights(Widget):
     def insights(self) -> list[Insight]:
         return self._insights
 
-    def show(self, call: Call, *, empty: str) -> None:
-        insights = call_insights(call)
+    def show(self, call: Call, *, empty: str, mask: bool = False) -> None:
+        insights = call_insights(call, mask=mask)
         if (insights, empty) != (self._insights, self._empty):
             self._insights, self._empty = insights, empty
             self.refresh(layout=True)

@@ -19,6 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.callrail.models import Call
+from tui.safe_text import mask_in_text
 from tui.widgets.transcript_layout import Lines, Role, Turn, label_width, layout, turns_from_call
 
 GUTTER = 2
@@ -54,6 +55,7 @@ class Transcript(ScrollView, can_focus=True):
         super().__init__(id=id)
         self._turns: list[Turn] = []
         self._source: object = None
+        self._masked = False
         self._placeholder = placeholder
         self._lines = Lines()
         self._label_width = 0
@@ -68,14 +70,19 @@ class Transcript(ScrollView, can_focus=True):
     def line_count(self) -> int:
         return len(self._lines)
 
-    def show_call(self, call: Call, *, placeholder: str | None = None) -> None:
+    def show_call(self, call: Call, *, placeholder: str | None = None, mask: bool = False) -> None:
+        """The call's transcript; ``mask``: the caller's name and every phone number in it masked."""
         # A call is shown again on every change to it; its transcript is re-read only when it is new.
         source = call.conversational_transcript or call.transcription or None
-        if source is not None and source is self._source:
+        if source is not None and source is self._source and mask == self._masked:
             self._set_placeholder(placeholder)
             return
-        self._source = source
-        self.show_turns(turns_from_call(call), placeholder=placeholder)
+        self._source, self._masked = source, mask
+        turns = turns_from_call(call)
+        if mask:
+            names = [call.customer_name or ""]
+            turns = [Turn(turn.speaker, mask_in_text(turn.text, names)) for turn in turns]
+        self.show_turns(turns, placeholder=placeholder)
 
     def show_turns(self, turns: list[Turn], *, placeholder: str | None = None) -> None:
         self._set_placeholder(placeholder)
