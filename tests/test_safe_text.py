@@ -50,3 +50,18 @@ def test_mask_in_text_hides_numbers_and_the_callers_name_words() -> None:
     assert "•••-•••-0198" in masked and "•••-•••-0164" in masked
     assert "M. D." in masked and masked.startswith("Hi, this is")
     assert mask_in_text("Order 12345 ready", []) == "Order 12345 ready"  # not a phone number
+
+
+def test_feed_times_are_in_one_zone_with_their_age() -> None:
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from tui.display import age, short_time
+
+    now = datetime(2026, 11, 26, 17, 30, tzinfo=UTC)
+    chicago = ZoneInfo("America/Chicago")
+    assert age(now - timedelta(seconds=20), now) == "now"
+    assert age(now - timedelta(minutes=42), now) == "42m"
+    assert age(now - timedelta(hours=5, minutes=59), now) == "5h"
+    assert short_time(now - timedelta(minutes=3), chicago, now, with_age=True) == "11:27 3m"
+    assert short_time(now - timedelta(days=2), chicago, now, with_age=True) == "Tue 11:30"

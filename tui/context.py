@@ -7,7 +7,7 @@ session exists (``context_of(node)`` finds it from any widget).
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Protocol, cast
 
 from textual.dom import DOMNode
@@ -44,6 +44,12 @@ class Times:
 
     def for_call(self, call: Call) -> tzinfo:
         return self.for_company(call.company_id, call.company_time_zone)
+
+    @property
+    def list_zone(self) -> tzinfo:
+        """One zone for lists that mix companies (the feed), so their times read in one order: the
+        user's ``display_time_zone``, else this computer's."""
+        return self.display_zone or datetime.now().astimezone().tzinfo or UTC
 
 
 class Context:

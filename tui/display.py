@@ -43,17 +43,32 @@ def format_time(moment: datetime | None, where: tzinfo, now: datetime) -> str:
     return local.strftime("%b %d %H:%M")
 
 
-def short_time(moment: datetime | None, where: tzinfo, now: datetime, *, zone_name: bool = True) -> str:
-    """For a narrow column: ``12:40 CST`` today, ``Wed 23:32`` this week, ``Nov 19`` before that."""
+def short_time(
+    moment: datetime | None, where: tzinfo, now: datetime, *, zone_name: bool = True, with_age: bool = False
+) -> str:
+    """For a narrow column: ``12:40 CST`` (or with its age, ``12:40 3m``) today, ``Wed 23:32`` this week,
+    ``Nov 19`` before that."""
     if moment is None:
         return ""
     local = moment.astimezone(where)
     days = (now.astimezone(where).date() - local.date()).days
+    if days == 0 and with_age:
+        return f"{local:%H:%M} {age(moment, now)}"
     if days == 0:
         return local.strftime("%H:%M %Z" if zone_name else "%H:%M")
     if 0 < days < 7:
         return local.strftime("%a %H:%M")
     return local.strftime("%b %d")
+
+
+def age(moment: datetime, now: datetime) -> str:
+    """How long ago, in at most three characters: ``now``, ``42m``, ``5h``."""
+    seconds = (now - moment).total_seconds()
+    if seconds < 60:
+        return "now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m"
+    return f"{int(seconds // 3600)}h"
 
 
 def format_clock(moment: datetime | None, where: tzinfo | None = UTC) -> str:

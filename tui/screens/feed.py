@@ -59,7 +59,8 @@ class FeedScreen(Screen[None]):
         yield Static(id="feed-header")
         yield Input(placeholder="Filter: name, number, company, source, tag, status…", id="feed-filter")
         yield CallTable(
-            zone_for=ctx.times.for_call,
+            zone_for=lambda call: ctx.times.list_zone,
+            ages=True,
             now=ctx.session.clock.now,
             company_name=lambda call: ctx.company_name(call.company_id, call.company_name),
             mask=ctx.mask,
@@ -73,7 +74,7 @@ class FeedScreen(Screen[None]):
         session = ctx.session
         self.query_one("#feed-filter").display = False
         self._companies_known = len(session.companies)
-        self.table.zone_names = ctx.times.display_zone is None
+        self.table.zone_names = False  # one zone for every row, named in the header
         self._first_rows_noted = False
         self.table.upsert(session.state.calls_newest_first())
         self._note_first_rows()
@@ -184,6 +185,7 @@ class FeedScreen(Screen[None]):
                 literal(self.ctx.company_name(self.company_id) or self.company_id, single_line=True)
             )
         header.append(f" · {table.row_count:,} calls")
+        header.append(f" · times in {self.ctx.session.clock.now().astimezone(self.ctx.times.list_zone):%Z}")
         if table.newer_above:
             header.append(f" · {table.newer_above:,} newer ↑ (g)", style="bold")
         elif table.cursor_row == 0 and table.sort_column == "time" and table.sort_descending:

@@ -79,6 +79,7 @@ class CallTable(ScrollView, can_focus=True):
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         company_name: Callable[[Call], str] = lambda call: call.company_name or "",
         mask: bool = False,
+        ages: bool = False,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -88,6 +89,8 @@ class CallTable(ScrollView, can_focus=True):
         self.now = now
         self.company_name = company_name
         self.zone_names = True  # off when every time is in one (display) zone
+        self.ages = ages  # today's times with how long ago ("10:30 3m"), kept fresh minute by minute
+        self._minute = 0
         self.empty_message = "No calls yet."
         self._index = FeedIndex(company_name=company_name)
         self._index.mask = mask
@@ -305,7 +308,14 @@ class CallTable(ScrollView, can_focus=True):
         self.refresh()
 
     def _tick_live(self) -> None:
-        """Calls in progress show their running time: repaint the live rows on screen."""
+        """Calls in progress show their running time: repaint the live rows on screen (and every row
+        once a minute, when times show their age)."""
+        if self.ages:
+            minute = int(self.now().timestamp() // 60)
+            if minute != self._minute:
+                self._minute = minute
+                self.refresh()
+                return
         if not self._index.has_live_calls:
             return
         top = round(self.scroll_y)
@@ -329,7 +339,7 @@ class CallTable(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         cursor = row == self._cursor
         live_seconds = self._live_seconds(call)
-        key = (call.id, self._index.version(call.id), cursor, live_seconds)
+        key = (call.id, self._index.version(call.id), cursor, live_seconds, self._minute)
         strip = self._row_cache.get(key)
         if strip is None:
             over = None
@@ -372,7 +382,11 @@ class CallTable(ScrollView, can_focus=True):
         cells = call_cells(
             call,
             time=display.short_time(
-                call.start_time, self.zone_for(call), self.now(), zone_name=self.zone_names
+                call.start_time,
+                self.zone_for(call),
+                self.now(),
+                zone_name=self.zone_names,
+                with_age=self.ages,
             ),
             company=self.company_name(call),
             duration=live_seconds if live_seconds is not None else call.duration,

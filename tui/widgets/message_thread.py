@@ -66,7 +66,8 @@ def message_key(message: TextMessage) -> str:
 
 
 def _time(moment: datetime | None, where: tzinfo, now: datetime) -> str:
-    return display.format_time(moment, where, now) if moment else ""
+    """``14:05 CST``: a thread's times carry their zone (the company's, or the user's)."""
+    return f"{display.format_time(moment, where, now)} {moment.astimezone(where):%Z}" if moment else ""
 
 
 def message_content(message: TextMessage, *, customer: str, where: tzinfo, now: datetime) -> Content:
