@@ -189,6 +189,7 @@ class LiveSession:
     def _set_companies(self, companies: list[Company]) -> None:
         self.companies = {company.id: company for company in companies}
         self.state.set_company_time_zones({company.id: company.time_zone for company in companies})
+        self.poller.set_time_zones([company.time_zone for company in companies])
 
     async def run(self) -> None:
         """Take in what the sources bring and send texts, until ``stop()`` (or until the task running it
