@@ -67,4 +67,6 @@ def test_memory_over_two_small_days() -> None:
     assert 20 < figures["rss_mb"] < 2_000
     # the second day replaces the first in memory (a call exactly on the 24 h line may stay)
     assert 60 <= figures["rss_calls_held"] <= 61
+    # and the second day's conversations replace the first's (the feed has 700 of them a day at most)
+    assert 0 < figures["rss_conversations_held"] <= 21
     assert -100 < figures["rss_growth_pct"] < 1_000

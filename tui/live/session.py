@@ -40,7 +40,6 @@ from tui.live.store import Store
 
 log = logging.getLogger(__name__)
 
-CONVERSATIONS_LOOKBACK = timedelta(days=7)
 # A call or text first seen this soon after it happened is announced (toast + bell); older ones, found by
 # a catch-up after a restart or an outage, are not.
 ANNOUNCE_WITHIN = timedelta(minutes=15)
@@ -140,7 +139,7 @@ class LiveSession:
             page = self.store.load_calls_page(since, limit=STORED_CALLS_BATCH, after=page.next)
             self._load_stored_calls(page.calls)
         await asyncio.sleep(0)
-        conversations = self.store.load_conversations(now - CONVERSATIONS_LOOKBACK)
+        conversations = self.store.load_conversations(now - LOOKBACK)
         conversation_changes = self.state.merge_conversations(conversations)
         self._emit(ConversationsChanged(new=conversation_changes.new))
         try:
@@ -296,6 +295,9 @@ class LiveSession:
             return changes
         now = self.clock.now()
         self.store.upsert_conversations([*changes.new, *changes.changed])
+        removed = self._forget_old_conversations(now, keep={c.id for c in conversations})
+        if removed:
+            changes = replace(changes, removed=removed)
         self._emit(changes)
         for conversation in (*changes.new, *changes.changed):
             newest = conversation.newest_messages[0] if conversation.newest_messages else None
@@ -306,6 +308,14 @@ class LiveSession:
             if fresh and (previous is None or newest.created_at > previous):
                 self._emit(InboundText(conversation, newest))
         return changes
+
+    def _forget_old_conversations(self, now: datetime, *, keep: set[str]) -> list[str]:
+        """Drop from memory the conversations with no message within the lookback (the store keeps them),
+        measured back from the newest message as calls are from the newest call."""
+        newest = self.state.newest_message_at
+        if newest is None:
+            return []
+        return self.state.forget_conversations_before(min(now, newest) - LOOKBACK, keep=keep)
 
     def _on_sent(self, conversation: Conversation) -> None:
         self.poller.texting_happened()
