@@ -6,7 +6,9 @@ budget, and that watching calls for their end and their recording costs no reque
 """
 
 import itertools
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from tui.live.events import CallsChanged
 from tui.live.followups import post_call_arrived
@@ -144,3 +146,18 @@ async def test_an_open_call_gets_its_transcript_when_it_arrives(env):
     assert call.conversational_transcript and call.recording
     # one read when the user opened it, one more when the list showed its post-call data
     assert len([r for r in per_call_reads(env) if pending in r.path]) == 2
+
+
+async def test_a_quiet_hours_long_gap_ends_when_a_busy_hour_begins(tmp_path):
+    # 07:58 in New York, before any company of the agency opens: one poll every few minutes, but the
+    # calls of 08:00 do not wait for the end of that gap
+    config = SimConfig(seed=7, call_volume=2.0, after_hours_volume=0.0)
+    env = make_env(tmp_path, start=datetime(2026, 11, 24, 12, 58, tzinfo=UTC), config=config)
+    await env.session.start()
+    await env.session.poll_once()
+    poller = env.session.poller
+    assert poller.next_delay() == pytest.approx(120, abs=1)
+    env.clock.advance(poller.next_delay())
+    await env.session.poll_once()
+    assert poller.next_delay() < 10  # 08:00: the open hours' pace
+    await env.session.stop()

@@ -48,7 +48,7 @@ from tui.callrail.errors import (
 from tui.callrail.models import Conversation
 from tui.live.events import PollState, PollStatus
 from tui.live.followups import STALE_LIVE_AFTER, Followups
-from tui.live.pacing import call_interval, planned_rate, slowdown, sustainable_rate
+from tui.live.pacing import HOUR, call_interval, planned_rate, slowdown, sustainable_rate
 from tui.live.profile import FLAT, ArrivalProfile, business_hours, learned
 from tui.live.sources import Batch
 from tui.live.store import Store
@@ -224,6 +224,8 @@ class Poller:
         )
         started = self._cycle_started or now
         delay = max(0.0, interval - (now - started).total_seconds())
+        # the plan changes on the hour: a quiet hour's long gap does not run on into a busy one
+        delay = min(delay, HOUR - now.timestamp() % HOUR)
         # a wait the budget would impose anyway is waited here, where the status can show it
         return max(delay, self._budget.available_in(Bucket.GENERAL, background=True))
 
