@@ -25,6 +25,27 @@ class Figure:
         return None if self.goal is None else self.value <= self.goal
 
 
+# Figures in milliseconds that depend on the machine and its load: each is also given as a ratio to its
+# baseline, measured in the same run, which carries from one machine to another (``startup_ratio`` comes
+# from the startup benchmark itself, with its goal).
+MACHINE_DEPENDENT = (
+    "ui_merge_max_stall_ms",
+    "ui_key_p99_ms",
+    "ui_open_big_transcript_ms",
+    "startup_full_load_ms",
+)
+
+
+def with_ratios(figures: list[Figure], keys: tuple[str, ...] = MACHINE_DEPENDENT) -> list[Figure]:
+    """``figures`` and, after each of ``keys`` that has a baseline, ``<key without _ms>_ratio``."""
+    out: list[Figure] = []
+    for figure in figures:
+        out.append(figure)
+        if figure.key in keys and figure.ratio is not None:
+            out.append(Figure(figure.key.removesuffix("_ms") + "_ratio", figure.ratio, "x"))
+    return out
+
+
 def percentile(values: list[float], fraction: float) -> float:
     """The nearest-rank percentile (``fraction`` in 0..1); NaN for no values."""
     if not values:

@@ -9,7 +9,7 @@ import math
 from datetime import timedelta
 
 from benchmarks import freshness, memory, startup, ui_scale
-from benchmarks.figures import Figure, as_json, percentile, table
+from benchmarks.figures import Figure, as_json, percentile, table, with_ratios
 
 
 def by_key(figures: list[Figure]) -> dict[str, float]:
@@ -28,6 +28,11 @@ def test_table_and_json_carry_goals_and_baselines() -> None:
     figures = [Figure("a_ms", 120.0, "ms", goal=100, baseline=60.0), Figure("b", 1.0)]
     assert "MISSED" in table(figures)
     assert as_json(figures) == {"a_ms": 120.0, "a_ms_goal": 100, "a_ms_baseline": 60.0, "b": 1.0}
+
+
+def test_machine_dependent_figures_also_come_as_ratios_to_their_baseline() -> None:
+    figures = with_ratios([Figure("ui_key_p99_ms", 3.0, "ms", baseline=12.0), Figure("import_ms", 9.0)])
+    assert by_key(figures) == {"ui_key_p99_ms": 3.0, "ui_key_p99_ratio": 0.25, "import_ms": 9.0}
 
 
 async def test_freshness_on_a_short_morning() -> None:
