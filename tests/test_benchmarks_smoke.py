@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
+import pytest
+
 from benchmarks import freshness, memory, startup, ui_scale
 from benchmarks.figures import Figure, as_json, percentile, table, with_ratios
 
@@ -54,6 +56,23 @@ async def test_freshness_on_a_short_morning() -> None:
     assert 0 < figures["freshness_calls_p50_ratio"] < 10
     assert 0 < figures["budget_max_hour"] <= figures["budget_max_day"] <= figures["freshness_requests"]
     assert figures["self_429s"] == 0
+
+
+async def test_freshness_on_the_start_of_an_agency_day() -> None:
+    figures = by_key(
+        await freshness.measure_agency(freshness.DAY_START - timedelta(minutes=5), timedelta(minutes=15))
+    )
+    for key in ("freshness_agency_p50_ratio", "freshness_24h_max_gap_s", "freshness_agency_max_day"):
+        assert key in figures
+    assert figures["freshness_agency_calls"] > 0 and figures["freshness_agency_hours"] == 1
+    assert (
+        0
+        < figures["freshness_agency_worst_hour_p50_s"]
+        == pytest.approx(figures["freshness_agency_p50_ratio"] * 5.4)
+    )
+    # before the first company opens, one poll every few minutes; never a longer gap
+    assert 60 < figures["freshness_24h_max_gap_s"] <= 300
+    assert figures["freshness_agency_429s"] == 0
 
 
 async def test_ui_scale_with_a_small_feed() -> None:
