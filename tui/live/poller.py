@@ -49,7 +49,7 @@ from tui.callrail.models import Conversation
 from tui.live.events import PollState, PollStatus
 from tui.live.followups import STALE_LIVE_AFTER, Followups
 from tui.live.pacing import HOUR, call_interval, planned_rate, slowdown, sustainable_rate
-from tui.live.profile import FLAT, ArrivalProfile, business_hours, learned
+from tui.live.profile import FLAT, ArrivalProfile, from_store
 from tui.live.sources import Batch
 from tui.live.store import Store
 from tui.live.waiting import sleep_or_wake
@@ -82,8 +82,7 @@ ENRICH_EVERY = timedelta(seconds=60)
 RETRY_MIN_S = 5.0
 # Nothing new on the calls side for this long: conversations are read less often.
 QUIET_AFTER_S = 10 * 60.0
-# When calls are expected (``profile``): learned from this much of the store, again every PROFILE_EVERY.
-PROFILE_HISTORY = timedelta(days=7)
+# When calls are expected (``profile``) is learned again from the store this often.
 PROFILE_EVERY = timedelta(hours=1)
 RETRY_MAX_S = 60.0
 
@@ -161,8 +160,7 @@ class Poller:
     def profile(self, now: datetime) -> ArrivalProfile:
         """When calls are expected, learned again from the store every ``PROFILE_EVERY``."""
         if self._profile_at is None or now - self._profile_at >= PROFILE_EVERY:
-            default = business_hours(self._time_zones, now.date())
-            self._profile = learned(self._store.calls_per_hour(now - PROFILE_HISTORY), default)
+            self._profile = from_store(self._store, self._time_zones, now)
             self._profile_at = now
         return self._profile
 
@@ -234,7 +232,8 @@ class Poller:
 
     def _forget_sent(self, now: datetime) -> None:
         hour_ago = now - timedelta(hours=1)
-        while self._sent and self._sent[0][0] <= hour_ago:
+        # as the budget counts: a request exactly an hour old is still in the hour (it leaves now)
+        while self._sent and self._sent[0][0] < hour_ago:
             self._sent.popleft()
 
     def _rate(self, now: datetime, kinds: tuple[str, ...]) -> float:

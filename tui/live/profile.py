@@ -11,13 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 HOURS = 24
 BUSINESS_HOURS = range(8, 18)  # local time
 AFTER_HOURS_WEIGHT = 0.02  # an hour with the company closed, against one with it open
 PRIOR_CALLS = 100  # how many calls' worth of weight the default has against the history
+HISTORY_DAYS = 7  # the most history learned from
+
+
+class CallHistory(Protocol):  # what the store offers (``Store``)
+    def oldest_call_start(self) -> datetime | None: ...
+    def calls_per_hour(self, since: datetime) -> list[int]: ...
 
 
 @dataclass(frozen=True)
@@ -57,3 +64,13 @@ def learned(calls_per_hour: Sequence[int], default: ArrivalProfile) -> ArrivalPr
     return _normalised(
         [count + PRIOR_CALLS * share for count, share in zip(calls_per_hour, default.shares, strict=True)]
     )
+
+
+def from_store(store: CallHistory, time_zones: Iterable[str | None], now: datetime) -> ArrivalProfile:
+    """Learned from whole days of stored calls back from ``now`` (at least one, at most
+    ``HISTORY_DAYS``), so every hour of the day is counted as often as the others and the part of today
+    already past does not weigh twice; the companies' business hours as the default."""
+    oldest = store.oldest_call_start() or now
+    days = min(HISTORY_DAYS, max(1, (now - oldest) // timedelta(days=1)))
+    counts = store.calls_per_hour(now - timedelta(days=days))
+    return learned(counts, business_hours(time_zones, now.date()))

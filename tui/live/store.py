@@ -239,6 +239,9 @@ class Store:
         following = (rows[-1][0], rows[-1][1]) if len(rows) == limit else None
         return CallsPage(calls, following)
 
+    def oldest_call_start(self) -> datetime | None:
+        return _moment(self._query("SELECT MIN(start_time) FROM calls")[0][0])
+
     def calls_per_hour(self, since: datetime) -> list[int]:
         """How many stored calls started at or after ``since`` in each hour of the day (UTC, 0-23)."""
         counts = [0] * 24
