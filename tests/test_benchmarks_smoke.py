@@ -32,6 +32,12 @@ def test_table_and_json_carry_goals_and_baselines() -> None:
     assert as_json(figures) == {"a_ms": 120.0, "a_ms_goal": 100, "a_ms_baseline": 60.0, "b": 1.0}
 
 
+def test_a_quick_runs_ratios_are_marked_indicative_and_not_judged() -> None:
+    ratio = freshness.indicative(Figure("freshness_calls_p50_ratio", 1.3, "x", goal=1.2))
+    assert ratio.met is None and "indicative" in table([ratio])
+    assert freshness.indicative(Figure("freshness_calls_p50_s", 2.0, "s")).note == ""
+
+
 def test_machine_dependent_figures_also_come_as_ratios_to_their_baseline() -> None:
     figures = with_ratios([Figure("ui_key_p99_ms", 3.0, "ms", baseline=12.0), Figure("import_ms", 9.0)])
     assert by_key(figures) == {"ui_key_p99_ms": 3.0, "ui_key_p99_ratio": 0.25, "import_ms": 9.0}
