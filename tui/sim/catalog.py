@@ -150,7 +150,6 @@ MAIN_ACCOUNT = AccountSpec(
 )
 
 
-
 def main_account(time_zone: str | None = None) -> AccountSpec:
     """The main account, with every company moved to ``time_zone`` when one is given."""
     if time_zone is None:
