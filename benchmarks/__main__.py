@@ -10,7 +10,7 @@ import sys
 import time
 
 from benchmarks import freshness, memory, simulator, startup, ui_scale
-from benchmarks.figures import Figure, as_json, table
+from benchmarks.figures import Figure, as_json, table, with_ratios
 
 BENCHMARKS = {
     "freshness": freshness.run,
@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         began = time.perf_counter()
         figures += BENCHMARKS[name](quick=args.quick)
         print(f"{name}: {time.perf_counter() - began:.1f} s", file=sys.stderr)
+    figures = with_ratios(figures)
     if args.json:
         print(json.dumps({"machine": machine(), **as_json(figures)}, indent=2))
     else:

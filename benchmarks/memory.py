@@ -1,12 +1,12 @@
 """Memory: resident set size after a busy day, and its growth over a second day.
 
-A fresh interpreter (``python -m benchmarks.memory CALLS TEXTS``) runs the app headless with its feed
-and feeds a day of calls and texts through the live session the way the poller hands them over, one
-simulated minute at a time: calls start (live), end, and get their transcript and summary; texts arrive
-in conversations. Then the same again the next day. It reports VmRSS (``/proc/self/status``) with the
-app mounted and empty (the baseline), after the first day, and after the second. The API is unreachable
-and the poller paused: the records come from ``synthetic``, so the simulator's own memory is not counted.
-"""
+A fresh interpreter (``python -m benchmarks.memory CALLS TEXTS``) runs the app headless with its feed and
+feeds a day of calls and texts through the live session the way the poller hands them over, one simulated
+minute at a time: calls start (live), end, and get their transcript and summary; texts arrive in
+conversations. Then the same again the next day, with new calls and new conversations. It reports VmRSS
+(``/proc/self/status``) with the app mounted and empty (the baseline), after the first day, and after the
+second. The API is unreachable and the poller paused: the records come from ``synthetic``, so the simulator's
+own memory is not counted."""
 
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ class DayFeed:
     def __init__(self, start: datetime, day: int, calls: int, texts: int) -> None:
         self.start = start + timedelta(days=day)
         self.first_index = day * calls
+        self.first_conversation = day * CONVERSATIONS  # a new day brings new conversations
         self.calls = calls
         self.texts = texts
 
@@ -85,7 +86,9 @@ class DayFeed:
         from benchmarks import synthetic
 
         return [
-            synthetic.conversation_payload(n % CONVERSATIONS, self.start + DAY * (n / self.texts))
+            synthetic.conversation_payload(
+                self.first_conversation + n % CONVERSATIONS, self.start + DAY * (n / self.texts)
+            )
             for n in self._indices(self.texts, since, until, timedelta(0))
         ]
 
@@ -142,6 +145,7 @@ def child(calls: int, texts: int, data_dir: Path) -> dict[str, float]:
             await feed_day(session, DayFeed(first_day, 1, calls, texts), pilot)
             figures["day2"] = settled_rss()
             figures["calls_held"] = len(session.state.calls)
+            figures["conversations_held"] = len(session.state.conversations)
             await session.stop()
 
     asyncio.run(two_days())
@@ -166,6 +170,7 @@ def measure(calls: int = DAY_CALLS, texts: int = DAY_TEXTS) -> list[Figure]:
         Figure("rss_day2_mb", figures["day2"], "MB"),
         Figure("rss_growth_pct", growth, "%", goal=10),
         Figure("rss_calls_held", figures["calls_held"], "calls"),
+        Figure("rss_conversations_held", figures["conversations_held"], "conversations"),
     ]
 
 

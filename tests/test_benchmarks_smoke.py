@@ -8,8 +8,10 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
+import pytest
+
 from benchmarks import freshness, memory, simulator, startup, ui_scale
-from benchmarks.figures import Figure, as_json, percentile, table
+from benchmarks.figures import Figure, as_json, percentile, table, with_ratios
 
 
 def by_key(figures: list[Figure]) -> dict[str, float]:
@@ -28,6 +30,17 @@ def test_table_and_json_carry_goals_and_baselines() -> None:
     figures = [Figure("a_ms", 120.0, "ms", goal=100, baseline=60.0), Figure("b", 1.0)]
     assert "MISSED" in table(figures)
     assert as_json(figures) == {"a_ms": 120.0, "a_ms_goal": 100, "a_ms_baseline": 60.0, "b": 1.0}
+
+
+def test_a_quick_runs_ratios_are_marked_indicative_and_not_judged() -> None:
+    ratio = freshness.indicative(Figure("freshness_calls_p50_ratio", 1.3, "x", goal=1.2))
+    assert ratio.met is None and "indicative" in table([ratio])
+    assert freshness.indicative(Figure("freshness_calls_p50_s", 2.0, "s")).note == ""
+
+
+def test_machine_dependent_figures_also_come_as_ratios_to_their_baseline() -> None:
+    figures = with_ratios([Figure("ui_key_p99_ms", 3.0, "ms", baseline=12.0), Figure("import_ms", 9.0)])
+    assert by_key(figures) == {"ui_key_p99_ms": 3.0, "ui_key_p99_ratio": 0.25, "import_ms": 9.0}
 
 
 async def test_freshness_on_a_short_morning() -> None:
@@ -51,6 +64,24 @@ async def test_freshness_on_a_short_morning() -> None:
     assert figures["self_429s"] == 0
 
 
+async def test_freshness_on_the_start_of_an_agency_day() -> None:
+    figures = by_key(
+        await freshness.measure_agency(freshness.DAY_START - timedelta(minutes=5), timedelta(minutes=15))
+    )
+    assert figures["freshness_agency_calls_missed"] == 0
+    assert 0 < figures["freshness_agency_p50_s"] <= figures["freshness_agency_worst_hour_p50_s"]
+    assert 0 < figures["freshness_agency_max_hour"] <= figures["freshness_agency_max_day"]
+    assert figures["freshness_agency_calls"] > 0 and figures["freshness_agency_hours"] == 1
+    assert (
+        0
+        < figures["freshness_agency_worst_hour_p50_s"]
+        == pytest.approx(figures["freshness_agency_p50_ratio"] * 5.4)
+    )
+    # before the first company opens, one poll every few minutes; never a longer gap
+    assert 60 < figures["freshness_24h_max_gap_s"] <= 300
+    assert figures["freshness_agency_429s"] == 0
+
+
 async def test_ui_scale_with_a_small_feed() -> None:
     figures = by_key(await ui_scale.measure(count=300, presses=6, transcript_size=20_000, conversations=100))
     for key in (
@@ -65,7 +96,8 @@ async def test_ui_scale_with_a_small_feed() -> None:
 
 def test_startup_with_a_small_store() -> None:
     figures = by_key(startup.measure(runs=1, calls=50, conversations=5))
-    assert 0 < figures["import_ms"] < figures["startup_ms"] < 60_000
+    assert 0 < figures["import_ms"] < figures["startup_ms"] <= figures["startup_full_load_ms"] < 60_000
+    assert 0 < figures["startup_ratio"] < 100
 
 
 def test_memory_over_two_small_days() -> None:
@@ -73,6 +105,8 @@ def test_memory_over_two_small_days() -> None:
     assert 20 < figures["rss_mb"] < 2_000
     # the second day replaces the first in memory (a call exactly on the 24 h line may stay)
     assert 60 <= figures["rss_calls_held"] <= 61
+    # and the second day's conversations replace the first's (the feed has 700 of them a day at most)
+    assert 0 < figures["rss_conversations_held"] <= 21
     assert -100 < figures["rss_growth_pct"] < 1_000
 
 

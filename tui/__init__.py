@@ -1,0 +1,3 @@
+from tui.httpx_cli import defer
+
+defer()

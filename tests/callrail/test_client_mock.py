@@ -454,3 +454,15 @@ async def test_relative_pages_follow_next_page_verbatim(mock_client) -> None:
     assert calls == ["CAL1", "CAL2"]
     assert str(requests[1].url) == next_url
     assert requests[1].headers["authorization"] == f'Token token="{KEY}"'
+
+
+async def test_the_http_client_is_made_at_the_first_request_not_before(mock_client) -> None:
+    # building it loads the certificates, which would hold up the app's first frame
+    client = mock_client(answer(200, {"accounts": []}))
+    assert client._transport._http is None
+    assert await client.list_accounts() == []
+    assert client._transport._http is not None
+    await client.aclose()
+    assert client._transport.is_closed
+    with pytest.raises(RuntimeError):
+        await client.list_accounts()

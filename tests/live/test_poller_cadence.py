@@ -6,7 +6,9 @@ budget, and that watching calls for their end and their recording costs no reque
 """
 
 import itertools
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from tui.live.events import CallsChanged
 from tui.live.followups import post_call_arrived
@@ -15,8 +17,11 @@ from tui.sim import SimConfig
 
 from .conftest import make_env, max_in_window
 
-# The account at the documented limits, another integration on it, a busy day (as the benchmark).
-BUSY = SimConfig(seed=7, call_volume=2.0, external_share=0.2)
+# The account at the documented limits, another integration on it, a busy day in one time zone with no
+# calls after hours (as the benchmark's ten-hour day), so the poller may keep the hourly pace.
+BUSY = SimConfig(
+    seed=7, call_volume=2.0, external_share=0.2, after_hours_volume=0.0, time_zone="America/New_York"
+)
 # The calls list gets at least 1/SLACK of the budget's pace (conversations take ~7%, re-reads ~0).
 SLACK = 1.2
 
@@ -141,3 +146,18 @@ async def test_an_open_call_gets_its_transcript_when_it_arrives(env):
     assert call.conversational_transcript and call.recording
     # one read when the user opened it, one more when the list showed its post-call data
     assert len([r for r in per_call_reads(env) if pending in r.path]) == 2
+
+
+async def test_a_quiet_hours_long_gap_ends_when_a_busy_hour_begins(tmp_path):
+    # 07:58 in New York, before any company of the agency opens: one poll every few minutes, but the
+    # calls of 08:00 do not wait for the end of that gap
+    config = SimConfig(seed=7, call_volume=2.0, after_hours_volume=0.0)
+    env = make_env(tmp_path, start=datetime(2026, 11, 24, 12, 58, tzinfo=UTC), config=config)
+    await env.session.start()
+    await env.session.poll_once()
+    poller = env.session.poller
+    assert poller.next_delay() == pytest.approx(120, abs=1)
+    env.clock.advance(poller.next_delay())
+    await env.session.poll_once()
+    assert poller.next_delay() < 10  # 08:00: the open hours' pace
+    await env.session.stop()

@@ -3,9 +3,9 @@ calls older than the lookback, and says so with ``CallsChanged.removed``)."""
 
 from datetime import timedelta
 
-from tui.callrail.models import Call
+from tui.callrail.models import Call, Conversation
 from tui.live import session as session_module
-from tui.live.events import CallsChanged
+from tui.live.events import CallsChanged, ConversationsChanged
 from tui.live.poller import LOOKBACK
 
 from .conftest import START, make_env
@@ -105,4 +105,37 @@ async def test_a_call_read_again_is_not_forgotten_in_the_same_read(tmp_path):
     old = a_call("ANCIENT", START - timedelta(days=2))
     assert session._ingest_calls([old]).new == [old]
     assert "ANCIENT" in session.state.calls
+    await session.stop()
+
+
+def a_conversation(conversation_id: str, last_message_at, phone: str = "+15125550100") -> Conversation:
+    return Conversation.model_validate(
+        {
+            "id": conversation_id,
+            "company_id": "COM1",
+            "customer_phone_number": phone,
+            "last_message_at": last_message_at.isoformat(),
+            "recent_messages": [
+                {"direction": "incoming", "content": "hi", "created_at": last_message_at.isoformat()}
+            ],
+        }
+    )
+
+
+async def test_a_new_day_forgets_conversations_older_than_the_lookback(tmp_path):
+    env = make_env(tmp_path)
+    session = env.session
+    session._ingest_conversations(
+        [
+            a_conversation(f"OLDC{n}", START - LOOKBACK - timedelta(hours=1, minutes=n), f"+1999{n}")
+            for n in range(3)
+        ]
+    )
+    env.events.clear()
+    session._ingest_conversations([a_conversation("TODAYC", START - timedelta(minutes=1), "+15550001")])
+    event = next(e for e in env.events if isinstance(e, ConversationsChanged))
+    assert sorted(event.removed) == ["OLDC0", "OLDC1", "OLDC2"]
+    assert set(session.state.conversations) == {"TODAYC"}
+    # the store keeps them
+    assert {"OLDC0"} <= {c.id for c in session.store.load_conversations(START - timedelta(days=3))}
     await session.stop()

@@ -54,3 +54,23 @@ def test_needs_callback_after_forgetting_older_calls():
 
 def test_newest_start_when_empty():
     assert LiveState().newest_start is None
+
+
+def test_forget_drops_old_conversations_and_their_indexes():
+    state = LiveState()
+    state.merge_conversations(
+        [
+            conversation("OLD", ("outgoing", 60 * 30), customer_phone_number="+1999"),
+            conversation("KEPT", ("incoming", 60 * 26)),
+            conversation("NEW", ("incoming", 10)),
+        ]
+    )
+    assert state.newest_message_at == NOW - timedelta(minutes=10)
+    removed = state.forget_conversations_before(NOW - timedelta(hours=24), keep={"KEPT"})
+    assert removed == ["OLD"]
+    assert set(state.conversations) == {"KEPT", "NEW"}
+    assert "+1999" not in state._conversations_by_number
+    assert "OLD" not in state._last_outgoing
+    assert state.history_for("+1999") == ([], [])
+    assert [c.id for c in state.history_for(CALLER)[1]] == ["NEW", "KEPT"]
+    assert state.forget_conversations_before(NOW - timedelta(hours=24), keep={"KEPT"}) == []

@@ -155,3 +155,14 @@ def test_memory_store():
     store = Store(":memory:")
     store.save_draft("k", "v", now=NOW)
     assert store.load_draft("k") == "v"
+
+
+def test_calls_per_hour_counts_by_utc_hour_of_day(tmp_path):
+    store = Store(tmp_path / "s.db")
+    # NOW is 15:00 UTC: 10 minutes ago is hour 14, 70 and 75 minutes ago hour 13, a day and 10 minutes
+    # ago hour 14 again; eight days ago is before ``since``
+    ago = (10, 70, 75, 24 * 60 + 10, 8 * 24 * 60)
+    store.upsert_calls([make_call(f"CAL{n}", minutes) for n, minutes in enumerate(ago)], seen_at=NOW)
+    counts = store.calls_per_hour(NOW - timedelta(days=7))
+    assert len(counts) == 24
+    assert counts[14] == 2 and counts[13] == 2 and sum(counts) == 4

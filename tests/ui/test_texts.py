@@ -231,6 +231,10 @@ async def test_a_thousand_conversations_keep_their_order_and_the_cursor_its_conv
             [conversations[0].model_copy(update={"last_message_at": base + timedelta(days=1)})]
         )
         assert listed.conversations[0].id == "C0000" and listed.highlighted.id == "C0001"
+        listed.update_conversations([], removed=["C0000", "C0999"])  # forgotten: older than a day
+        ids = [conversation.id for conversation in listed.conversations]
+        assert "C0000" not in ids and "C0999" not in ids and len(ids) == len(conversations) - 2
+        assert listed.highlighted.id == "C0001"
 
 
 class ListApp(App[None]):

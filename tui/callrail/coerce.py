@@ -124,7 +124,9 @@ Dict = Annotated[dict[str, Any] | None, BeforeValidator(to_dict)]
 
 
 class Lenient(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    # defer_build: each model's validator is built when first used, not on import, so the models the
+    # first frame does not need (accounts, users, tags, integrations, forms) cost nothing at start-up
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
 
 def models_or_empty(model: type[BaseModel]):

@@ -66,15 +66,16 @@ class Transport:
         self._retries = retries
         self.base_url = httpx.URL(base_url if base_url.endswith("/") else base_url + "/")
         self.rate_limit_headers: dict[str, int] = {}
-        self._http = httpx.AsyncClient(
-            base_url=self.base_url,
-            transport=transport,
-            timeout=httpx.Timeout(deadline, connect=min(connect_timeout, deadline)),
-            headers={
-                "Authorization": f'Token token="{self._api_key}"',
-                "Accept": "application/json",
-            },
-        )
+        self._http_options: dict[str, Any] = {
+            "base_url": self.base_url,
+            "transport": transport,
+            "timeout": httpx.Timeout(deadline, connect=min(connect_timeout, deadline)),
+            "headers": {"Authorization": f'Token token="{self._api_key}"', "Accept": "application/json"},
+        }
+        # made at the first request: building it loads the certificates (tens of ms), which would
+        # otherwise hold up the app's first frame
+        self._http: httpx.AsyncClient | None = None
+        self._closed = False
 
     @property
     def masked_key(self) -> str:
@@ -83,10 +84,19 @@ class Transport:
 
     @property
     def is_closed(self) -> bool:
-        return self._http.is_closed
+        return self._closed
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        self._closed = True
+        if self._http is not None:
+            await self._http.aclose()
+
+    def _client(self) -> httpx.AsyncClient:
+        if self._closed:
+            raise RuntimeError("Cannot send a request, as the client has been closed.")
+        if self._http is None:
+            self._http = httpx.AsyncClient(**self._http_options)
+        return self._http
 
     def owns(self, url: str) -> bool:
         """Whether ``url`` is on our server, the only one that may see the API key."""
@@ -124,7 +134,7 @@ class Transport:
             started = loop.time()
             try:
                 async with asyncio.timeout(remaining):
-                    response = await self._http.request(method, url, params=params, json=json)
+                    response = await self._client().request(method, url, params=params, json=json)
             except TimeoutError:
                 raise no_answer(self._deadline, send) from None
             except (httpx.TransportError, OSError) as exc:

@@ -42,6 +42,7 @@ class CallsChanged:
 class ConversationsChanged:
     new: list[Conversation] = field(default_factory=list)
     changed: list[Conversation] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # forgotten: no message within the lookback
 
 
 @dataclass(frozen=True)

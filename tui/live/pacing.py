@@ -11,18 +11,25 @@ rolling hour to the cap (``safe_rate``: no faster than the requests in it leave,
 so a burst (catch-up pages, the user's actions) slows the polls a little at once instead of coming back an
 hour later as a budget wait in front of a call poll.
 
-The daily cap allows the hourly pace for about ten hours. The poller cannot know how long the working day
-is, so it keeps the hourly pace while the day's budget lasts and only near its end (``DAY_TAPER_START``
-left) slows towards the pace that could be kept up around the clock, so it never stops polling altogether.
-When nothing has happened for a while it slows down, gradually, to half the pace.
-"""
+The day's budget is planned an hour of the day at a time (``hourly_plan``), by when calls are expected
+(``profile.ArrivalProfile``). Hours that expect no calls get one poll every ``MAX_INTERVAL_S``; the others
+share the rest of the day's budget by the square root of each hour's expected share (the split that makes the
+average wait shortest for a given number of requests), never above the hourly pace, and never below
+``ACTIVE_FLOOR`` of an even split, so an hour with few calls is not starved for the busy ones. A plan that
+repeats daily keeps any rolling 86,400 s within the day's budget, since the requests of an hour leave the
+window just as that hour comes round again. Should the rolling day fill anyway (the user's actions, another
+copy of the app), the pace slows near its end (``DAY_TAPER_START`` left) towards what the day allows around
+the clock, so it never stops polling altogether."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from functools import lru_cache
 
 from tui.callrail.budget import DEFAULT_BACKGROUND_RESERVE, BudgetSnapshot
+from tui.live.profile import ArrivalProfile
 
 HOUR = 3600.0
 DAY = 86400.0
@@ -32,14 +39,16 @@ HOUR_HEADROOM = 0.015
 # Requests kept free under the background cap when working out a pace that never meets it.
 SAFETY_MARGIN = 2
 MIN_INTERVAL_S = 2.0
-MAX_INTERVAL_S = 60.0
+MAX_INTERVAL_S = 240.0  # the slowest pace: in hours that expect no calls
 MAX_SLOWDOWN = 10.0
 # The calls list keeps at least this share of the pace, however much else is read.
 MIN_CALLS_SHARE = 0.5
-# Nothing new for QUIET_AFTER_S: the pace eases off, reaching 1/QUIET_SLOWDOWN after QUIET_FULL_S.
-QUIET_AFTER_S = 10 * 60.0
-QUIET_FULL_S = 30 * 60.0
-QUIET_SLOWDOWN = 2.0
+# An hour expecting less than this fraction of an even share of the day's calls expects none.
+ACTIVE_FRACTION = 0.1
+# An hour that expects calls gets at least this fraction of an even split (over such hours) of the day.
+ACTIVE_FLOOR = 0.8
+# The plan leaves this fraction of the day's background budget unspent.
+DAY_HEADROOM = 0.01
 # Fraction of the day's background budget left below which the pace starts to slow, and where it reaches
 # the around-the-clock pace.
 DAY_TAPER_START = 0.015
@@ -60,16 +69,50 @@ def hour_target(snapshot: BudgetSnapshot) -> float:
     return background_caps(snapshot)[0] * (1 - HOUR_HEADROOM)
 
 
-def sustainable_rate(snapshot: BudgetSnapshot) -> float:
-    """Requests per second everything in the background may average now (hourly pace, day taper)."""
+@lru_cache(maxsize=16)
+def hourly_plan(shares: tuple[float, ...], hour_target: float, day_target: float) -> tuple[float, ...]:
+    """Requests to spend in each hour of the day: ``day_target`` in all, at most ``hour_target`` an hour.
+
+    An hour that expects no calls gets one poll every ``MAX_INTERVAL_S``. The others share the rest: each
+    gets its square-root weight scaled by one factor (found by bisection), held between ``ACTIVE_FLOOR``
+    of an even split and the hourly pace."""
+    idle = HOUR / MAX_INTERVAL_S
+    active = [share * len(shares) >= ACTIVE_FRACTION for share in shares]
+    if not any(active):
+        active = [True] * len(shares)
+    left = day_target - idle * active.count(False)
+    floor = min(hour_target, max(idle, ACTIVE_FLOOR * left / active.count(True)))
+    weights = [math.sqrt(share) if busy else 0.0 for share, busy in zip(shares, active, strict=True)]
+    if floor * active.count(True) >= left:
+        return tuple(floor if busy else idle for busy in active)
+
+    def spent(scale: float) -> list[float]:
+        return [min(hour_target, max(floor, scale * weight)) if weight else idle for weight in weights]
+
+    low_scale, high_scale = 0.0, hour_target / min(w for w in weights if w > 0)
+    for _ in range(60):
+        scale = (low_scale + high_scale) / 2
+        low_scale, high_scale = (low_scale, scale) if sum(spent(scale)) > day_target else (scale, high_scale)
+    return tuple(spent(low_scale))
+
+
+def planned_rate(snapshot: BudgetSnapshot, profile: ArrivalProfile, now: datetime) -> float:
+    """Requests per second the day's plan gives the hour of ``now``."""
+    day_cap = background_caps(snapshot)[1]
+    plan = hourly_plan(profile.shares, hour_target(snapshot), day_cap * (1 - DAY_HEADROOM))
+    return plan[now.astimezone(UTC).hour] / HOUR
+
+
+def sustainable_rate(snapshot: BudgetSnapshot, planned: float) -> float:
+    """Requests per second everything in the background may average now: the ``planned`` rate, slowed
+    towards the around-the-clock pace when the rolling day is nearly spent."""
     hour_cap, day_cap = background_caps(snapshot)
     if hour_cap <= 0 or day_cap <= 0:
         return 0.0
-    hourly = hour_target(snapshot) / HOUR
-    around_the_clock = min(hourly, day_cap / DAY)
+    around_the_clock = min(planned, day_cap / DAY)
     left = max(0.0, day_cap - snapshot.used_day) / day_cap
     weight = min(1.0, max(0.0, (left - DAY_TAPER_END) / (DAY_TAPER_START - DAY_TAPER_END)))
-    return around_the_clock + (hourly - around_the_clock) * weight
+    return around_the_clock + (planned - around_the_clock) * weight
 
 
 def safe_rate(used: int, cap: float, leaving: Sequence[float]) -> float:
@@ -88,43 +131,36 @@ def safe_rate(used: int, cap: float, leaving: Sequence[float]) -> float:
     return max(0.0, best)
 
 
-def quiet_factor(idle_s: float) -> float:
-    """How much slower to poll after ``idle_s`` seconds with no new call and none in progress."""
-    if idle_s <= QUIET_AFTER_S:
-        return 1.0
-    progress = min(1.0, (idle_s - QUIET_AFTER_S) / (QUIET_FULL_S - QUIET_AFTER_S))
-    return 1.0 + (QUIET_SLOWDOWN - 1.0) * progress
-
-
 def call_interval(
     snapshot: BudgetSnapshot,
     *,
+    planned: float,
     others_rate: float = 0.0,
     leaving: Sequence[float] | None = None,
-    idle_s: float = 0.0,
 ) -> float:
     """Seconds between two reads of the calls list (start to start).
 
+    ``planned``: requests per second the day's plan gives this hour (``planned_rate``).
     ``others_rate``: what the poller's other reads (conversations, re-reads) have averaged lately, in
     requests per second; it comes off the pace. ``leaving``: when the poller's own requests in the rolling
     hour leave it (seconds from now, ascending); with it, the pace never fills the hour to the cap, however
     bursty the last hour was (user actions and catch-up pages included).
     """
-    rate = sustainable_rate(snapshot)
+    rate = sustainable_rate(snapshot, planned)
     if leaving is not None:
         hour_cap = background_caps(snapshot)[0]
         rate = min(rate, safe_rate(snapshot.used_hour, hour_cap - SAFETY_MARGIN, leaving))
     if rate <= 0:
         return MAX_INTERVAL_S
     calls = max(rate * MIN_CALLS_SHARE, rate - others_rate)
-    interval = quiet_factor(idle_s) / calls
+    interval = 1 / calls
     return min(MAX_INTERVAL_S, max(MIN_INTERVAL_S, interval))
 
 
-def slowdown(snapshot: BudgetSnapshot) -> float:
+def slowdown(snapshot: BudgetSnapshot, planned: float) -> float:
     """How much slower than the hourly pace the day's budget makes the poller go now (1: not at all)."""
     target = hour_target(snapshot) / HOUR
-    rate = sustainable_rate(snapshot)
+    rate = sustainable_rate(snapshot, planned)
     if target <= 0 or rate <= 0:
         return MAX_SLOWDOWN
     return min(MAX_SLOWDOWN, max(1.0, target / rate))

@@ -13,12 +13,13 @@ minutes after a text, every 2 minutes when nothing is happening, and never more 
 ``CONVERSATIONS_SHARE`` of the pace on average), or a re-read of a watched call the calls list does not
 reach.
 
-Cycles start at an even pace (``pacing.call_interval``), start to start: the budget's rate less what the
-other reads averaged lately, so an expensive cycle never stretches the gap to the next call poll; and no
-faster than the requests in the rolling hour leave it, so the hour never fills to the cap and no budget
-wait ever holds up a call poll (the poller keeps its own requests of the last hour for that). The next
-cycle is armed only when the last one has finished (``batches``). ``cycle`` and ``next_delay`` let a
-benchmark drive it on a manual clock without waiting in real time.
+Cycles start at an even pace (``pacing.call_interval``), start to start: the rate the day's plan gives the
+hour (``pacing.hourly_plan``, by when calls are expected: ``profile``, learned from the store's calls and the
+companies' business hours) less what the other reads averaged lately, so an expensive cycle never stretches
+the gap to the next call poll; and no faster than the requests in the rolling hour leave it, so the hour never
+fills to the cap and no budget wait ever holds up a call poll (the poller keeps its own requests of the last
+hour for that). The next cycle is armed only when the last one has finished (``batches``). ``cycle`` and
+``next_delay`` let a benchmark drive it on a manual clock without waiting in real time.
 
 The poller is a ``Source``: it yields what it read as batches and never calls back into the session. The
 session merges each batch (and updates the ``Followups`` it shares with the poller as the watchlist)
@@ -47,7 +48,8 @@ from tui.callrail.errors import (
 from tui.callrail.models import Conversation
 from tui.live.events import PollState, PollStatus
 from tui.live.followups import STALE_LIVE_AFTER, Followups
-from tui.live.pacing import QUIET_AFTER_S, call_interval, slowdown, sustainable_rate
+from tui.live.pacing import HOUR, call_interval, planned_rate, slowdown, sustainable_rate
+from tui.live.profile import FLAT, ArrivalProfile, from_store
 from tui.live.sources import Batch
 from tui.live.store import Store
 from tui.live.waiting import sleep_or_wake
@@ -78,6 +80,10 @@ CALL_POLL, CONVERSATIONS, EXTRA, PAGE = "call_poll", "conversations", "extra", "
 CONVERSATIONS_SHARE = 0.07
 ENRICH_EVERY = timedelta(seconds=60)
 RETRY_MIN_S = 5.0
+# Nothing new on the calls side for this long: conversations are read less often.
+QUIET_AFTER_S = 10 * 60.0
+# When calls are expected (``profile``) is learned again from the store this often.
+PROFILE_EVERY = timedelta(hours=1)
 RETRY_MAX_S = 60.0
 
 CALLS_SYNCED = "calls_synced_at"
@@ -128,6 +134,9 @@ class Poller:
         # the poller's own requests in the last hour: (when, what) with what in CALL_POLL, EXTRA, PAGE
         self._sent: deque[tuple[datetime, str]] = deque()
         self._listed_starts: list[datetime] = []  # starts in the last calls list read, newest first
+        self._time_zones: tuple[str | None, ...] = ()
+        self._profile: ArrivalProfile = FLAT
+        self._profile_at: datetime | None = None
         self._failures = 0
         self._error_delay: float | None = None
         self._state = PollState.STARTING
@@ -141,6 +150,19 @@ class Poller:
         until = until or self._clock.now() + TEXTING_ACTIVE_FOR
         if self._texting_until is None or until > self._texting_until:
             self._texting_until = until
+
+    def set_time_zones(self, time_zones: list[str | None]) -> None:
+        """The companies' time zones: their business hours are when calls are expected, until the store
+        has a history of when they came."""
+        self._time_zones = tuple(time_zones)
+        self._profile_at = None
+
+    def profile(self, now: datetime) -> ArrivalProfile:
+        """When calls are expected, learned again from the store every ``PROFILE_EVERY``."""
+        if self._profile_at is None or now - self._profile_at >= PROFILE_EVERY:
+            self._profile = from_store(self._store, self._time_zones, now)
+            self._profile_at = now
+        return self._profile
 
     def refresh_now(self) -> None:
         """Poll now, even while paused; also the way to try again after the key was rejected."""
@@ -191,14 +213,17 @@ class Poller:
             return self._error_delay
         now = self._clock.now()
         self._forget_sent(now)
+        snapshot = self._budget.snapshot()
         interval = call_interval(
-            self._budget.snapshot(),
+            snapshot,
+            planned=planned_rate(snapshot, self.profile(now), now),
             others_rate=self._rate(now, (CONVERSATIONS, EXTRA)),
             leaving=[(at - now).total_seconds() + 3600 for at, _ in self._sent],
-            idle_s=self._idle_s(now),
         )
         started = self._cycle_started or now
         delay = max(0.0, interval - (now - started).total_seconds())
+        # the plan changes on the hour: a quiet hour's long gap does not run on into a busy one
+        delay = min(delay, HOUR - now.timestamp() % HOUR)
         # a wait the budget would impose anyway is waited here, where the status can show it
         return max(delay, self._budget.available_in(Bucket.GENERAL, background=True))
 
@@ -207,7 +232,8 @@ class Poller:
 
     def _forget_sent(self, now: datetime) -> None:
         hour_ago = now - timedelta(hours=1)
-        while self._sent and self._sent[0][0] <= hour_ago:
+        # as the budget counts: a request exactly an hour old is still in the hour (it leaves now)
+        while self._sent and self._sent[0][0] < hour_ago:
             self._sent.popleft()
 
     def _rate(self, now: datetime, kinds: tuple[str, ...]) -> float:
@@ -389,9 +415,10 @@ class Poller:
         else:
             every = CONVERSATIONS_EVERY
         snapshot = self._budget.snapshot()
-        share = CONVERSATIONS_SHARE * sustainable_rate(snapshot)
+        planned = planned_rate(snapshot, self.profile(now), now)
+        share = CONVERSATIONS_SHARE * sustainable_rate(snapshot, planned)
         over = self._rate(now, (CONVERSATIONS,)) / share if share > 0 else 1.0
-        return every * max(1.0, slowdown(snapshot), over)
+        return every * max(1.0, slowdown(snapshot, planned), over)
 
     def _conversations_due(self, now: datetime) -> bool:
         if self._conversations_read_at is None:

@@ -40,7 +40,6 @@ from tui.live.store import Store
 
 log = logging.getLogger(__name__)
 
-CONVERSATIONS_LOOKBACK = timedelta(days=7)
 # A call or text first seen this soon after it happened is announced (toast + bell); older ones, found by
 # a catch-up after a restart or an outage, are not; nor are those from before the app started (they were
 # there when the user looked).
@@ -142,7 +141,7 @@ class LiveSession:
             page = self.store.load_calls_page(since, limit=STORED_CALLS_BATCH, after=page.next)
             self._load_stored_calls(page.calls)
         await asyncio.sleep(0)
-        conversations = self.store.load_conversations(now - CONVERSATIONS_LOOKBACK)
+        conversations = self.store.load_conversations(now - LOOKBACK)
         conversation_changes = self.state.merge_conversations(conversations)
         self._emit(ConversationsChanged(new=conversation_changes.new))
         try:
@@ -191,6 +190,7 @@ class LiveSession:
     def _set_companies(self, companies: list[Company]) -> None:
         self.companies = {company.id: company for company in companies}
         self.state.set_company_time_zones({company.id: company.time_zone for company in companies})
+        self.poller.set_time_zones([company.time_zone for company in companies])
 
     async def run(self) -> None:
         """Take in what the sources bring and send texts, until ``stop()`` (or until the task running it
@@ -302,6 +302,9 @@ class LiveSession:
             return changes
         now = self.clock.now()
         self.store.upsert_conversations([*changes.new, *changes.changed])
+        removed = self._forget_old_conversations(now, keep={c.id for c in conversations})
+        if removed:
+            changes = replace(changes, removed=removed)
         self._emit(changes)
         for conversation in (*changes.new, *changes.changed):
             newest = conversation.newest_messages[0] if conversation.newest_messages else None
@@ -315,6 +318,14 @@ class LiveSession:
 
     def _announced(self, happened: datetime | None, now: datetime) -> bool:
         return happened is not None and happened >= self._started_at and now - happened < ANNOUNCE_WITHIN
+
+    def _forget_old_conversations(self, now: datetime, *, keep: set[str]) -> list[str]:
+        """Drop from memory the conversations with no message within the lookback (the store keeps them),
+        measured back from the newest message as calls are from the newest call."""
+        newest = self.state.newest_message_at
+        if newest is None:
+            return []
+        return self.state.forget_conversations_before(min(now, newest) - LOOKBACK, keep=keep)
 
     def _on_sent(self, conversation: Conversation) -> None:
         self.poller.texting_happened()

@@ -69,6 +69,7 @@ class LiveState:
     def __init__(self) -> None:
         self.calls: dict[str, Call] = {}
         self.conversations: dict[str, Conversation] = {}
+        self._newest_message_at: datetime | None = None
         self._zones: dict[str, tzinfo] = {}
         self._order: list[tuple[float, str]] = []  # (-start, id): newest first
         self._calls_by_number: dict[str, set[str]] = defaultdict(set)
@@ -257,6 +258,9 @@ class LiveState:
                     self._conversations_by_number[old.customer_phone_number].discard(old.id)
                 changed.append(merged)
             self.conversations[merged.id] = merged
+            last = merged.last_message_at
+            if last is not None and (self._newest_message_at is None or last > self._newest_message_at):
+                self._newest_message_at = last
             if merged.customer_phone_number:
                 self._conversations_by_number[merged.customer_phone_number].add(merged.id)
             self._note_outgoing(merged)
@@ -269,6 +273,30 @@ class LiveState:
             known = self._last_outgoing.get(conversation.id)
             if known is None or message.created_at > known:
                 self._last_outgoing[conversation.id] = message.created_at
+
+    @property
+    def newest_message_at(self) -> datetime | None:
+        """When the newest message of the conversations held was sent."""
+        return self._newest_message_at
+
+    def forget_conversations_before(self, cutoff: datetime, *, keep: Collection[str] = ()) -> list[str]:
+        """Drop the conversations with no message since ``cutoff`` (and those with none at all), except
+        the ids in ``keep``; their ids."""
+        removed = [
+            conversation_id
+            for conversation_id, conversation in self.conversations.items()
+            if conversation_id not in keep
+            and (conversation.last_message_at is None or conversation.last_message_at < cutoff)
+        ]
+        for conversation_id in removed:
+            number = self.conversations.pop(conversation_id).customer_phone_number
+            self._last_outgoing.pop(conversation_id, None)
+            ids = self._conversations_by_number.get(number) if number else None
+            if ids is not None:
+                ids.discard(conversation_id)
+                if not ids:
+                    del self._conversations_by_number[number]
+        return removed
 
     def conversations_newest_first(self) -> list[Conversation]:
         return sorted(self.conversations.values(), key=lambda c: c.last_message_at or _EPOCH, reverse=True)

@@ -239,6 +239,21 @@ class Store:
         following = (rows[-1][0], rows[-1][1]) if len(rows) == limit else None
         return CallsPage(calls, following)
 
+    def oldest_call_start(self) -> datetime | None:
+        return _moment(self._query("SELECT MIN(start_time) FROM calls")[0][0])
+
+    def calls_per_hour(self, since: datetime) -> list[int]:
+        """How many stored calls started at or after ``since`` in each hour of the day (UTC, 0-23)."""
+        counts = [0] * 24
+        rows = self._query(
+            "SELECT CAST(start_time / 3600 AS INTEGER) % 24, COUNT(*) FROM calls WHERE start_time >= ? "
+            "GROUP BY 1",
+            (since.timestamp(),),
+        )
+        for hour, count in rows:
+            counts[hour] = count
+        return counts
+
     def prune(self, before: datetime) -> int:
         """Delete calls that started, and conversations last active, before ``before`` (never drafts or
         the outbox: what the user wrote stays); how many rows went."""

@@ -75,8 +75,8 @@ class TextsScreen(Screen[None]):
         self.query_one("#texts-title", Static).update(Text(title))
 
     def _on_live_event(self, event: object) -> None:
-        if isinstance(event, ConversationsChanged) and (event.new or event.changed):
-            self.query_one(ConversationList).update_conversations([*event.new, *event.changed])
+        if isinstance(event, ConversationsChanged) and (event.new or event.changed or event.removed):
+            self.query_one(ConversationList).update_conversations([*event.new, *event.changed], event.removed)
             self._show_title()
 
     def action_open(self) -> None:

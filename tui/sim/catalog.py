@@ -5,7 +5,7 @@ Only data lives here; ``scenario`` picks from it with a seeded random generator.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -148,6 +148,15 @@ MAIN_ACCOUNT = AccountSpec(
         ),
     ),
 )
+
+
+def main_account(time_zone: str | None = None) -> AccountSpec:
+    """The main account, with every company moved to ``time_zone`` when one is given."""
+    if time_zone is None:
+        return MAIN_ACCOUNT
+    companies = tuple(replace(company, time_zone=time_zone) for company in MAIN_ACCOUNT.companies)
+    return replace(MAIN_ACCOUNT, companies=companies)
+
 
 OTHER_ACCOUNT = AccountSpec(
     name="Sunbelt Comfort HVAC",

@@ -22,6 +22,11 @@ class SimConfig:
     texting_enabled: bool = True
     history_days: int = 7
     call_volume: float = 1.0
+    # Calls and texts outside a company's business hours (catalog.BUSINESS_HOURS, its local time), relative
+    # to the default; 0: a day with calls only while the companies are open.
+    after_hours_volume: float = 1.0
+    # Every company of the main account in this time zone (None: each in its own, as the catalog has it).
+    time_zone: str | None = None
     send_text_status: int = 201
     rate_limit_headers: bool = True
     # Fraction of the general limits that another integration of the account uses, spread over time.

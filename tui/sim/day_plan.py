@@ -120,6 +120,8 @@ class DayPlanner:
         local = hour_start.astimezone(ZoneInfo(company.time_zone))
         day_factor = company.weekend_factor if local.weekday() >= 5 else 1.0
         profile = catalog.HOURLY_PROFILE[local.hour] * day_factor
+        if local.hour not in catalog.BUSINESS_HOURS:
+            profile *= self._config.after_hours_volume
         call_rate = catalog.BASE_CALLS_PER_HOUR * company.weight * profile * self._config.call_volume
         for offset in arrivals(rng, call_rate):
             self._plan_call(rng, account, company, hour_start + timedelta(seconds=offset), local.hour)

@@ -35,7 +35,7 @@ class Engine:
         self._live_from = start
         self.timeline = Timeline()
         setup = random.Random(f"{config.seed}:setup")
-        specs = (catalog.MAIN_ACCOUNT, catalog.OTHER_ACCOUNT)
+        specs = (catalog.main_account(config.time_zone), catalog.OTHER_ACCOUNT)
         keys = (config.api_key, config.other_api_key)
         self.accounts = [
             build_account(setup, spec, key, start) for spec, key in zip(specs, keys, strict=True)

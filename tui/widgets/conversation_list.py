@@ -135,9 +135,14 @@ class ConversationList(ScrollView, can_focus=True):
         self._strips.clear()
         self.refresh()
 
-    def update_conversations(self, conversations: Iterable[Conversation]) -> None:
-        """Add new conversations and replace changed ones (by id), keeping the cursor where it was."""
+    def update_conversations(
+        self, conversations: Iterable[Conversation], removed: Iterable[str] = ()
+    ) -> None:
+        """Add new conversations, replace changed ones (by id) and drop ``removed`` ids, keeping the cursor
+        on its conversation."""
         current = self.highlighted
+        for conversation_id in removed:
+            self._by_id.pop(conversation_id, None)
         for conversation in conversations:
             self._by_id[conversation.id] = conversation
         self._order = newest_first(self._by_id.values())
