@@ -78,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument(
         "--texting-disabled", action="store_true", help="answer sends as an account without texting"
     )
+    sim.add_argument(
+        "--outbound-disabled",
+        action="store_true",
+        help="answer call-backs as an account without outbound calls",
+    )
     hooks = sim.add_argument_group("webhooks (seeded faults are rates from 0 to 1)")
     hooks.add_argument(
         "--webhook-url", metavar="URL", help="post every event of every company to URL (signed, as CallRail)"
@@ -131,6 +136,8 @@ def run_sim(args: argparse.Namespace) -> int:
     )
     if args.texting_disabled:
         config.texting_enabled = False
+    if args.outbound_disabled:
+        config.outbound_calls_enabled = False
     try:
         return serve(args.host, args.port, config, args.speed)
     except KeyboardInterrupt:

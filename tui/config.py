@@ -41,6 +41,7 @@ FILE_KEYS = (
     "notify_bell",
     "display_time_zone",
     "mask",
+    "my_phone",
 )
 
 
@@ -93,11 +94,12 @@ class Settings(BaseModel):
     notify_bell: bool = True
     display_time_zone: str | None = None
     mask: bool = False
+    my_phone: str | None = None  # rung first when calling a caller back through CallRail
     config_path: Path = Field(default_factory=default_config_path)
     data_dir: Path = Field(default_factory=default_data_dir)
     state_dir: Path = Field(default_factory=default_state_dir)
 
-    @field_validator("api_key", "account_id", "display_time_zone", mode="before")
+    @field_validator("api_key", "account_id", "display_time_zone", "my_phone", mode="before")
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
         if isinstance(value, str) and not value.strip():
@@ -108,6 +110,16 @@ class Settings(BaseModel):
     @classmethod
     def _check_base_url(cls, value: str) -> str:
         return normalize_base_url(value)
+
+    @field_validator("my_phone")
+    @classmethod
+    def _check_phone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        number = us_phone(value)
+        if number is None:
+            raise ValueError(f"{value!r} is not a US or Canadian phone number, like 512-555-0164")
+        return number
 
     @field_validator("display_time_zone")
     @classmethod
@@ -203,8 +215,27 @@ def load_settings(
         raise ConfigError("Invalid setting: " + "; ".join(problems)) from None
 
 
+def us_phone(text: str) -> str | None:
+    """``512-555-0164``, ``(512) 555 0164`` or ``+1 512 555 0164`` as ``+15125550164``; None if it is not
+    a US or Canadian number."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if len(digits) != 10 or digits[0] in "01" or any(ch.isalpha() for ch in text):
+        return None
+    return f"+1{digits}"
+
+
 def save_credentials(path: Path, *, api_key: str, account_id: str, base_url: str | None = None) -> None:
-    """Write the key and account into the config file, keeping its other settings.
+    """Write the key and account into the config file, keeping its other settings."""
+    values = {"api_key": api_key, "account_id": account_id}
+    if base_url is not None and base_url != DEFAULT_BASE_URL:
+        values["base_url"] = base_url
+    save_settings(path, **values)
+
+
+def save_settings(path: Path, **values: str) -> None:
+    """Write these settings into the config file, keeping its others.
 
     The new file is created 0600 next to the old one and renamed over it, so the key is never in a
     file anyone else can read, and a crash leaves either the old file or the new one.
@@ -213,10 +244,7 @@ def save_credentials(path: Path, *, api_key: str, account_id: str, base_url: str
         data = read_config_file(path)
     except ConfigError:
         data = {}
-    data["api_key"] = api_key
-    data["account_id"] = account_id
-    if base_url is not None and base_url != DEFAULT_BASE_URL:
-        data["base_url"] = base_url
+    data.update(values)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     # mkstemp creates the file 0600 before anything is written to it.
     handle, temp_name = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)

@@ -89,6 +89,10 @@ class BudgetSnapshot:
     sms_limit_day: int
     backoff_until: datetime | None = None  # after a 429; once past, the next request is a probe
     probing: bool = False  # a probe is out and has not been answered yet
+    calls_used_hour: int = 0  # outbound calls placed (call back)
+    calls_limit_hour: int = 0
+    calls_used_day: int = 0
+    calls_limit_day: int = 0
 
 
 def default_state_dir() -> Path:
@@ -179,6 +183,9 @@ class RateBudget:
             now = self._clock.time()
             general = [self._usage(state, Bucket.GENERAL, window, now) for window in _WINDOWS]
             sms = [self._usage(state, Bucket.SMS, window, now) for window in _WINDOWS]
+            (calls_hour, calls_hour_cap), (calls_day, calls_day_cap) = (
+                self._usage(state, Bucket.OUTBOUND, window, now) for window in _WINDOWS
+            )
             until = state.backoff.until
             return BudgetSnapshot(
                 *general[0],
@@ -187,6 +194,10 @@ class RateBudget:
                 *sms[1],
                 backoff_until=None if until is None else datetime.fromtimestamp(until, UTC),
                 probing=state.backoff.probing,
+                calls_used_hour=calls_hour,
+                calls_limit_hour=calls_hour_cap,
+                calls_used_day=calls_day,
+                calls_limit_day=calls_day_cap,
             )
 
     def _usage(

@@ -350,6 +350,19 @@ class LiveSession:
         # the PUT answers with the default fields only (no tags, note, ...): read the call back
         return await self.open_call(call_id)
 
+    async def call_back(self, *, customer_phone_number: str, tracking_number: str, my_phone: str) -> Call:
+        """Have CallRail ring ``my_phone``, then the customer, who sees ``tracking_number`` (the number they
+        called). Never retried (a real call); the new outbound call is in the feed at once."""
+        call = await self.client.create_outbound_call(
+            self.account_id,
+            caller_id=tracking_number,
+            customer_phone_number=customer_phone_number,
+            business_phone_number=my_phone,
+        )
+        self._ingest_calls([call])
+        self._on_status(replace(self.status, budget=self.budget.snapshot()))
+        return self.state.calls.get(call.id, call)
+
     async def open_conversation(self, conversation_id: str) -> Conversation:
         """The conversation with a page of its messages, newest first."""
         conversation = await self.client.get_conversation(self.account_id, conversation_id)

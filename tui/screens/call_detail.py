@@ -26,6 +26,7 @@ from tui.context import Context, context_of
 from tui.live.events import CallsChanged, ConversationsChanged
 from tui.live.session import LiveSession
 from tui.safe_text import clean, literal
+from tui.screens.call_back import call_back
 from tui.screens.thread import ThreadScreen
 from tui.widgets.call_facts import CallFacts
 from tui.widgets.call_insights import CallInsights
@@ -48,6 +49,7 @@ class CallDetailScreen(Screen[None]):
         Binding("escape", "back", "Back"),
         # short descriptions: the footer must hold them all at 80 columns (the tooltips say more)
         Binding("r", "reply", "Reply", tooltip="Reply by text to this caller"),
+        Binding("C", "call_back", "Call", tooltip="Call this caller back through CallRail"),
         Binding("a", "tag", "Tag", tooltip="Add a tag to this call"),
         Binding("n", "note", "Note", tooltip="Write or change the note on this call"),
         Binding("l", "lead_status", "Lead", tooltip="Lead status: a good lead, not a lead, or clear it"),
@@ -194,6 +196,8 @@ class CallDetailScreen(Screen[None]):
             return bool(call and (call.recording_player or call.recording))
         if action == "reply":
             return bool(call and call.customer_phone_number)
+        if action == "call_back":
+            return bool(call and call.customer_phone_number and call.tracking_phone_number)
         if action in ("tag", "note", "lead_status", "value"):
             return call is not None
         return True
@@ -253,6 +257,10 @@ class CallDetailScreen(Screen[None]):
             return
         self.app.open_url(url)
         self.notify("Opening the recording in your browser…")
+
+    def action_call_back(self) -> None:
+        if self.call is not None:
+            call_back(self, self.call)
 
     def action_reply(self) -> None:
         call = self.call

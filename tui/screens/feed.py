@@ -17,6 +17,7 @@ from tui.context import Context, context_of
 from tui.live.events import CallsChanged, ConversationsChanged, LiveEvent
 from tui.messages import OpenCall, ReplyTo
 from tui.safe_text import literal
+from tui.screens.call_back import call_back
 from tui.widgets.call_table import CallTable
 from tui.widgets.call_table_layout import COLUMNS
 from tui.widgets.modals import ChoicePrompt
@@ -32,6 +33,7 @@ class FeedScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "open", "Open", tooltip="Open the call: who, where, transcript, actions"),
         Binding("r", "reply", "Reply", tooltip="Text this caller"),
+        Binding("C", "call_back", "Call back", show=False, tooltip="Call this caller back through CallRail"),
         Binding("slash", "filter", "Filter", key_display="/", tooltip="Filter as you type"),
         Binding("b", "toggle_callback", "Callbacks", tooltip="Only calls that still need a callback"),
         Binding("s", "sort_menu", "Sort", tooltip="Sort by a column, picked from a menu"),
@@ -226,6 +228,11 @@ class FeedScreen(Screen[None]):
         call = self.table.selected_call
         if call is not None:
             self.post_message(ReplyTo(call))
+
+    def action_call_back(self) -> None:
+        call = self.table.selected_call
+        if call is not None:
+            call_back(self, call)
 
     def action_filter(self) -> None:
         box = self.query_one("#feed-filter", Input)

@@ -20,6 +20,7 @@ class SimConfig:
     outbound_hourly_limit: int = 100
     outbound_daily_limit: int = 2000
     texting_enabled: bool = True
+    outbound_calls_enabled: bool = True
     history_days: int = 7
     call_volume: float = 1.0
     # Calls and texts outside a company's business hours (catalog.BUSINESS_HOURS, its local time), relative

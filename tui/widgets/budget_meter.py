@@ -75,6 +75,16 @@ def describe(
         line.append("SMS " if short else "SMS left ")
         line.append(f"{min(sms_hour, sms_day):,}", style=style("budget-meter--error") if not sms_hour else "")
         line.append(f"{hour} · {sms_day:,}{day}", style=muted)
+        if budget.calls_used_day or not short:
+            calls_hour = max(0, budget.calls_limit_hour - budget.calls_used_hour)
+            calls_day = max(0, budget.calls_limit_day - budget.calls_used_day)
+            line.append(_SEPARATOR, style=muted)
+            line.append("Calls " if short else "Calls left ")
+            line.append(
+                f"{min(calls_hour, calls_day):,}",
+                style=style("budget-meter--error") if not calls_hour else "",
+            )
+            line.append(f"{hour} · {calls_day:,}{day}" if not short else hour, style=muted)
 
     if status.state not in (PollState.PAUSED, PollState.AUTH_FAILED):
         line.append(_SEPARATOR, style=muted)

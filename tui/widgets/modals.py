@@ -72,15 +72,20 @@ class ChoicePrompt(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, choices: list[tuple[str, str]], *, current: str | None = None) -> None:
+    def __init__(
+        self, title: str, choices: list[tuple[str, str]], *, current: str | None = None, note: str = ""
+    ) -> None:
         super().__init__(classes="prompt-modal")
         self._title = title
         self._choices = choices
         self._current = current
+        self._note = note
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt-box"):
             yield Label(self._title, classes="prompt-title")
+            if self._note:
+                yield Static(literal(self._note), classes="prompt-note")
             yield ChoiceList(
                 *(Option(literal(label, single_line=True), id=key) for key, label in self._choices)
             )

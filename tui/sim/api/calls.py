@@ -196,6 +196,8 @@ def _find_call(ctx: Ctx) -> Call:
 
 async def create_outbound_call(ctx: Ctx) -> Response:
     account = ctx.account
+    if not ctx.sim.config.outbound_calls_enabled:
+        raise ApiError(403, "Outbound calling is not enabled for this account.")
     body = await ctx.body()
     for name in ("caller_id", "customer_phone_number", "business_phone_number"):
         if body.get(name) in (None, ""):
