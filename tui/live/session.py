@@ -15,7 +15,7 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from tui.callrail.budget import BudgetSnapshot, RateBudget
 from tui.callrail.client import CallRailClient
@@ -51,6 +51,8 @@ BATCH_PAUSE = 0.01  # seconds
 FIRST_FRAME_WAIT = 0.5  # seconds start() waits for the UI to draw the first calls before the rest
 STORE_KEEPS = timedelta(days=8)  # older calls and conversations are deleted from the store on start
 ACCOUNT_NAME_META = "account_name"
+# What the store holds counts as observed before anything a source brings (it carries no versions).
+STORED = datetime.fromtimestamp(0, UTC)
 
 
 class LiveSession:
@@ -94,6 +96,7 @@ class LiveSession:
             on_conversation=self._on_sent,
             on_texting_enabled=self._on_texting_enabled,
         )
+        self._sources: list[Source] = [self.poller]
         self._runner: asyncio.Future | None = None
         self._first_shown = asyncio.Event()
         self._stopped = False
@@ -109,6 +112,10 @@ class LiveSession:
                 listener(event)
             except Exception:
                 log.exception("a live event listener failed")
+
+    def add_source(self, source: Source) -> None:
+        """Another source (the webhook receiver's, a hub's) whose batches ``run`` merges with the polls."""
+        self._sources.append(source)
 
     def _on_status(self, status: PollStatus) -> None:
         self.status = status
@@ -141,7 +148,7 @@ class LiveSession:
             self._load_stored_calls(page.calls)
         await asyncio.sleep(0)
         conversations = self.store.load_conversations(now - CONVERSATIONS_LOOKBACK)
-        conversation_changes = self.state.merge_conversations(conversations)
+        conversation_changes = self.state.merge_conversations(conversations, STORED)
         self._emit(ConversationsChanged(new=conversation_changes.new))
         try:
             self.store.prune(now - STORE_KEEPS)
@@ -155,7 +162,7 @@ class LiveSession:
         self._first_shown.set()
 
     def _load_stored_calls(self, calls: list[Call]) -> None:
-        changes = self.state.merge_calls(calls)
+        changes = self.state.merge_calls(calls, STORED)
         self.followups.track(calls, self.clock.now())
         self._emit(CallsChanged(new=changes.new))
 
@@ -203,7 +210,8 @@ class LiveSession:
     async def _run_sources(self) -> None:
         """The sources and the outbox; if one of them fails, the others are stopped too."""
         async with asyncio.TaskGroup() as group:
-            group.create_task(self._take_in(self.poller))
+            for source in self._sources:
+                group.create_task(self._take_in(source))
             group.create_task(self.outbox.run())
 
     async def _take_in(self, source: Source) -> None:
@@ -221,12 +229,13 @@ class LiveSession:
 
     def apply(self, batch: Batch) -> None:
         """Merge what a source brought: into the state and the store, the watchlist, the listeners."""
+        observed_at = batch.observed_at or self.clock.now()
         if batch.calls:
-            self._ingest_calls(batch.calls)
+            self._ingest_calls(batch.calls, observed_at)
         for call_id in batch.gone_calls:
             self.followups.forget(call_id)
         if batch.conversations:
-            self._ingest_conversations(batch.conversations)
+            self._ingest_conversations(batch.conversations, observed_at)
         if batch.status is not None:
             self._on_status(batch.status)
 
@@ -256,8 +265,8 @@ class LiveSession:
 
     # -- data in --------------------------------------------------------------------------------------
 
-    def _ingest_calls(self, calls: list[Call]) -> CallsChanged:
-        changes = self.state.merge_calls(calls)
+    def _ingest_calls(self, calls: list[Call], observed_at: datetime | None = None) -> CallsChanged:
+        changes = self.state.merge_calls(calls, observed_at)
         if not (changes.new or changes.changed):
             return changes
         now = self.clock.now()
@@ -284,13 +293,15 @@ class LiveSession:
             self.followups.forget(call_id)
         return removed
 
-    def _ingest_conversations(self, conversations: list[Conversation]) -> ConversationsChanged:
+    def _ingest_conversations(
+        self, conversations: list[Conversation], observed_at: datetime | None = None
+    ) -> ConversationsChanged:
         before = {
             c.id: self.state.conversations[c.id].last_message_at
             for c in conversations
             if c.id in self.state.conversations
         }
-        changes = self.state.merge_conversations(conversations)
+        changes = self.state.merge_conversations(conversations, observed_at)
         if not (changes.new or changes.changed):
             return changes
         now = self.clock.now()
@@ -308,7 +319,7 @@ class LiveSession:
 
     def _on_sent(self, conversation: Conversation) -> None:
         self.poller.texting_happened()
-        self._ingest_conversations([conversation])
+        self._ingest_conversations([conversation], self.clock.now())
 
     def _on_texting_enabled(self, enabled: bool) -> None:
         self.texting_enabled = enabled
@@ -317,8 +328,9 @@ class LiveSession:
 
     async def open_call(self, call_id: str) -> Call:
         """The call with its detail fields (transcript, summary, ...)."""
+        asked_at = self.clock.now()
         call = await self.client.get_call(self.account_id, call_id)
-        self._ingest_calls([call])
+        self._ingest_calls([call], asked_at)
         merged = self.state.calls.get(call.id, call)
         self.followups.track([merged], self.clock.now(), opened=True)
         return merged
@@ -331,8 +343,9 @@ class LiveSession:
 
     async def open_conversation(self, conversation_id: str) -> Conversation:
         """The conversation with a page of its messages, newest first."""
+        asked_at = self.clock.now()
         conversation = await self.client.get_conversation(self.account_id, conversation_id)
-        self._ingest_conversations([conversation])
+        self._ingest_conversations([conversation], asked_at)
         return self.state.conversations[conversation.id]
 
     async def older_messages(self, conversation_id: str, page: int, per_page: int) -> Conversation:
