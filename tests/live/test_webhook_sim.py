@@ -1,0 +1,64 @@
+"""End to end on the simulator: CallRail's deliveries, signed per company, reach the session through the
+receiver and the source, and show the same calls and texts a poll shows."""
+
+import json
+
+import pytest
+from tests.live.webhook_rig import make_rig
+
+from tui.live.webhooks.stats import Outcome
+from tui.sim import SimConfig
+from tui.sim.webhooks.faults import WebhookFaults
+
+
+def ours(rig, kinds: set[str]) -> set[str]:
+    own = rig.sim.account.calls_by_id
+    return {e.id for e in rig.sim.events if e.kind in kinds and e.id in own}
+
+
+@pytest.fixture
+async def rig(tmp_path):
+    built = make_rig(tmp_path / "data")
+    await built.session.start()
+    await built.intake.keys.ensure(built.sim.account.companies)
+    await built.enable_all()
+    yield built
+    await built.close()
+
+
+async def test_an_hour_of_deliveries_shows_every_call_and_text_as_a_poll_does(rig):
+    await rig.deliver(60 * 60)
+    await rig.take_in()
+    stats = rig.intake.receiver.stats
+    assert stats.counts[Outcome.ACCEPTED] > 40 and stats.rejected == 0
+    assert {r.outcome for r in rig.sim.webhooks.log} == {"delivered"}
+    started = ours(rig, {"call_started"})
+    assert started and started <= set(rig.session.state.calls)
+    # a poll now agrees with the webhooks on every call whose Post-Call came (it waits for the recording)
+    polled = {c.id: c async for c in rig.client.iter_calls(rig.sim.account_id, date_range="today")}
+    finals = {"post_call_webhook", "post_outbound_call_webhook"}
+    ended = {r.resource_id for r in rig.sim.webhooks.log if r.event in finals}
+    assert ended and ended <= set(polled)
+    for call_id in ended:
+        assert rig.session.state.calls[call_id].status == polled[call_id].status, call_id
+    newest = {}  # conversation -> its last text delivered
+    for record in rig.sim.webhooks.log:
+        if record.event.startswith("sms_"):
+            payload = json.loads(record.body)
+            newest[payload["conversation_id"]] = payload
+    assert newest
+    for conversation_id, payload in newest.items():
+        conversation = rig.session.state.conversations[conversation_id]
+        assert conversation.recent_messages[0].content == payload["content"]
+        assert conversation.customer_phone_number.startswith("+1")
+
+
+async def test_a_ringing_call_shows_in_progress_not_missed(rig):
+    for _ in range(120):
+        await rig.deliver(30, step=30)
+        await rig.take_in()
+        live = [c for c in rig.session.state.calls.values() if c.is_live]
+        if live:
+            break
+    assert live, "no call was ringing in an hour"
+    assert not any(rig.session.state.needs_callback(c) for c in live)

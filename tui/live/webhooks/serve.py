@@ -1,0 +1,92 @@
+"""Putting the receiver together and serving it with uvicorn on HOST:PORT.
+
+```python
+intake = webhook_intake(data_dir, clock, fetch=key_fetcher(session.client, session.account_id),
+                        companies=lambda: session.companies)
+session.add_source(intake.source)          # before session.run()
+await intake.keys.ensure(session.companies)  # after session.start(): each company's key, once
+async with receiver_running(intake.receiver, "127.0.0.1", 8787):
+    await session.run()
+# CallRail posts to intake.receiver.url_for("https://public.example", company_id, event)
+```
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable, Collection, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+
+from tui.callrail.clock import Clock
+from tui.live.webhooks.inbox import INBOX_FILE, Inbox
+from tui.live.webhooks.keys import Fetch, SigningKeys
+from tui.live.webhooks.receiver import MAX_BODY, PREFIX, WebhookReceiver
+from tui.live.webhooks.source import WebhookSource
+
+
+@dataclass
+class WebhookIntake:
+    inbox: Inbox
+    keys: SigningKeys
+    receiver: WebhookReceiver
+    source: WebhookSource
+
+    def close(self) -> None:
+        self.inbox.close()
+
+
+def webhook_intake(
+    data_dir: Path | str,
+    clock: Clock,
+    *,
+    fetch: Fetch | None = None,
+    companies: Callable[[], Collection[str]] = frozenset,
+    prefix: str = PREFIX,
+    max_body: int = MAX_BODY,
+) -> WebhookIntake:
+    """The inbox (``webhooks.sqlite3`` in ``data_dir``), the keys, the receiver and the source, wired so
+    each delivery the receiver keeps wakes the source."""
+    inbox = Inbox(Path(data_dir) / INBOX_FILE)
+    keys = SigningKeys(inbox, clock, fetch, companies)
+    source = WebhookSource(inbox, clock)
+    receiver = WebhookReceiver(inbox, keys, clock, source.delivered, prefix=prefix, max_body=max_body)
+    return WebhookIntake(inbox, keys, receiver, source)
+
+
+class _EmbeddedServer(uvicorn.Server):
+    """Leaves the process's signals to the app it runs in."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+@contextlib.asynccontextmanager
+async def receiver_running(receiver: WebhookReceiver, host: str, port: int) -> AsyncIterator[uvicorn.Server]:
+    """The receiver served by uvicorn on ``host:port`` in the running event loop, until the block ends;
+    raises (``SystemExit`` from uvicorn, or ``OSError``) if it cannot listen there."""
+    config = uvicorn.Config(
+        receiver.app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        timeout_graceful_shutdown=1,
+    )
+    server = _EmbeddedServer(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+            raise OSError(f"the webhook receiver could not listen on {host}:{port}")
+        await asyncio.sleep(0.01)
+    try:
+        yield server
+    finally:
+        server.should_exit = True
+        await task
