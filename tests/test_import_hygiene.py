@@ -48,3 +48,11 @@ def test_live_layer_does_not_reach_into_the_ui() -> None:
         for path, names in imported_modules("live").items()
     }
     assert not {path: names for path, names in offenders.items() if names}
+
+
+def test_live_layer_never_imports_the_simulator() -> None:
+    offenders = {
+        path: sorted(name for name in names if name.startswith("tui.sim"))
+        for path, names in imported_modules("live").items()
+    }
+    assert not {path: names for path, names in offenders.items() if names}

@@ -1,11 +1,17 @@
 """End to end on the simulator: CallRail's deliveries, signed per company, reach the session through the
 receiver and the source, and show the same calls and texts a poll shows."""
 
+import asyncio
+from collections import Counter
 import json
 
 import pytest
 from tests.live.webhook_rig import make_rig
+from tests.loopback import free_port
+from tests.sim.webhook_receiver import until
+from tui.live.webhooks.serve import receiver_running
 
+from tui.live.webhooks.events import CALL_EVENTS
 from tui.live.webhooks.stats import Outcome
 from tui.sim import SimConfig
 from tui.sim.webhooks.faults import WebhookFaults
@@ -62,3 +68,32 @@ async def test_a_ringing_call_shows_in_progress_not_missed(rig):
             break
     assert live, "no call was ringing in an hour"
     assert not any(rig.session.state.needs_callback(c) for c in live)
+
+
+async def test_over_loopback_tcp_with_faults_the_session_ends_with_what_arrived(tmp_path):
+    faults = WebhookFaults(duplicate_rate=0.2, reorder_rate=0.2, delay_rate=0.2, bad_signature_rate=0.1)
+    rig = make_rig(tmp_path / "data", SimConfig(seed=7, webhook_faults=faults), loopback=True)
+    port = free_port()
+    try:
+        await rig.session.start()
+        await rig.intake.keys.ensure(rig.sim.account.companies)
+        await rig.enable_all(f"http://127.0.0.1:{port}")
+        async with receiver_running(rig.intake.receiver, "127.0.0.1", port):
+            merging = asyncio.create_task(rig.session._take_in(rig.intake.source))
+            for _ in range(30):
+                rig.clock.advance(60)
+                await rig.sim.webhooks.deliver_due()
+            rig.clock.advance(10 * 60)  # what was held back or delayed
+            await rig.sim.webhooks.deliver_due()
+            await until(lambda: not rig.intake.inbox.pending(1))
+            merging.cancel()
+        log = rig.sim.webhooks.log
+        good = {r.resource_id for r in log if r.outcome == "delivered" and r.event in CALL_EVENTS}
+        forged = [r for r in log if r.faults.bad_signature]
+        assert good and forged and any(r.copy == 2 for r in log), Counter((r.outcome, r.status) for r in log)
+        assert good <= set(rig.session.state.calls)
+        stats = rig.intake.receiver.stats
+        assert stats.counts[Outcome.BAD_SIGNATURE] == len(forged)
+        assert stats.counts[Outcome.DUPLICATE] >= sum(1 for r in log if r.copy == 2 and not r.faults.bad_signature)
+    finally:
+        await rig.close()

@@ -40,9 +40,9 @@ class Rig:
     intake: WebhookIntake
     session: LiveSession
 
-    async def enable_all(self) -> None:
+    async def enable_all(self, base_url: str = BASE) -> None:
         for company_id in self.sim.account.companies:
-            await enable(self.client, self.sim.account_id, company_id, BASE)
+            await enable(self.client, self.sim.account_id, company_id, base_url)
 
     async def deliver(self, seconds: float, step: float = 60.0) -> None:
         """Let ``seconds`` of the day pass, delivering what falls due as it goes."""
@@ -70,10 +70,12 @@ class Rig:
         self.intake.close()
 
 
-def make_rig(data_dir: Path, config: SimConfig | None = None) -> Rig:
+def make_rig(data_dir: Path, config: SimConfig | None = None, *, loopback: bool = False) -> Rig:
+    """``loopback``: the simulator posts over real TCP (serve the receiver with ``receiver_running``)."""
     clock = ManualClock(START)
     forward = Forward()
-    sim = Simulator(config or SimConfig(seed=7), clock=clock, webhook_transport=httpx.ASGITransport(app=forward))
+    transport = None if loopback else httpx.ASGITransport(app=forward)
+    sim = Simulator(config or SimConfig(seed=7), clock=clock, webhook_transport=transport)
     client = CallRailClient(sim.api_key, base_url=SIM_URL, transport=httpx.ASGITransport(app=sim.app), clock=clock)
     intake = webhook_intake(
         data_dir,
