@@ -10,6 +10,7 @@ secrets masked; the body of a request is never logged.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -34,6 +35,9 @@ from tui.live.webhooks.stats import Outcome, ReceiverStats
 log = logging.getLogger(__name__)
 
 MAX_BODY = 512 * 1024  # a Post-Call with a long transcript is tens of kilobytes
+# A key fetched while CallRail waits for our answer must not outlast its patience (its timeout is
+# undocumented; the simulator's is 10 s).
+RELOAD_TIMEOUT = 5.0
 PREFIX = "/webhooks"
 _COMPANY_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -143,7 +147,12 @@ class WebhookReceiver:
         if key is not None and verified(key, body, header):
             return
         # CallRail may have a new key for the company (or we never had one): ask again, rarely
-        if await self.keys.reload(company_id):
+        try:
+            async with asyncio.timeout(RELOAD_TIMEOUT):
+                reloaded = await self.keys.reload(company_id)
+        except TimeoutError:
+            reloaded = False
+        if reloaded:
             key = self.keys.get(company_id)
             if key is not None and verified(key, body, header):
                 return
