@@ -19,7 +19,16 @@ RECEIVER = "http://127.0.0.1:9/hooks-base"
 def served_sim():
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "tui", "sim", "--port", str(port), "--webhook-url", "http://127.0.0.1:9/other"],
+        [
+            sys.executable,
+            "-m",
+            "tui",
+            "sim",
+            "--port",
+            str(port),
+            "--webhook-url",
+            "http://127.0.0.1:9/other",
+        ],
         stdout=subprocess.PIPE,
         text=True,
         env=os.environ,

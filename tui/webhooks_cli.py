@@ -30,7 +30,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("action", choices=ACTIONS)
     parser.add_argument(
-        "--url", required=True, metavar="BASE", help="where CallRail reaches the receiver (http(s)://host:port)"
+        "--url",
+        required=True,
+        metavar="BASE",
+        help="where CallRail reaches the receiver (http(s)://host:port)",
     )
     parser.add_argument(
         "--company", action="append", metavar="COM", help="only this company (repeatable; default: all)"
@@ -63,7 +66,9 @@ def run(args: argparse.Namespace) -> int:
 
     client = CallRailClient(settings.api_key_value, base_url=settings.base_url)
     return asyncio.run(
-        webhooks(client, settings.account_id, args.action, args.url, args.company, args.event or MONITOR_EVENTS)
+        webhooks(
+            client, settings.account_id, args.action, args.url, args.company, args.event or MONITOR_EVENTS
+        )
     )
 
 

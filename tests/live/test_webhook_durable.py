@@ -19,20 +19,20 @@ from tui.sim.clock import ManualClock
 
 COMPANY, KEY = "COMdurable", "durable-signing-key"
 
-RECEIVER = """
+RECEIVER = f"""
 import asyncio, sys
 from tui.callrail.clock import SystemClock
 from tui.live.webhooks.serve import receiver_running, webhook_intake
 
 async def main(data_dir, port):
     intake = webhook_intake(data_dir, SystemClock())
-    intake.keys.put({company!r}, {key!r})
+    intake.keys.put({COMPANY!r}, {KEY!r})
     async with receiver_running(intake.receiver, "127.0.0.1", port):
         print("ready", flush=True)
         await asyncio.Event().wait()
 
 asyncio.run(main(sys.argv[1], int(sys.argv[2])))
-""".format(company=COMPANY, key=KEY)
+"""
 
 
 def delivery(number: int) -> bytes:

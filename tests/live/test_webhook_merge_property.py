@@ -49,7 +49,9 @@ async def _stretch() -> list[Observation]:
             await sim.webhooks.deliver_due()
             if minute % 20 == 0:
                 calls = [c async for c in client.iter_calls(sim.account_id, date_range="today")]
-                conversations = [c async for c in client.iter_conversations(sim.account_id, date_range="today")]
+                conversations = [
+                    c async for c in client.iter_conversations(sim.account_id, date_range="today")
+                ]
                 observations.append(Observation(clock.now(), tuple(calls), tuple(conversations)))
                 detail = await client.get_call(sim.account_id, calls[len(calls) // 2].id, DETAIL_CALL_FIELDS)
                 observations.append(Observation(clock.now(), (detail,)))
@@ -104,7 +106,9 @@ def test_any_order_and_any_duplicates_end_in_the_same_state(data):
 
 def test_a_late_post_call_never_rolls_back_a_newer_call_modified():
     post_call = Call.model_validate({"id": "CAL1", "call_type": "answered", "tags": [], "note": None})
-    modified = Call.model_validate({"id": "CAL1", "call_type": "answered", "tags": ["lead"], "note": "call back"})
+    modified = Call.model_validate(
+        {"id": "CAL1", "call_type": "answered", "tags": ["lead"], "note": "call back"}
+    )
     state = LiveState()
     state.merge_calls([modified], START + timedelta(minutes=5))
     changes = state.merge_calls([post_call], START)

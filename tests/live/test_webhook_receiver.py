@@ -103,8 +103,16 @@ def ahead() -> bytes:
 REFUSALS = {
     "unknown event": (dict(url=f"http://hooks.test/webhooks/{COMPANY}/nope"), Outcome.UNKNOWN_EVENT, 404),
     "not our path": (dict(url="http://hooks.test/other"), Outcome.NOT_FOUND, 404),
-    "unknown company": (dict(url="http://hooks.test/webhooks/COMzzzz/post_call_webhook"), Outcome.UNKNOWN_COMPANY, 404),
-    "odd company id": (dict(url="http://hooks.test/webhooks/%3Cscript%3E/post_call_webhook"), Outcome.UNKNOWN_COMPANY, 404),
+    "unknown company": (
+        dict(url="http://hooks.test/webhooks/COMzzzz/post_call_webhook"),
+        Outcome.UNKNOWN_COMPANY,
+        404,
+    ),
+    "odd company id": (
+        dict(url="http://hooks.test/webhooks/%3Cscript%3E/post_call_webhook"),
+        Outcome.UNKNOWN_COMPANY,
+        404,
+    ),
     "forged": (dict(key="not-the-key"), Outcome.BAD_SIGNATURE, 401),
     "unsigned": (dict(key=None), Outcome.BAD_SIGNATURE, 401),
     "form encoded": (dict(**{"Content-Type": "application/x-www-form-urlencoded"}), Outcome.MEDIA_TYPE, 415),
@@ -154,7 +162,9 @@ async def test_a_changed_key_is_fetched_again_at_most_once_a_minute():
     assert (await rig.post(body_for(answered=None), key="forged")).status_code == 401
     assert rig.fetches == [COMPANY]  # not again within the minute
     rig.clock.advance(61)
-    assert (await rig.post(body_for(answered=None, timestamp=rig.clock.now().isoformat()), key="forged")).status_code == 401
+    assert (
+        await rig.post(body_for(answered=None, timestamp=rig.clock.now().isoformat()), key="forged")
+    ).status_code == 401
     assert rig.fetches == [COMPANY, COMPANY]
 
 
@@ -180,7 +190,9 @@ async def test_the_key_and_the_signature_never_reach_the_log(rig, caplog):
 
 
 methods = st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
-segments = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E, exclude_characters="/?#%"), max_size=12)
+segments = st.text(
+    st.characters(min_codepoint=0x21, max_codepoint=0x7E, exclude_characters="/?#%"), max_size=12
+)
 paths = st.lists(segments, max_size=4).map(lambda parts: "/".join(["", *parts]))
 header_values = st.text(st.characters(codec="latin-1", exclude_categories=("Cc",)), max_size=40)
 
@@ -191,12 +203,19 @@ header_values = st.text(st.characters(codec="latin-1", exclude_categories=("Cc",
     path=st.one_of(paths, st.just(f"/webhooks/{COMPANY}/post_call_webhook"), st.just(f"/webhooks/{COMPANY}")),
     content_type=st.one_of(st.just("application/json"), header_values),
     sign=st.booleans(),
-    body=st.one_of(st.binary(max_size=300), st.just(body_for()), st.builds(
-        lambda extra: json.dumps({"company_resource_id": COMPANY, "timestamp": extra}).encode(), header_values
-    )),
+    body=st.one_of(
+        st.binary(max_size=300),
+        st.just(body_for()),
+        st.builds(
+            lambda extra: json.dumps({"company_resource_id": COMPANY, "timestamp": extra}).encode(),
+            header_values,
+        ),
+    ),
     signature_header=header_values,
 )
-async def test_any_request_gets_an_answer_below_500(rig, method, path, content_type, sign, body, signature_header):
+async def test_any_request_gets_an_answer_below_500(
+    rig, method, path, content_type, sign, body, signature_header
+):
     kept = len(rig.inbox.pending())
     sent = signature(KEY, body) if sign else signature_header
     headers = {"Content-Type": content_type.encode("latin-1"), "Signature": sent.encode("latin-1")}

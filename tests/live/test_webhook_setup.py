@@ -40,7 +40,9 @@ async def world(tmp_path):
         intake.keys.put(company_id, key)
 
     def client() -> CallRailClient:
-        return CallRailClient(sim.api_key, base_url=SIM_URL, transport=httpx.ASGITransport(app=sim.app), clock=clock)
+        return CallRailClient(
+            sim.api_key, base_url=SIM_URL, transport=httpx.ASGITransport(app=sim.app), clock=clock
+        )
 
     yield sim, clock, other, intake, client
     intake.close()

@@ -2,16 +2,16 @@
 receiver and the source, and show the same calls and texts a poll shows."""
 
 import asyncio
-from collections import Counter
 import json
+from collections import Counter
 
 import pytest
+
 from tests.live.webhook_rig import make_rig
 from tests.loopback import free_port
 from tests.sim.webhook_receiver import until
-from tui.live.webhooks.serve import receiver_running
-
 from tui.live.webhooks.events import CALL_EVENTS
+from tui.live.webhooks.serve import receiver_running
 from tui.live.webhooks.stats import Outcome
 from tui.sim import SimConfig
 from tui.sim.webhooks.faults import WebhookFaults
@@ -94,6 +94,8 @@ async def test_over_loopback_tcp_with_faults_the_session_ends_with_what_arrived(
         assert good <= set(rig.session.state.calls)
         stats = rig.intake.receiver.stats
         assert stats.counts[Outcome.BAD_SIGNATURE] == len(forged)
-        assert stats.counts[Outcome.DUPLICATE] >= sum(1 for r in log if r.copy == 2 and not r.faults.bad_signature)
+        assert stats.counts[Outcome.DUPLICATE] >= sum(
+            1 for r in log if r.copy == 2 and not r.faults.bad_signature
+        )
     finally:
         await rig.close()

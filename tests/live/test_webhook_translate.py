@@ -55,7 +55,9 @@ def body(payload: dict) -> bytes:
 def test_a_call_is_keyed_by_resource_id_and_loses_the_legacy_extras():
     records = translate(ev.CALL_MODIFIED, body(MODIFIED), COMPANY)
     [call] = records.calls
-    assert call.id == MODIFIED["resource_id"] and call.duration == 187 and call.tags == ["lead", "water heater"]
+    assert (
+        call.id == MODIFIED["resource_id"] and call.duration == 187 and call.tags == ["lead", "water heater"]
+    )
     assert (call.company_id, call.tracker_id, call.person_id) == (
         COMPANY,
         MODIFIED["tracker_resource_id"],
@@ -72,7 +74,13 @@ def test_a_legacy_numeric_id_is_accepted_when_there_is_no_resource_id():
 
 
 def test_a_pre_call_placeholder_is_a_ringing_call_not_a_missed_one():
-    pre_call = {"resource_id": "CAL1", "answered": False, "duration": 0, "call_type": "missed", "voicemail": False}
+    pre_call = {
+        "resource_id": "CAL1",
+        "answered": False,
+        "duration": 0,
+        "call_type": "missed",
+        "voicemail": False,
+    }
     [call] = translate(ev.PRE_CALL, body(pre_call), COMPANY).calls
     assert call.is_live and call.answered is None and call.duration is None
 

@@ -76,7 +76,9 @@ def make_rig(data_dir: Path, config: SimConfig | None = None, *, loopback: bool 
     forward = Forward()
     transport = None if loopback else httpx.ASGITransport(app=forward)
     sim = Simulator(config or SimConfig(seed=7), clock=clock, webhook_transport=transport)
-    client = CallRailClient(sim.api_key, base_url=SIM_URL, transport=httpx.ASGITransport(app=sim.app), clock=clock)
+    client = CallRailClient(
+        sim.api_key, base_url=SIM_URL, transport=httpx.ASGITransport(app=sim.app), clock=clock
+    )
     intake = webhook_intake(
         data_dir,
         clock,

@@ -1,8 +1,9 @@
 """The in-memory view the UI reads: calls and conversations by id, and what is derived from them.
 
 Sources disagree and arrive in any order: each field keeps the value observed last (``versions``), so
-the state ends the same whatever the order. Merging costs O(changed records): the per-number indexes and today's per-company counts are updated
-for the records that changed, never rebuilt, so a day of 10,000 calls stays cheap to keep current.
+the state ends the same whatever the order. Merging costs O(changed records): the per-number indexes
+and today's per-company counts are updated for the records that changed, never rebuilt, so a day of
+10,000 calls stays cheap to keep current.
 """
 
 from __future__ import annotations

@@ -103,8 +103,8 @@ class Inbox:
         """Keep a delivery, committed when this returns; False if the same one was kept before."""
         with self._transaction() as db:
             cursor = db.execute(
-                "INSERT INTO deliveries (digest, company_id, event, body, received_at) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (digest) DO NOTHING",
+                "INSERT INTO deliveries (digest, company_id, event, body, received_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING",
                 (_digest(company_id, body), company_id, event, body, received_at.timestamp()),
             )
             return cursor.rowcount == 1

@@ -159,7 +159,9 @@ class WebhookReceiver:
         outcome = Outcome.UNKNOWN_COMPANY if key is None else Outcome.BAD_SIGNATURE
         raise _Rejected(outcome, f"signature {masked(header)}")
 
-    def _answer(self, outcome: Outcome, company_id: str | None, request: Request, detail: str = "") -> Response:
+    def _answer(
+        self, outcome: Outcome, company_id: str | None, request: Request, detail: str = ""
+    ) -> Response:
         self.stats.count(outcome, self._clock.now())
         if outcome.status >= 400:
             shown = company_id if company_id and _COMPANY_ID.fullmatch(company_id) else "(not an id)"
@@ -197,4 +199,3 @@ def _parse(body: bytes) -> dict[str, Any]:
     if not isinstance(payload, dict):
         raise _Rejected(Outcome.MALFORMED, "not an object")
     return payload
-

@@ -32,7 +32,11 @@ def config_of(integration: Integration | None) -> dict[str, list[str]]:
 
 
 def with_ours(
-    config: Mapping[str, list[str]], base_url: str, company_id: str, events: Iterable[str], prefix: str = PREFIX
+    config: Mapping[str, list[str]],
+    base_url: str,
+    company_id: str,
+    events: Iterable[str],
+    prefix: str = PREFIX,
 ) -> dict[str, list[str]]:
     """``config`` with our URL appended to each of ``events`` (every other URL kept, in order)."""
     changed = {key: list(urls) for key, urls in config.items()}

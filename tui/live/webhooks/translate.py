@@ -20,7 +20,14 @@ from tui.live.webhooks import events as ev
 
 _CALL_FIELDS = frozenset(Call.model_fields) - {"id", "company_id", "tracker_id", "person_id"}
 # Before a call is connected CallRail sends placeholders that would make it look missed (reference §6.2).
-_PLACEHOLDERS = ("answered", "duration", "formatted_duration", "voicemail", "call_type", "formatted_call_type")
+_PLACEHOLDERS = (
+    "answered",
+    "duration",
+    "formatted_duration",
+    "voicemail",
+    "call_type",
+    "formatted_call_type",
+)
 _LIVE = {"call_type": "in_progress", "formatted_call_type": "In Progress"}
 
 
