@@ -10,6 +10,7 @@ import pytest
 from tests.live.webhook_rig import make_rig
 from tests.loopback import free_port
 from tests.sim.webhook_receiver import until
+from tui.live.events import InboundCall
 from tui.live.webhooks.events import CALL_EVENTS
 from tui.live.webhooks.serve import receiver_running
 from tui.live.webhooks.stats import Outcome
@@ -99,3 +100,17 @@ async def test_over_loopback_tcp_with_faults_the_session_ends_with_what_arrived(
         )
     finally:
         await rig.close()
+
+
+async def test_run_merges_deliveries_next_to_the_poller_and_announces_new_calls(rig):
+    events = []
+    rig.session.subscribe(events.append)
+    rig.session.set_paused(True)  # the poller waits: what arrives comes by webhook
+    runner = asyncio.create_task(rig.session.run())
+    await rig.deliver(20 * 60)
+    delivered = {r.resource_id for r in rig.sim.webhooks.log if r.event in CALL_EVENTS}
+    await until(lambda: delivered <= set(rig.session.state.calls))
+    announced = {e.call.id for e in events if isinstance(e, InboundCall)}
+    assert announced and announced <= delivered
+    await rig.session.stop()
+    await asyncio.wait_for(runner, 5)

@@ -70,7 +70,6 @@ class WebhookReceiver:
         self._on_delivery = on_delivery
         self._max_body = max_body
         prefix = "/" + prefix.strip("/") if prefix.strip("/") else ""
-        self.prefix = prefix or "/"
         self.app = Starlette(
             routes=[
                 Route(prefix + "/{company_id}/{event}", self._receive, methods=_ALL_METHODS),
@@ -78,10 +77,6 @@ class WebhookReceiver:
                 Route("/{path:path}", self._not_found, methods=_ALL_METHODS),
             ]
         )
-
-    def url_for(self, base_url: str, company_id: str, event: str) -> str:
-        """The URL to configure for a company's event, ``base_url`` being where this app is reachable."""
-        return webhook_url(base_url, company_id, event, self.prefix)
 
     async def _not_found(self, request: Request) -> Response:
         return self._answer(Outcome.NOT_FOUND, None, request)
@@ -178,6 +173,7 @@ class WebhookReceiver:
 
 
 def webhook_url(base_url: str, company_id: str, event: str, prefix: str = PREFIX) -> str:
+    """The URL to configure for a company's event, ``base_url`` being where the receiver is reachable."""
     return f"{company_prefix(base_url, company_id, prefix)}{event}"
 
 
