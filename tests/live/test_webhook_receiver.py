@@ -86,6 +86,20 @@ async def test_an_event_read_from_the_body_when_the_url_does_not_name_it(rig):
     assert response.status_code == 200 and rig.inbox.pending()[0].event == ""
 
 
+async def test_one_url_for_every_company_finds_the_company_by_its_key(rig):
+    rig.keys.put(OTHER, "company-b-key")
+    shared = "http://hooks.test/webhooks"
+    other_body = body_for(company_resource_id=OTHER)
+    assert (await rig.post(other_body, key="company-b-key", url=shared)).status_code == 200
+    assert (await rig.post(body_for(), url=shared)).status_code == 200
+    assert [(d.company_id, d.event) for d in rig.inbox.pending()] == [(OTHER, ""), (COMPANY, "")]
+    assert (await rig.post(body_for(answered=False), key="forged", url=shared)).status_code == 401
+    # signed with one company's key, naming another
+    assert (await rig.post(other_body.replace(b"CAL1", b"CAL2"), url=shared)).status_code == 400
+    assert rig.fetches == []  # nothing to re-read a key for
+    assert len(rig.inbox.pending()) == 2
+
+
 async def test_no_timestamp_is_accepted_the_signature_is_the_guard(rig):
     payload = json.loads(body_for())
     del payload["timestamp"]

@@ -114,3 +114,18 @@ async def test_run_merges_deliveries_next_to_the_poller_and_announces_new_calls(
     assert announced and announced <= delivered
     await rig.session.stop()
     await asyncio.wait_for(runner, 5)
+
+
+async def test_the_simulators_one_url_for_everything_works_too(tmp_path):
+    rig = make_rig(tmp_path / "data")
+    try:
+        await rig.session.start()
+        rig.sim.add_webhook_receiver("http://receiver.test/webhooks")
+        await rig.intake.keys.ensure(rig.sim.account.companies)
+        await rig.deliver(20 * 60)
+        await rig.take_in()
+        delivered = {r.resource_id for r in rig.sim.webhooks.log if r.event in CALL_EVENTS}
+        assert delivered and delivered <= set(rig.session.state.calls)
+        assert rig.intake.receiver.stats.rejected == 0
+    finally:
+        await rig.close()

@@ -68,6 +68,9 @@ class SigningKeys:
     def get(self, company_id: str) -> str | None:
         return self._keys.get(company_id)
 
+    def known(self) -> dict[str, str]:
+        return dict(self._keys)
+
     def put(self, company_id: str, signing_key: str) -> None:
         """A key known another way (printed by ``callrail-tui sim``, or the create response)."""
         self._keys[company_id] = signing_key

@@ -4,7 +4,9 @@ answers.
 URLs are per company: ``{prefix}/{company_id}/{event}`` (or ``{prefix}/{company_id}``, the event then
 read from the body). The company in the path picks the signing key, so the raw bytes are verified before
 anything parses them, with one HMAC per request whatever the number of companies; the body must then
-name the same company. Every answer to a bad request is a 4xx, counted in ``stats`` and logged with
+name the same company. One URL for every company (``{prefix}``, as the simulator's ``--webhook-url``
+posts) works too: the body is checked against each known key, so it costs one HMAC per company, and a
+key is never re-read for it (which company to ask for is not known before the body is trusted). Every answer to a bad request is a 4xx, counted in ``stats`` and logged with
 secrets masked; the body of a request is never logged.
 """
 
@@ -74,15 +76,16 @@ class WebhookReceiver:
             routes=[
                 Route(prefix + "/{company_id}/{event}", self._receive, methods=_ALL_METHODS),
                 Route(prefix + "/{company_id}", self._receive, methods=_ALL_METHODS),
+                Route(prefix or "/", self._receive, methods=_ALL_METHODS),
                 Route("/{path:path}", self._not_found, methods=_ALL_METHODS),
             ]
         )
 
     async def _not_found(self, request: Request) -> Response:
-        return self._answer(Outcome.NOT_FOUND, None, request)
+        return self._answer(Outcome.NOT_FOUND, "", request)
 
     async def _receive(self, request: Request) -> Response:
-        company_id = request.path_params["company_id"]
+        company_id = request.path_params.get("company_id")
         try:
             outcome = await self._take(request, company_id, request.path_params.get("event", ""))
         except _Rejected as rejected:
@@ -93,7 +96,7 @@ class WebhookReceiver:
             return self._answer(Outcome.MALFORMED, company_id, request, "unexpected")
         return self._answer(outcome, company_id, request)
 
-    async def _take(self, request: Request, company_id: str, event: str) -> Outcome:
+    async def _take(self, request: Request, company_id: str | None, event: str) -> Outcome:
         if event and event not in EVENTS:
             raise _Rejected(Outcome.UNKNOWN_EVENT)
         if request.method != "POST":
@@ -101,9 +104,13 @@ class WebhookReceiver:
         if not _is_json(request.headers.get("content-type")):
             raise _Rejected(Outcome.MEDIA_TYPE)
         body = await self._body(request)
-        if not _COMPANY_ID.fullmatch(company_id):
+        header = request.headers.get("signature")
+        if company_id is None:
+            company_id = self._signer(body, header)
+        elif _COMPANY_ID.fullmatch(company_id):
+            await self._verify(company_id, body, header)
+        else:
             raise _Rejected(Outcome.UNKNOWN_COMPANY)
-        await self._verify(company_id, body, request.headers.get("signature"))
         payload = _parse(body)
         named = payload.get("company_resource_id") or payload.get("company_id")
         if named not in (None, "", company_id):
@@ -154,12 +161,24 @@ class WebhookReceiver:
         outcome = Outcome.UNKNOWN_COMPANY if key is None else Outcome.BAD_SIGNATURE
         raise _Rejected(outcome, f"signature {masked(header)}")
 
+    def _signer(self, body: bytes, header: str | None) -> str:
+        """The company whose key signed ``body`` (the shared URL)."""
+        keys = self.keys.known()
+        for company_id, key in keys.items():
+            if verified(key, body, header):
+                return company_id
+        outcome = Outcome.BAD_SIGNATURE if keys else Outcome.UNKNOWN_COMPANY
+        raise _Rejected(outcome, f"signature {masked(header)}")
+
     def _answer(
         self, outcome: Outcome, company_id: str | None, request: Request, detail: str = ""
     ) -> Response:
         self.stats.count(outcome, self._clock.now())
         if outcome.status >= 400:
-            shown = company_id if company_id and _COMPANY_ID.fullmatch(company_id) else "(not an id)"
+            if company_id is None:
+                shown = "the shared URL"
+            else:
+                shown = company_id if _COMPANY_ID.fullmatch(company_id) else "(not an id)"
             client = request.client.host if request.client else "?"
             log.warning(
                 "webhook refused (%s, %d) from %s for %s%s",
