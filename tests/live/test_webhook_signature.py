@@ -10,7 +10,7 @@ from tui.live.webhooks.signature import MAX_AGE, MAX_AHEAD, fresh, masked, signa
 from tui.sim.webhooks import signature as sim_signature
 
 VECTOR_KEY = "sim-test-signing-key-0001"
-VECTOR_BODY = b'{"resource_id":"CALaaaa1111bbbb2222cccc3333dddd4444","answered":true,"duration":42,"call_type":"answered"}'
+VECTOR_BODY = b'{"resource_id":"CALaaaa1111bbbb2222cccc3333dddd4444","answered":true,"duration":42,"call_type":"answered"}'  # noqa: E501
 
 
 def test_the_reference_vector():

@@ -6,8 +6,10 @@ read from the body). The company in the path picks the signing key, so the raw b
 anything parses them, with one HMAC per request whatever the number of companies; the body must then
 name the same company. One URL for every company (``{prefix}``, as the simulator's ``--webhook-url``
 posts) works too: the body is checked against each known key, so it costs one HMAC per company, and a
-key is never re-read for it (which company to ask for is not known before the body is trusted). Every answer to a bad request is a 4xx, counted in ``stats`` and logged with
-secrets masked; the body of a request is never logged.
+key is never re-read for it (which company to ask for is not known before the body is trusted).
+
+Every answer to a bad request is a 4xx, counted in ``stats`` and logged with secrets masked; the body of
+a request is never logged.
 """
 
 from __future__ import annotations
