@@ -9,7 +9,7 @@ import platform
 import sys
 import time
 
-from benchmarks import freshness, memory, startup, ui_scale
+from benchmarks import freshness, memory, startup, ui_scale, webhooks
 from benchmarks.figures import Figure, as_json, table
 
 BENCHMARKS = {
@@ -17,6 +17,7 @@ BENCHMARKS = {
     "ui": ui_scale.run,
     "startup": startup.run,
     "memory": memory.run,
+    "webhooks": webhooks.run,
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
-from benchmarks import freshness, memory, startup, ui_scale
+from benchmarks import freshness, memory, startup, ui_scale, webhooks
 from benchmarks.figures import Figure, as_json, percentile, table
 
 
@@ -68,3 +68,10 @@ def test_memory_over_two_small_days() -> None:
     # the second day replaces the first in memory (a call exactly on the 24 h line may stay)
     assert 60 <= figures["rss_calls_held"] <= 61
     assert -100 < figures["rss_growth_pct"] < 1_000
+
+
+async def test_webhooks_at_a_toy_size() -> None:
+    figures = by_key(await webhooks.measure(20))
+    assert figures["webhook_kept"] == 20
+    assert 0 < figures["webhook_answer_p50_ms"] <= figures["webhook_answer_p99_ms"]
+    assert figures["webhook_accepted_per_s"] > 0 and figures["webhook_merge_us"] > 0
