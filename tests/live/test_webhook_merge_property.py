@@ -37,7 +37,7 @@ class Observation:
 
 
 async def _stretch() -> list[Observation]:
-    """Two busy hours: every delivery, a list poll every twenty minutes and a few calls read in detail."""
+    """Two busy hours: every delivery, a list poll every twenty minutes, a few calls and threads read."""
     clock = ManualClock(START)
     sim = Simulator(SimConfig(seed=11), clock=clock, webhook_transport=httpx.ASGITransport(app=_accept))
     sim.add_webhook_receiver("http://receiver.test/hooks")
@@ -55,6 +55,9 @@ async def _stretch() -> list[Observation]:
                 observations.append(Observation(clock.now(), tuple(calls), tuple(conversations)))
                 detail = await client.get_call(sim.account_id, calls[len(calls) // 2].id, DETAIL_CALL_FIELDS)
                 observations.append(Observation(clock.now(), (detail,)))
+                if conversations:
+                    thread = await client.get_conversation(sim.account_id, conversations[0].id)
+                    observations.append(Observation(clock.now(), conversations=(thread,)))
     for record in sim.webhooks.log:
         payload = json.loads(record.body)
         records = translate(record.event, record.body, payload["company_resource_id"])
@@ -91,6 +94,7 @@ def test_the_stretch_has_what_the_property_needs():
     assert modified and any(o.conversations for o in observations)
     calls, conversations = in_time_order()
     assert len(calls) > 20 and conversations
+    assert any(c["messages"] for c in conversations.values())  # a thread was read
 
 
 @settings(max_examples=60, deadline=None)
@@ -116,3 +120,22 @@ def test_a_late_post_call_never_rolls_back_a_newer_call_modified():
     assert state.calls["CAL1"].note == "call back"
     again = state.merge_calls([modified], START + timedelta(minutes=5))
     assert again.new == again.changed == []
+
+
+def test_a_messages_later_status_wins_and_a_list_read_does_not_erase_it():
+    def thread(status: str) -> Conversation:
+        message = {"direction": "outgoing", "content": "On our way", "created_at": START.isoformat()}
+        return Conversation.model_validate({"id": "C1", "messages": [message | {"status": status}]})
+
+    listed = Conversation.model_validate(
+        {
+            "id": "C1",
+            "recent_messages": [{"direction": "outgoing", "content": "On our way", "created_at": START}],
+        }
+    )
+    state = LiveState()
+    state.merge_conversations([thread("delivered")], START + timedelta(minutes=2))
+    state.merge_conversations([thread("sending")], START + timedelta(minutes=1))
+    state.merge_conversations([listed], START + timedelta(minutes=3))
+    [message] = state.conversations["C1"].messages
+    assert message.status == "delivered"

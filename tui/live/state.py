@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from tui.callrail.models import NEEDS_CALLBACK, Call, CallStatus, Conversation, TextMessage
+from tui.callrail.models import NEEDS_CALLBACK, Call, CallStatus, Conversation
 from tui.live.events import CallsChanged, ConversationsChanged
 from tui.live.versions import (
     MESSAGE_FIELDS,
-    MessageKey,
+    Messages,
     Versions,
     add_messages,
     first_versions,
@@ -69,7 +69,7 @@ class LiveState:
         self._call_zones: dict[str, str] = {}
         self._call_versions: dict[str, Versions] = {}
         self._conversation_versions: dict[str, Versions] = {}
-        self._messages: dict[str, dict[MessageKey, TextMessage]] = {}  # every message seen, per conversation
+        self._messages: dict[str, Messages] = {}
         self._newest_version = 0.0
 
     def _version(self, observed_at: datetime | None) -> float:
@@ -257,7 +257,7 @@ class LiveState:
         for incoming in conversations:
             old = self.conversations.get(incoming.id)
             seen = self._messages.setdefault(incoming.id, {})
-            add_messages(seen, [*incoming.messages, *incoming.recent_messages])
+            add_messages(seen, [*incoming.messages, *incoming.recent_messages], at)
             thread_read = bool(incoming.messages or (old is not None and old.messages))
             if old is None:
                 versions = first_versions(incoming, at)

@@ -5,8 +5,8 @@ webhook's ``timestamp``). An incoming value replaces it only if it was observed 
 larger value (in a fixed order) wins. Merging is then idempotent, commutative and associative: the same
 observations in any order, duplicated or not, end in the same record, so a late Post-Call never rolls
 back a newer Call Modified. A conversation's messages are a set that only grows (keyed by direction,
-content and second), from which its ``recent_messages`` and, once a thread was read, ``messages`` are
-drawn.
+content and second, each merged like a record), from which its ``recent_messages`` and, once a thread
+was read, ``messages`` are drawn.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from tui.callrail.models import TextMessage
 Model = TypeVar("Model", bound=BaseModel)
 Versions = dict[str, float]  # field name -> epoch seconds of the observation its value came from
 MessageKey = tuple[str, str, float]
+Messages = dict[MessageKey, tuple[TextMessage, Versions]]  # every message seen in a conversation
 
 RECENT_MESSAGES = 2  # as many as the API's conversation list carries
 MESSAGE_FIELDS = frozenset({"messages", "recent_messages"})  # merged as a set, not field by field
@@ -76,25 +77,24 @@ def _order(message: TextMessage) -> tuple:
     return (message.created_at or _EARLIEST, *message_key(message))
 
 
-def add_messages(seen: dict[MessageKey, TextMessage], messages: list[TextMessage]) -> None:
-    """Into ``seen``; of two forms of one message the one with more fields (then the larger) is kept."""
+def add_messages(seen: Messages, messages: list[TextMessage], at: float) -> None:
+    """Into ``seen``, each message merged field by field like a record (a thread read's status is
+    kept when a later list read, which carries none, brings the same message)."""
     for message in messages:
         key = message_key(message)
         held = seen.get(key)
-        if held is None or _fullness(message) > _fullness(held):
-            seen[key] = message
+        if held is None:
+            seen[key] = (message, first_versions(message, at))
+        else:
+            kept, versions = held
+            seen[key] = (merge_fields(kept, versions, message, at), versions)
 
 
-def _fullness(message: TextMessage) -> tuple[int, str]:
-    given = carried(message)
-    return (sum(value not in (None, "", []) for value in given.values()), repr(sorted(given.items())))
+def newest_first(seen: Messages) -> list[TextMessage]:
+    return sorted((message for message, _ in seen.values()), key=_order, reverse=True)
 
 
-def newest_first(seen: dict[MessageKey, TextMessage]) -> list[TextMessage]:
-    return sorted(seen.values(), key=_order, reverse=True)
-
-
-def message_fields(seen: dict[MessageKey, TextMessage], thread_read: bool) -> dict[str, Any]:
+def message_fields(seen: Messages, thread_read: bool) -> dict[str, Any]:
     """What a conversation shows of its message set: the newest few, and every one once a thread was read."""
     ordered = newest_first(seen)
     update: dict[str, Any] = {"recent_messages": ordered[:RECENT_MESSAGES]} if ordered else {}
