@@ -7,6 +7,7 @@ session.add_source(intake.source)          # before session.run()
 await intake.keys.ensure(session.companies)  # after session.start(): each company's key, once
 async with receiver_running(intake.receiver, "127.0.0.1", 8787):
     await session.run()
+intake.close()                               # after session.stop()
 # CallRail posts to webhook_url("https://public.example", company_id, event) (``webhooks enable``)
 ```
 """
