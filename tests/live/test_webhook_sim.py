@@ -129,3 +129,13 @@ async def test_the_simulators_one_url_for_everything_works_too(tmp_path):
         assert rig.intake.receiver.stats.rejected == 0
     finally:
         await rig.close()
+
+
+async def test_our_own_reads_in_a_row_win_over_each_other_on_a_clock_that_has_not_moved(rig):
+    await rig.deliver(20 * 60)
+    await rig.take_in()
+    finals = {"post_call_webhook", "post_outbound_call_webhook"}
+    call_id = next(r.resource_id for r in rig.sim.webhooks.log if r.event in finals)
+    await rig.session.update_call(call_id, note="z, the first")
+    await rig.session.update_call(call_id, note="a, the second")  # the clock still reads the same
+    assert rig.session.state.calls[call_id].note == "a, the second"

@@ -97,6 +97,7 @@ class LiveSession:
             on_texting_enabled=self._on_texting_enabled,
         )
         self._sources: list[Source] = [self.poller]
+        self._last_read: datetime | None = None
         self._runner: asyncio.Future | None = None
         self._first_shown = asyncio.Event()
         self._stopped = False
@@ -229,7 +230,7 @@ class LiveSession:
 
     def apply(self, batch: Batch) -> None:
         """Merge what a source brought: into the state and the store, the watchlist, the listeners."""
-        observed_at = batch.observed_at or self.clock.now()
+        observed_at = batch.observed_at or self._read_at(self.clock.now())
         if batch.calls:
             self._ingest_calls(batch.calls, observed_at)
         for call_id in batch.gone_calls:
@@ -264,6 +265,15 @@ class LiveSession:
         return self.budget.snapshot()
 
     # -- data in --------------------------------------------------------------------------------------
+
+    def _read_at(self, asked_at: datetime) -> datetime:
+        """When one of our own reads observed what it brings: when it was asked, and after every read
+        merged before it even if the clock has not moved (a frozen or coarse clock)."""
+        last = self._last_read
+        if last is not None and asked_at <= last:
+            asked_at = last + timedelta(microseconds=1)
+        self._last_read = asked_at
+        return asked_at
 
     def _ingest_calls(self, calls: list[Call], observed_at: datetime | None = None) -> CallsChanged:
         changes = self.state.merge_calls(calls, observed_at)
@@ -319,7 +329,7 @@ class LiveSession:
 
     def _on_sent(self, conversation: Conversation) -> None:
         self.poller.texting_happened()
-        self._ingest_conversations([conversation], self.clock.now())
+        self._ingest_conversations([conversation], self._read_at(self.clock.now()))
 
     def _on_texting_enabled(self, enabled: bool) -> None:
         self.texting_enabled = enabled
@@ -330,7 +340,7 @@ class LiveSession:
         """The call with its detail fields (transcript, summary, ...)."""
         asked_at = self.clock.now()
         call = await self.client.get_call(self.account_id, call_id)
-        self._ingest_calls([call], asked_at)
+        self._ingest_calls([call], self._read_at(asked_at))
         merged = self.state.calls.get(call.id, call)
         self.followups.track([merged], self.clock.now(), opened=True)
         return merged
@@ -345,7 +355,7 @@ class LiveSession:
         """The conversation with a page of its messages, newest first."""
         asked_at = self.clock.now()
         conversation = await self.client.get_conversation(self.account_id, conversation_id)
-        self._ingest_conversations([conversation], asked_at)
+        self._ingest_conversations([conversation], self._read_at(asked_at))
         return self.state.conversations[conversation.id]
 
     async def older_messages(self, conversation_id: str, page: int, per_page: int) -> Conversation:
