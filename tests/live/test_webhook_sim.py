@@ -27,7 +27,7 @@ def ours(rig, kinds: set[str]) -> set[str]:
 async def rig(tmp_path):
     built = make_rig(tmp_path / "data")
     await built.session.start()
-    await built.intake.keys.ensure(built.sim.account.companies)
+    await built.intake.keys.ensure(built.session.companies)
     await built.enable_all()
     yield built
     await built.close()
@@ -77,7 +77,7 @@ async def test_over_loopback_tcp_with_faults_the_session_ends_with_what_arrived(
     port = free_port()
     try:
         await rig.session.start()
-        await rig.intake.keys.ensure(rig.sim.account.companies)
+        await rig.intake.keys.ensure(rig.session.companies)
         await rig.enable_all(f"http://127.0.0.1:{port}")
         async with receiver_running(rig.intake.receiver, "127.0.0.1", port):
             merging = asyncio.create_task(rig.session._take_in(rig.intake.source))
@@ -121,7 +121,7 @@ async def test_the_simulators_one_url_for_everything_works_too(tmp_path):
     try:
         await rig.session.start()
         rig.sim.add_webhook_receiver("http://receiver.test/webhooks")
-        await rig.intake.keys.ensure(rig.sim.account.companies)
+        await rig.intake.keys.ensure(rig.session.companies)
         await rig.deliver(20 * 60)
         await rig.take_in()
         delivered = {r.resource_id for r in rig.sim.webhooks.log if r.event in CALL_EVENTS}

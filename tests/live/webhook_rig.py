@@ -11,8 +11,7 @@ import httpx
 
 from tui.callrail.client import CallRailClient
 from tui.live.session import LiveSession
-from tui.live.webhooks.keys import key_fetcher
-from tui.live.webhooks.serve import WebhookIntake, webhook_intake
+from tui.live.webhooks.serve import WebhookIntake, intake_for_session
 from tui.live.webhooks.setup import enable
 from tui.sim import SimConfig, Simulator
 from tui.sim.clock import ManualClock
@@ -79,13 +78,7 @@ def make_rig(data_dir: Path, config: SimConfig | None = None, *, loopback: bool 
     client = CallRailClient(
         sim.api_key, base_url=SIM_URL, transport=httpx.ASGITransport(app=sim.app), clock=clock
     )
-    intake = webhook_intake(
-        data_dir,
-        clock,
-        fetch=key_fetcher(client, sim.account_id),
-        companies=lambda: sim.account.companies.keys(),
-    )
-    forward.target = intake.receiver.app
     session = session_on_simulator(sim, data_dir=data_dir)
-    session.add_source(intake.source)
+    intake = intake_for_session(session, data_dir)
+    forward.target = intake.receiver.app
     return Rig(sim, clock, client, intake, session)

@@ -1,13 +1,12 @@
 """Putting the receiver together and serving it with uvicorn on HOST:PORT.
 
 ```python
-intake = webhook_intake(data_dir, clock, fetch=key_fetcher(session.client, session.account_id),
-                        companies=lambda: session.companies)
-session.add_source(intake.source)          # before session.run()
-await intake.keys.ensure(session.companies)  # after session.start(): each company's key, once
+intake = intake_for_session(session, data_dir)  # before session.run(): its deliveries are a source
+await session.start()
+await intake.keys.ensure(session.companies)     # each company's key, once
 async with receiver_running(intake.receiver, "127.0.0.1", 8787):
     await session.run()
-intake.close()                               # after session.stop()
+intake.close()                                  # after session.stop()
 # CallRail posts to webhook_url("https://public.example", company_id, event) (``webhooks enable``)
 ```
 """
@@ -23,8 +22,9 @@ from pathlib import Path
 import uvicorn
 
 from tui.callrail.clock import Clock
+from tui.live.session import LiveSession
 from tui.live.webhooks.inbox import INBOX_FILE, Inbox
-from tui.live.webhooks.keys import Fetch, SigningKeys
+from tui.live.webhooks.keys import Fetch, SigningKeys, key_fetcher
 from tui.live.webhooks.receiver import MAX_BODY, PREFIX, WebhookReceiver
 from tui.live.webhooks.source import WebhookSource
 
@@ -56,6 +56,19 @@ def webhook_intake(
     source = WebhookSource(inbox, clock)
     receiver = WebhookReceiver(inbox, keys, clock, source.delivered, prefix=prefix, max_body=max_body)
     return WebhookIntake(inbox, keys, receiver, source)
+
+
+def intake_for_session(session: LiveSession, data_dir: Path | str) -> WebhookIntake:
+    """``webhook_intake`` for a session: keys read with its client, for its companies only, and its
+    deliveries merged by it (``add_source``)."""
+    intake = webhook_intake(
+        data_dir,
+        session.clock,
+        fetch=key_fetcher(session.client, session.account_id),
+        companies=lambda: session.companies,
+    )
+    session.add_source(intake.source)
+    return intake
 
 
 class _EmbeddedServer(uvicorn.Server):
