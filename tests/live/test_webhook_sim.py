@@ -139,3 +139,18 @@ async def test_our_own_reads_in_a_row_win_over_each_other_on_a_clock_that_has_no
     await rig.session.update_call(call_id, note="z, the first")
     await rig.session.update_call(call_id, note="a, the second")  # the clock still reads the same
     assert rig.session.state.calls[call_id].note == "a, the second"
+
+
+async def test_webhooks_enabled_after_the_app_started_are_taken_from_the_first_delivery(tmp_path):
+    rig = make_rig(tmp_path / "data")
+    try:
+        await rig.session.start()
+        await rig.intake.keys.ensure(rig.session.companies)  # no integrations yet: no keys
+        assert not rig.intake.keys.known()
+        await rig.enable_all()  # e.g. `callrail-tui webhooks enable` from another terminal
+        await rig.deliver(5 * 60)
+        stats = rig.intake.receiver.stats
+        assert stats.counts[Outcome.ACCEPTED] > 0 and stats.rejected == 0
+        assert {r.outcome for r in rig.sim.webhooks.log} == {"delivered"}
+    finally:
+        await rig.close()

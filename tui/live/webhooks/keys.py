@@ -77,10 +77,13 @@ class SigningKeys:
         self._inbox.set_signing_key(company_id, signing_key, self._clock.now())
 
     async def ensure(self, company_ids: Iterable[str]) -> None:
-        """Fetch the keys of the companies that have none yet."""
+        """Fetch the keys of the companies that have none yet. This start-up read does not count
+        against the minute: the first delivery after webhooks are enabled may fetch the key at once."""
+        if self._fetch is None:
+            return
         for company_id in company_ids:
             if company_id not in self._keys:
-                await self.reload(company_id)
+                await self._read(company_id)
 
     async def reload(self, company_id: str) -> bool:
         """Ask CallRail for the company's key again, unless asked within the last minute or the company
@@ -92,6 +95,10 @@ class SigningKeys:
         if last is not None and now - last < RELOAD_EVERY:
             return False
         self._asked[company_id] = now
+        return await self._read(company_id)
+
+    async def _read(self, company_id: str) -> bool:
+        assert self._fetch is not None
         try:
             key = await self._fetch(company_id)
         except CallRailError as error:
