@@ -77,3 +77,22 @@ async def test_a_slow_key_read_does_not_hold_the_answer(monkeypatch):
             headers={"Content-Type": "application/json", "Signature": "x"},
         )
     assert response.status_code == 404 and receiver.stats.counts == {Outcome.UNKNOWN_COMPANY: 1}
+
+
+async def test_deliveries_failing_together_share_one_key_read():
+    clock = ManualClock(START)
+    inbox = Inbox(":memory:")
+    release = asyncio.Event()
+    reads: list[str] = []
+
+    async def slow(company_id: str) -> str:
+        reads.append(company_id)
+        await release.wait()
+        return "the-key"
+
+    keys = SigningKeys(inbox, clock, slow, lambda: {"COMa"})
+    waiting = [asyncio.create_task(keys.reload("COMa")) for _ in range(5)]
+    await asyncio.sleep(0)
+    release.set()
+    assert await asyncio.gather(*waiting) == [True] * 5
+    assert reads == ["COMa"] and keys.get("COMa") == "the-key"

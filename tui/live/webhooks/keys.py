@@ -7,6 +7,7 @@ of the account: a stranger's requests cannot make us spend the request budget.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Collection, Iterable
 
@@ -64,6 +65,7 @@ class SigningKeys:
         self._companies = companies
         self._keys = inbox.signing_keys()
         self._asked: dict[str, float] = {}  # company id -> monotonic time of the last fetch
+        self._reading: dict[str, asyncio.Future[bool]] = {}  # reads under way
 
     def get(self, company_id: str) -> str | None:
         return self._keys.get(company_id)
@@ -87,7 +89,10 @@ class SigningKeys:
 
     async def reload(self, company_id: str) -> bool:
         """Ask CallRail for the company's key again, unless asked within the last minute or the company
-        is not the account's; whether the key is new."""
+        is not the account's; whether the key is new. Deliveries that fail together share one read."""
+        running = self._reading.get(company_id)
+        if running is not None:
+            return await asyncio.shield(running)
         if self._fetch is None or (company_id not in self._keys and company_id not in self._companies()):
             return False
         now = self._clock.monotonic()
@@ -95,7 +100,10 @@ class SigningKeys:
         if last is not None and now - last < RELOAD_EVERY:
             return False
         self._asked[company_id] = now
-        return await self._read(company_id)
+        read = asyncio.ensure_future(self._read(company_id))
+        self._reading[company_id] = read
+        read.add_done_callback(lambda _: self._reading.pop(company_id, None))
+        return await asyncio.shield(read)
 
     async def _read(self, company_id: str) -> bool:
         assert self._fetch is not None

@@ -15,6 +15,7 @@ a request is never logged.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
@@ -150,16 +151,14 @@ class WebhookReceiver:
         key = self.keys.get(company_id)
         if key is not None and verified(key, body, header):
             return
-        # CallRail may have a new key for the company (or we never had one): ask again, rarely
-        try:
+        # CallRail may have a new key for the company (or we never had one): ask again, rarely; the key
+        # may also have come meanwhile, by another request's read
+        with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(RELOAD_TIMEOUT):
-                reloaded = await self.keys.reload(company_id)
-        except TimeoutError:
-            reloaded = False
-        if reloaded:
-            key = self.keys.get(company_id)
-            if key is not None and verified(key, body, header):
-                return
+                await self.keys.reload(company_id)
+        key = self.keys.get(company_id)
+        if key is not None and verified(key, body, header):
+            return
         outcome = Outcome.UNKNOWN_COMPANY if key is None else Outcome.BAD_SIGNATURE
         raise _Rejected(outcome, f"signature {masked(header)}")
 
