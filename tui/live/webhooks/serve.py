@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 from collections.abc import AsyncIterator, Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,7 +83,7 @@ class _EmbeddedServer(uvicorn.Server):
 @contextlib.asynccontextmanager
 async def receiver_running(receiver: WebhookReceiver, host: str, port: int) -> AsyncIterator[uvicorn.Server]:
     """The receiver served by uvicorn on ``host:port`` in the running event loop, until the block ends;
-    raises (``SystemExit`` from uvicorn, or ``OSError``) if it cannot listen there."""
+    ``OSError`` if it cannot listen there."""
     config = uvicorn.Config(
         receiver.app,
         host=host,
@@ -93,14 +94,19 @@ async def receiver_running(receiver: WebhookReceiver, host: str, port: int) -> A
         timeout_graceful_shutdown=1,
     )
     server = _EmbeddedServer(config)
-    task = asyncio.create_task(server.serve())
+    # bound here, so a busy port is an OSError (uvicorn would sys.exit, ending the app's event loop)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.create_server((host, port), family=family)
+    task = asyncio.create_task(server.serve(sockets=[listening]))
     while not server.started:
         if task.done():
+            listening.close()
             task.result()
-            raise OSError(f"the webhook receiver could not listen on {host}:{port}")
+            raise OSError(f"the webhook receiver could not serve on {host}:{port}")
         await asyncio.sleep(0.01)
     try:
         yield server
     finally:
         server.should_exit = True
         await task
+        listening.close()
