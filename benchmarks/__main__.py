@@ -9,7 +9,7 @@ import platform
 import sys
 import time
 
-from benchmarks import freshness, memory, simulator, startup, ui_scale
+from benchmarks import freshness, memory, simulator, startup, ui_scale, webhooks
 from benchmarks.figures import Figure, as_json, table, with_ratios
 
 BENCHMARKS = {
@@ -18,6 +18,7 @@ BENCHMARKS = {
     "startup": startup.run,
     "memory": memory.run,
     "simulator": simulator.run,
+    "webhooks": webhooks.run,
 }
 
 

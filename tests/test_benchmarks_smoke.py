@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from benchmarks import freshness, memory, simulator, startup, ui_scale
+from benchmarks import freshness, memory, simulator, startup, ui_scale, webhooks
 from benchmarks.figures import Figure, as_json, percentile, table, with_ratios
 
 
@@ -115,3 +115,10 @@ def test_the_simulator_day_reports_itself_against_writing_it_out() -> None:
     assert day_ms > 0 and write_ms > 0
     [figure] = simulator.run(quick=True)
     assert figure.key == "sim_day_ms" and figure.goal == simulator.DAY_GOAL_MS and figure.baseline
+
+
+async def test_webhooks_at_a_toy_size() -> None:
+    figures = by_key(await webhooks.measure(20))
+    assert figures["webhook_kept"] == 20
+    assert 0 < figures["webhook_answer_p50_ms"] <= figures["webhook_answer_p99_ms"]
+    assert figures["webhook_accepted_per_s"] > 0 and figures["webhook_merge_us"] > 0

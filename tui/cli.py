@@ -23,6 +23,8 @@ from tui.config import (
     permission_warning,
 )
 from tui.logging_setup import redact, register_secret, setup_logging
+from tui.webhooks_cli import add_parser as add_webhooks_parser
+from tui.webhooks_cli import run as run_webhooks
 
 DESCRIPTION = "Watch CallRail calls and texts arrive across your companies, from the terminal."
 EPILOG = """\
@@ -60,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", metavar="PATH", type=Path, help="config file to use instead of the default"
     )
 
-    commands = parser.add_subparsers(dest="command", metavar="{sim}")
+    commands = parser.add_subparsers(dest="command", metavar="{sim,webhooks}")
     sim = commands.add_parser(
         "sim",
         help="serve the CallRail v3 simulator over HTTP",
@@ -104,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     hooks.add_argument(
         "--webhook-delay", type=float, default=0.0, metavar="RATE", help="sent up to 2 sim minutes late"
     )
+    add_webhooks_parser(commands)
     return parser
 
 
@@ -251,6 +254,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "sim":
             return run_sim(args)
+        if args.command == "webhooks":
+            return run_webhooks(args)
         if args.demo:
             return run_demo(args)
         return run_app(args)

@@ -15,7 +15,7 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from tui.callrail.budget import BudgetSnapshot, RateBudget
 from tui.callrail.client import CallRailClient
@@ -51,6 +51,8 @@ BATCH_PAUSE = 0.01  # seconds
 FIRST_FRAME_WAIT = 0.5  # seconds start() waits for the UI to draw the first calls before the rest
 STORE_KEEPS = timedelta(days=8)  # older calls and conversations are deleted from the store on start
 ACCOUNT_NAME_META = "account_name"
+# What the store holds counts as observed before anything a source brings (it carries no versions).
+STORED = datetime.fromtimestamp(0, UTC)
 
 
 class LiveSession:
@@ -94,6 +96,8 @@ class LiveSession:
             on_conversation=self._on_sent,
             on_texting_enabled=self._on_texting_enabled,
         )
+        self._sources: list[Source] = [self.poller]
+        self._last_read: datetime | None = None
         self._runner: asyncio.Future | None = None
         self._first_shown = asyncio.Event()
         self._started_at = clock.now()
@@ -110,6 +114,10 @@ class LiveSession:
                 listener(event)
             except Exception:
                 log.exception("a live event listener failed")
+
+    def add_source(self, source: Source) -> None:
+        """Another source (the webhook receiver's, a hub's) whose batches ``run`` merges with the polls."""
+        self._sources.append(source)
 
     def _on_status(self, status: PollStatus) -> None:
         self.status = status
@@ -142,7 +150,7 @@ class LiveSession:
             self._load_stored_calls(page.calls)
         await asyncio.sleep(0)
         conversations = self.store.load_conversations(now - LOOKBACK)
-        conversation_changes = self.state.merge_conversations(conversations)
+        conversation_changes = self.state.merge_conversations(conversations, STORED)
         self._emit(ConversationsChanged(new=conversation_changes.new))
         try:
             self.store.prune(now - STORE_KEEPS)
@@ -156,7 +164,7 @@ class LiveSession:
         self._first_shown.set()
 
     def _load_stored_calls(self, calls: list[Call]) -> None:
-        changes = self.state.merge_calls(calls)
+        changes = self.state.merge_calls(calls, STORED)
         self.followups.track(calls, self.clock.now())
         self._emit(CallsChanged(new=changes.new))
 
@@ -205,7 +213,8 @@ class LiveSession:
     async def _run_sources(self) -> None:
         """The sources and the outbox; if one of them fails, the others are stopped too."""
         async with asyncio.TaskGroup() as group:
-            group.create_task(self._take_in(self.poller))
+            for source in self._sources:
+                group.create_task(self._take_in(source))
             group.create_task(self.outbox.run())
 
     async def _take_in(self, source: Source) -> None:
@@ -223,12 +232,13 @@ class LiveSession:
 
     def apply(self, batch: Batch) -> None:
         """Merge what a source brought: into the state and the store, the watchlist, the listeners."""
+        observed_at = batch.observed_at or self._read_at(self.clock.now())
         if batch.calls:
-            self._ingest_calls(batch.calls)
+            self._ingest_calls(batch.calls, observed_at)
         for call_id in batch.gone_calls:
             self.followups.forget(call_id)
         if batch.conversations:
-            self._ingest_conversations(batch.conversations)
+            self._ingest_conversations(batch.conversations, observed_at)
         if batch.status is not None:
             self._on_status(batch.status)
 
@@ -263,8 +273,17 @@ class LiveSession:
 
     # -- data in --------------------------------------------------------------------------------------
 
-    def _ingest_calls(self, calls: list[Call]) -> CallsChanged:
-        changes = self.state.merge_calls(calls)
+    def _read_at(self, asked_at: datetime) -> datetime:
+        """When one of our own reads observed what it brings: when it was asked, and after every read
+        merged before it even if the clock has not moved (a frozen or coarse clock)."""
+        last = self._last_read
+        if last is not None and asked_at <= last:
+            asked_at = last + timedelta(microseconds=1)
+        self._last_read = asked_at
+        return asked_at
+
+    def _ingest_calls(self, calls: list[Call], observed_at: datetime | None = None) -> CallsChanged:
+        changes = self.state.merge_calls(calls, observed_at)
         if not (changes.new or changes.changed):
             return changes
         now = self.clock.now()
@@ -291,13 +310,15 @@ class LiveSession:
             self.followups.forget(call_id)
         return removed
 
-    def _ingest_conversations(self, conversations: list[Conversation]) -> ConversationsChanged:
+    def _ingest_conversations(
+        self, conversations: list[Conversation], observed_at: datetime | None = None
+    ) -> ConversationsChanged:
         before = {
             c.id: self.state.conversations[c.id].last_message_at
             for c in conversations
             if c.id in self.state.conversations
         }
-        changes = self.state.merge_conversations(conversations)
+        changes = self.state.merge_conversations(conversations, observed_at)
         if not (changes.new or changes.changed):
             return changes
         now = self.clock.now()
@@ -329,7 +350,7 @@ class LiveSession:
 
     def _on_sent(self, conversation: Conversation) -> None:
         self.poller.texting_happened()
-        self._ingest_conversations([conversation])
+        self._ingest_conversations([conversation], self._read_at(self.clock.now()))
 
     def _on_texting_enabled(self, enabled: bool) -> None:
         self.texting_enabled = enabled
@@ -338,8 +359,9 @@ class LiveSession:
 
     async def open_call(self, call_id: str) -> Call:
         """The call with its detail fields (transcript, summary, ...)."""
+        asked_at = self.clock.now()
         call = await self.client.get_call(self.account_id, call_id)
-        self._ingest_calls([call])
+        self._ingest_calls([call], self._read_at(asked_at))
         merged = self.state.calls.get(call.id, call)
         self.followups.track([merged], self.clock.now(), opened=True)
         return merged
@@ -365,8 +387,9 @@ class LiveSession:
 
     async def open_conversation(self, conversation_id: str) -> Conversation:
         """The conversation with a page of its messages, newest first."""
+        asked_at = self.clock.now()
         conversation = await self.client.get_conversation(self.account_id, conversation_id)
-        self._ingest_conversations([conversation])
+        self._ingest_conversations([conversation], self._read_at(asked_at))
         return self.state.conversations[conversation.id]
 
     async def older_messages(self, conversation_id: str, page: int, per_page: int) -> Conversation:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 from tui.callrail.models import Call, Conversation
@@ -19,12 +20,16 @@ from tui.live.events import PollStatus
 @dataclass
 class Batch:
     """What a source brought in one go: calls and conversations as the API shows them now, ids of calls
-    the API no longer has (marked as spam, deleted), and the source's status when it changed."""
+    the API no longer has (marked as spam, deleted), and the source's status when it changed.
+
+    ``observed_at``: when the source saw the records (a webhook's timestamp); none means as merged. A
+    field the state holds from a later observation is not rolled back by this batch."""
 
     calls: list[Call] = field(default_factory=list)
     conversations: list[Conversation] = field(default_factory=list)
     gone_calls: list[str] = field(default_factory=list)
     status: PollStatus | None = None
+    observed_at: datetime | None = None
 
     def __bool__(self) -> bool:
         return bool(self.calls or self.conversations or self.gone_calls or self.status)

@@ -1,20 +1,32 @@
 """The in-memory view the UI reads: calls and conversations by id, and what is derived from them.
 
-Merging costs O(changed records): the per-number indexes and today's per-company counts are updated
-for the records that changed, never rebuilt, so a day of 10,000 calls stays cheap to keep current.
+Sources disagree and arrive in any order: each field keeps the value observed last (``versions``), so
+the state ends the same whatever the order. Merging costs O(changed records): the per-number indexes
+and today's per-company counts are updated for the records that changed, never rebuilt, so a day of
+10,000 calls stays cheap to keep current.
 """
 
 from __future__ import annotations
 
 import bisect
+import math
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from tui.callrail.models import NEEDS_CALLBACK, Call, CallStatus, Conversation, TextMessage
+from tui.callrail.models import NEEDS_CALLBACK, Call, CallStatus, Conversation
 from tui.live.events import CallsChanged, ConversationsChanged
+from tui.live.versions import (
+    MESSAGE_FIELDS,
+    Messages,
+    Versions,
+    add_messages,
+    first_versions,
+    merge_fields,
+    message_fields,
+)
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -37,30 +49,6 @@ def _zone(name: str | None) -> tzinfo:
     return UTC
 
 
-def _merge(old: Call | Conversation, new: Call | Conversation):
-    """``new`` over ``old``, keeping fields ``new`` did not carry (a list poll lacks the transcript)."""
-    carried = {name: getattr(new, name) for name in new.model_fields_set if name in type(new).model_fields}
-    carried.update(new.__pydantic_extra__ or {})
-    return old.model_copy(update=carried)
-
-
-def _merge_conversation(old: Conversation, new: Conversation) -> Conversation:
-    """Like ``_merge``; a list read (two recent messages, no thread) also brings new messages into a
-    thread read earlier, so the thread does not go stale."""
-    merged = _merge(old, new)
-    if old.messages and "messages" not in new.model_fields_set:
-        known = {_message_key(message) for message in old.messages}
-        fresh = [message for message in new.recent_messages if _message_key(message) not in known]
-        if fresh:
-            merged = merged.model_copy(update={"messages": [*fresh, *old.messages]})
-    return merged
-
-
-def _message_key(message: TextMessage) -> tuple:
-    # messages in recent_messages carry no id
-    return (message.direction, message.content, message.created_at)
-
-
 def _call_was_answered(call: Call) -> bool:
     return call.status is CallStatus.ANSWERED or (call.status is CallStatus.OUTBOUND and bool(call.answered))
 
@@ -80,6 +68,19 @@ class LiveState:
         self._last_outgoing: dict[str, datetime] = {}
         # zones the calls carry, for companies the companies list has not (yet) named
         self._call_zones: dict[str, str] = {}
+        self._call_versions: dict[str, Versions] = {}
+        self._conversation_versions: dict[str, Versions] = {}
+        self._messages: dict[str, Messages] = {}
+        self._newest_version = 0.0
+
+    def _version(self, observed_at: datetime | None) -> float:
+        """The observation time as a version; none given means "after everything merged so far"."""
+        if observed_at is None:
+            self._newest_version = math.nextafter(self._newest_version, math.inf)
+            return self._newest_version
+        at = observed_at.timestamp()
+        self._newest_version = max(self._newest_version, at)
+        return at
 
     # -- companies ------------------------------------------------------------------------------------
 
@@ -97,16 +98,19 @@ class LiveState:
 
     # -- calls ----------------------------------------------------------------------------------------
 
-    def merge_calls(self, calls: Iterable[Call]) -> CallsChanged:
+    def merge_calls(self, calls: Iterable[Call], observed_at: datetime | None = None) -> CallsChanged:
+        """Calls as a source saw them at ``observed_at``; a field observed later than that is kept."""
+        at = self._version(observed_at)
         new: list[Call] = []
         changed: list[Call] = []
         for incoming in calls:
             old = self.calls.get(incoming.id)
             if old is None:
+                self._call_versions[incoming.id] = first_versions(incoming, at)
                 self._add_call(incoming)
                 new.append(incoming)
                 continue
-            merged = _merge(old, incoming)
+            merged = merge_fields(old, self._call_versions.setdefault(old.id, {}), incoming, at)
             if merged == old:
                 continue
             self._remove_call(old)
@@ -177,6 +181,7 @@ class LiveState:
                 order.append(key)  # the tail is in order: what stays is still the oldest, in order
                 continue
             call = self.calls.pop(call_id)
+            self._call_versions.pop(call_id, None)
             number = call.customer_phone_number
             if number:
                 ids = self._calls_by_number.get(number)
@@ -242,16 +247,30 @@ class LiveState:
 
     # -- conversations --------------------------------------------------------------------------------
 
-    def merge_conversations(self, conversations: Iterable[Conversation]) -> ConversationsChanged:
+    def merge_conversations(
+        self, conversations: Iterable[Conversation], observed_at: datetime | None = None
+    ) -> ConversationsChanged:
+        """Like ``merge_calls``; messages only add up, so a list read also brings new messages into a
+        thread read earlier, and the thread does not go stale."""
+        at = self._version(observed_at)
         new: list[Conversation] = []
         changed: list[Conversation] = []
         for incoming in conversations:
             old = self.conversations.get(incoming.id)
+            seen = self._messages.setdefault(incoming.id, {})
+            add_messages(seen, [*incoming.messages, *incoming.recent_messages], at)
+            thread_read = bool(incoming.messages or (old is not None and old.messages))
             if old is None:
-                merged = incoming
+                versions = first_versions(incoming, at)
+                for name in MESSAGE_FIELDS:
+                    versions.pop(name, None)
+                self._conversation_versions[incoming.id] = versions
+                merged = incoming.model_copy(update=message_fields(seen, thread_read))
                 new.append(merged)
             else:
-                merged = _merge_conversation(old, incoming)
+                versions = self._conversation_versions.setdefault(old.id, {})
+                merged = merge_fields(old, versions, incoming, at, skip=MESSAGE_FIELDS)
+                merged = merged.model_copy(update=message_fields(seen, thread_read))
                 if merged == old:
                     continue
                 if old.customer_phone_number:

@@ -1,0 +1,112 @@
+"""Putting the receiver together and serving it with uvicorn on HOST:PORT.
+
+```python
+intake = intake_for_session(session, data_dir)  # before session.run(): its deliveries are a source
+await session.start()
+await intake.keys.ensure(session.companies)     # each company's key, once
+async with receiver_running(intake.receiver, "127.0.0.1", 8787):
+    await session.run()
+intake.close()                                  # after session.stop()
+# CallRail posts to webhook_url("https://public.example", company_id, event) (``webhooks enable``)
+```
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import AsyncIterator, Callable, Collection, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+
+from tui.callrail.clock import Clock
+from tui.live.session import LiveSession
+from tui.live.webhooks.inbox import INBOX_FILE, Inbox
+from tui.live.webhooks.keys import Fetch, SigningKeys, key_fetcher
+from tui.live.webhooks.receiver import MAX_BODY, PREFIX, WebhookReceiver
+from tui.live.webhooks.source import WebhookSource
+
+
+@dataclass
+class WebhookIntake:
+    inbox: Inbox
+    keys: SigningKeys
+    receiver: WebhookReceiver
+    source: WebhookSource
+
+    def close(self) -> None:
+        self.inbox.close()
+
+
+def webhook_intake(
+    data_dir: Path | str,
+    clock: Clock,
+    *,
+    fetch: Fetch | None = None,
+    companies: Callable[[], Collection[str]] = frozenset,
+    prefix: str = PREFIX,
+    max_body: int = MAX_BODY,
+) -> WebhookIntake:
+    """The inbox (``webhooks.sqlite3`` in ``data_dir``), the keys, the receiver and the source, wired so
+    each delivery the receiver keeps wakes the source."""
+    inbox = Inbox(Path(data_dir) / INBOX_FILE)
+    keys = SigningKeys(inbox, clock, fetch, companies)
+    source = WebhookSource(inbox, clock)
+    receiver = WebhookReceiver(inbox, keys, clock, source.delivered, prefix=prefix, max_body=max_body)
+    return WebhookIntake(inbox, keys, receiver, source)
+
+
+def intake_for_session(session: LiveSession, data_dir: Path | str) -> WebhookIntake:
+    """``webhook_intake`` for a session: keys read with its client, for its companies only, and its
+    deliveries merged by it (``add_source``)."""
+    intake = webhook_intake(
+        data_dir,
+        session.clock,
+        fetch=key_fetcher(session.client, session.account_id),
+        companies=lambda: session.companies,
+    )
+    session.add_source(intake.source)
+    return intake
+
+
+class _EmbeddedServer(uvicorn.Server):
+    """Leaves the process's signals to the app it runs in."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+@contextlib.asynccontextmanager
+async def receiver_running(receiver: WebhookReceiver, host: str, port: int) -> AsyncIterator[uvicorn.Server]:
+    """The receiver served by uvicorn on ``host:port`` in the running event loop, until the block ends;
+    ``OSError`` if it cannot listen there."""
+    config = uvicorn.Config(
+        receiver.app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        timeout_graceful_shutdown=1,
+    )
+    server = _EmbeddedServer(config)
+    # bound here, so a busy port is an OSError (uvicorn would sys.exit, ending the app's event loop)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.create_server((host, port), family=family)
+    task = asyncio.create_task(server.serve(sockets=[listening]))
+    while not server.started:
+        if task.done():
+            listening.close()
+            task.result()
+            raise OSError(f"the webhook receiver could not serve on {host}:{port}")
+        await asyncio.sleep(0.01)
+    try:
+        yield server
+    finally:
+        server.should_exit = True
+        await task
+        listening.close()

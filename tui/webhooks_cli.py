@@ -1,0 +1,119 @@
+"""``callrail-tui webhooks status|enable|disable --url BASE``: each company's Webhooks integration as seen
+from the receiver at BASE (its URLs are ``BASE/webhooks/<company>/<event>``). ``enable`` appends our URL
+to the chosen events, ``disable`` removes only ours; other consumers' URLs are never dropped."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from tui.config import ConfigError, load_settings
+from tui.live.webhooks.events import EVENTS, MONITOR_EVENTS
+from tui.live.webhooks.signature import masked
+
+if TYPE_CHECKING:
+    from tui.callrail.client import CallRailClient
+    from tui.live.webhooks.setup import CompanyWebhooks
+
+ACTIONS = ("status", "enable", "disable")
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "webhooks",
+        help="point each company's CallRail webhooks at a receiver, or check them",
+        description=__doc__,
+    )
+    parser.add_argument("action", choices=ACTIONS)
+    parser.add_argument(
+        "--url",
+        required=True,
+        metavar="BASE",
+        help="where CallRail reaches the receiver (http(s)://host:port)",
+    )
+    parser.add_argument(
+        "--company", action="append", metavar="COM", help="only this company (repeatable; default: all)"
+    )
+    parser.add_argument(
+        "--event",
+        action="append",
+        choices=EVENTS,
+        metavar="EVENT",
+        help=f"enable only this event (repeatable; default: {', '.join(MONITOR_EVENTS)})",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    flags = {"base_url": args.base_url, "account_id": args.account}
+    try:
+        settings = load_settings(flags=flags, config_path=args.config)
+    except ConfigError as error:
+        print(f"callrail-tui: {error}", file=sys.stderr)
+        return 2
+    if not settings.has_credentials or not settings.account_id:
+        print("callrail-tui webhooks: no API key or account yet; run callrail-tui once to set them up.")
+        return 2
+    parts = urlsplit(args.url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        print(f"callrail-tui webhooks: --url must be an absolute http(s) URL, not {args.url}")
+        return 2
+    # imported here so that the app's start-up does not load the client for this command
+    from tui.callrail.client import CallRailClient
+
+    client = CallRailClient(settings.api_key_value, base_url=settings.base_url)
+    return asyncio.run(
+        webhooks(
+            client, settings.account_id, args.action, args.url, args.company, args.event or MONITOR_EVENTS
+        )
+    )
+
+
+async def webhooks(
+    client: CallRailClient,
+    account_id: str,
+    action: str,
+    base_url: str,
+    companies: Sequence[str] | None = None,
+    events: Sequence[str] = MONITOR_EVENTS,
+    say: Callable[[str], None] = print,
+) -> int:
+    """Do ``action`` for each company (all of the account's by default); one line each. Exit status."""
+    from tui.callrail.errors import CallRailError
+    from tui.live.webhooks import setup
+
+    failed = False
+    async with client:
+        try:
+            company_ids = companies or [c.id for c in await client.list_companies(account_id)]
+        except CallRailError as error:
+            say(f"could not list the companies: {error.message}")
+            return 1
+        for company_id in company_ids:
+            try:
+                if action == "enable":
+                    result = await setup.enable(client, account_id, company_id, base_url, events)
+                elif action == "disable":
+                    result = await setup.disable(client, account_id, company_id, base_url)
+                else:
+                    result = await setup.status(client, account_id, company_id, base_url)
+            except CallRailError as error:
+                say(f"{company_id}  {action} failed: {error.message}")
+                failed = True
+                continue
+            say(describe(result))
+    return 1 if failed else 0
+
+
+def describe(result: CompanyWebhooks) -> str:
+    if result.integration_id is None:
+        return f"{result.company_id}  no Webhooks integration"
+    ours = f"ours on {len(result.ours)} event(s)" if result.ours else "not ours"
+    line = f"{result.company_id}  integration {result.integration_id} {result.state}  {ours}"
+    line += f"  other URLs: {result.others}"
+    if result.signing_key:
+        line += f"  signing key {masked(result.signing_key)}"
+    return line
