@@ -119,3 +119,18 @@ async def test_the_status_bar_says_when_texts_are_not_being_sent(demo, monkeypat
         monkeypatch.setattr(store, "outbox_items", working)
         demo.session.outbox.wake()
         await wait_for(pilot, lambda: not shown.display, timeout=10)
+
+
+def test_the_outbound_call_budget_shows_once_a_call_back_was_placed() -> None:
+    assert "Calls" not in line(PollStatus(PollState.OK, budget=BUDGET))
+    called = BudgetSnapshot(
+        **{
+            **BUDGET.__dict__,
+            "calls_used_hour": 1,
+            "calls_limit_hour": 80,
+            "calls_used_day": 1,
+            "calls_limit_day": 1600,
+        }
+    )
+    text = line(PollStatus(PollState.OK, budget=called))
+    assert "Calls left 79 hour · 1,599 day" in text

@@ -75,7 +75,7 @@ def describe(
         line.append("SMS " if short else "SMS left ")
         line.append(f"{min(sms_hour, sms_day):,}", style=style("budget-meter--error") if not sms_hour else "")
         line.append(f"{hour} · {sms_day:,}{day}", style=muted)
-        if budget.calls_used_day or not short:
+        if budget.calls_used_day:  # shown once the user has called back: the line is full enough
             calls_hour = max(0, budget.calls_limit_hour - budget.calls_used_hour)
             calls_day = max(0, budget.calls_limit_day - budget.calls_used_day)
             line.append(_SEPARATOR, style=muted)
