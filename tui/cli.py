@@ -197,6 +197,7 @@ def run_demo(args: argparse.Namespace) -> int:
         with signals_raise_exit():
             settings = Settings(
                 mask=bool(args.mask),
+                display_time_zone=DEMO_ZONE.key,  # the demo's front desk works in Central time
                 config_path=home / "config.toml",
                 data_dir=home / "data",
                 state_dir=home / "state",
