@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from tui.callrail.models import Call, Conversation
 from tui.live.events import OutboxItem, OutboxState
+from tui.live.sqlite import migrate, write_transaction
 
 MEMORY = ":memory:"
 
@@ -130,25 +131,11 @@ class Store:
                     raise StoreUnusable(f"integrity check failed: {check}")
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
-            self._migrate(db, version)
+            migrate(db, self._lock, MIGRATIONS, version)
         except BaseException:
             db.close()
             raise
         return db
-
-    @staticmethod
-    def _migrate(db: sqlite3.Connection, version: int) -> None:
-        for number in range(version, SCHEMA_VERSION):
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in MIGRATIONS[number].split(";"):
-                    if statement.strip():
-                        db.execute(statement)
-                db.execute(f"PRAGMA user_version = {number + 1}")
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
 
     def _set_aside(self, now: datetime) -> Path:
         assert isinstance(self.path, Path)
@@ -170,16 +157,8 @@ class Store:
         with self._lock:
             self._db.close()
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return write_transaction(self._db, self._lock)
 
     def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._lock:
