@@ -59,6 +59,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--account", metavar="ACC", help="account id (ACC…) when the key sees several")
     parser.add_argument("--mask", action="store_true", default=None, help="hide caller names and numbers")
     parser.add_argument(
+        "--webhooks-listen",
+        metavar="HOST:PORT",
+        help="receive CallRail's webhooks here (push, polling as backstop)",
+    )
+    parser.add_argument(
+        "--webhooks-url",
+        metavar="URL",
+        help="the public address CallRail posts webhooks to (a proxy or tunnel)",
+    )
+    parser.add_argument(
         "--config", metavar="PATH", type=Path, help="config file to use instead of the default"
     )
 
@@ -224,7 +234,13 @@ def run_app(args: argparse.Namespace) -> int:
     from tui.app import make_app
     from tui.wiring import session_from_settings
 
-    flags = {"base_url": args.base_url, "account_id": args.account, "mask": args.mask}
+    flags = {
+        "base_url": args.base_url,
+        "account_id": args.account,
+        "mask": args.mask,
+        "webhooks_listen": args.webhooks_listen,
+        "webhooks_url": args.webhooks_url,
+    }
     try:
         settings = load_settings(flags=flags, config_path=args.config)
     except ConfigError as error:

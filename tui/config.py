@@ -42,6 +42,8 @@ FILE_KEYS = (
     "display_time_zone",
     "mask",
     "my_phone",
+    "webhooks_listen",
+    "webhooks_url",
 )
 
 
@@ -95,11 +97,21 @@ class Settings(BaseModel):
     display_time_zone: str | None = None
     mask: bool = False
     my_phone: str | None = None  # rung first when calling a caller back through CallRail
+    webhooks_listen: str | None = None  # HOST:PORT where the app receives CallRail's webhooks
+    webhooks_url: str | None = None  # the public address CallRail posts them to (a proxy or tunnel)
     config_path: Path = Field(default_factory=default_config_path)
     data_dir: Path = Field(default_factory=default_data_dir)
     state_dir: Path = Field(default_factory=default_state_dir)
 
-    @field_validator("api_key", "account_id", "display_time_zone", "my_phone", mode="before")
+    @field_validator(
+        "api_key",
+        "account_id",
+        "display_time_zone",
+        "my_phone",
+        "webhooks_listen",
+        "webhooks_url",
+        mode="before",
+    )
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
         if isinstance(value, str) and not value.strip():
@@ -120,6 +132,22 @@ class Settings(BaseModel):
         if number is None:
             raise ValueError(f"{value!r} is not a US or Canadian phone number, like 512-555-0164")
         return number
+
+    @field_validator("webhooks_listen")
+    @classmethod
+    def _check_listen(cls, value: str | None) -> str | None:
+        if value is not None:
+            listen_address(value)
+        return value
+
+    @field_validator("webhooks_url")
+    @classmethod
+    def _check_webhooks_url(cls, value: str | None) -> str | None:
+        if value is not None:
+            parts = urlsplit(value)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ValueError("must be an absolute http:// or https:// URL that CallRail can reach")
+        return value
 
     @field_validator("display_time_zone")
     @classmethod
@@ -213,6 +241,15 @@ def load_settings(
             message = item["msg"].removeprefix("Value error, ")
             problems.append(f"{key} (from {origin.get(key, 'defaults')}): {message}")
         raise ConfigError("Invalid setting: " + "; ".join(problems)) from None
+
+
+def listen_address(text: str) -> tuple[str, int]:
+    """``127.0.0.1:8787`` or ``[::1]:8787`` as (host, port); ValueError when it is not one."""
+    host, _, port = text.strip().rpartition(":")
+    host = host.strip("[]")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"{text!r} is not HOST:PORT, like 127.0.0.1:8787")
+    return host, int(port)
 
 
 def us_phone(text: str) -> str | None:

@@ -31,9 +31,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("action", choices=ACTIONS)
     parser.add_argument(
         "--url",
-        required=True,
         metavar="BASE",
-        help="where CallRail reaches the receiver (http(s)://host:port)",
+        help="where CallRail reaches the receiver (http(s)://host:port); default: webhooks_url in the config",
     )
     parser.add_argument(
         "--company", action="append", metavar="COM", help="only this company (repeatable; default: all)"
@@ -56,6 +55,10 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if not settings.has_credentials or not settings.account_id:
         print("callrail-tui webhooks: no API key or account yet; run callrail-tui once to set them up.")
+        return 2
+    args.url = args.url or settings.webhooks_url or ""
+    if not args.url:
+        print("callrail-tui webhooks: give --url BASE, or set webhooks_url in the config file.")
         return 2
     parts = urlsplit(args.url)
     if parts.scheme not in ("http", "https") or not parts.hostname:

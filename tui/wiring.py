@@ -16,7 +16,7 @@ import httpx
 from tui.callrail.budget import RateBudget
 from tui.callrail.client import DEFAULT_BASE_URL, CallRailClient
 from tui.callrail.clock import Clock, SystemClock
-from tui.config import Settings
+from tui.config import Settings, listen_address
 from tui.live.session import LiveSession
 from tui.live.store import Store
 
@@ -57,10 +57,11 @@ def session_for_account(
 
 
 def session_from_settings(settings: Settings) -> LiveSession:
-    """The live session for the account the settings name (a real one, or ``callrail-tui sim``)."""
+    """The live session for the account the settings name (a real one, or ``callrail-tui sim``), with
+    its webhook receiver listening when ``webhooks_listen`` is set."""
     if not settings.account_id:
         raise ValueError("no account chosen")
-    return session_for_account(
+    session = session_for_account(
         api_key=settings.api_key_value,
         account_id=settings.account_id,
         data_dir=settings.data_dir,
@@ -68,6 +69,12 @@ def session_from_settings(settings: Settings) -> LiveSession:
         state_dir=settings.state_dir,
         share=settings.share,
     )
+    if settings.webhooks_listen:
+        # imported only here: uvicorn and the receiver are not needed before the first frame otherwise
+        from tui.live.webhooks.serve import intake_for_session
+
+        intake_for_session(session, settings.data_dir, listen=listen_address(settings.webhooks_listen))
+    return session
 
 
 def session_on_simulator(

@@ -78,12 +78,13 @@ class SigningKeys:
         self._keys[company_id] = signing_key
         self._inbox.set_signing_key(company_id, signing_key, self._clock.now())
 
-    async def ensure(self, company_ids: Iterable[str]) -> None:
-        """Fetch the keys of the companies that have none yet. This start-up read does not count
-        against the minute: the first delivery after webhooks are enabled may fetch the key at once."""
+    async def ensure(self, company_ids: Iterable[str] | None = None) -> None:
+        """Fetch the keys of the companies (default: the account's) that have none yet. This start-up
+        read does not count against the minute: the first delivery after webhooks are enabled may fetch
+        the key at once."""
         if self._fetch is None:
             return
-        for company_id in company_ids:
+        for company_id in self._companies() if company_ids is None else company_ids:
             if company_id not in self._keys:
                 await self._read(company_id)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import socket
 from collections.abc import AsyncIterator, Callable, Collection, Iterator
 from dataclasses import dataclass
@@ -24,10 +25,13 @@ import uvicorn
 
 from tui.callrail.clock import Clock
 from tui.live.session import LiveSession
+from tui.live.sources import Batch
 from tui.live.webhooks.inbox import INBOX_FILE, Inbox
 from tui.live.webhooks.keys import Fetch, SigningKeys, key_fetcher
 from tui.live.webhooks.receiver import MAX_BODY, PREFIX, WebhookReceiver
 from tui.live.webhooks.source import WebhookSource
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -59,17 +63,49 @@ def webhook_intake(
     return WebhookIntake(inbox, keys, receiver, source)
 
 
-def intake_for_session(session: LiveSession, data_dir: Path | str) -> WebhookIntake:
+def intake_for_session(
+    session: LiveSession, data_dir: Path | str, *, listen: tuple[str, int] | None = None
+) -> WebhookIntake:
     """``webhook_intake`` for a session: keys read with its client, for its companies only, and its
-    deliveries merged by it (``add_source``)."""
+    deliveries merged by it (``add_source``); with ``listen``, the receiver is served on that address
+    for as long as the session runs (``ServedWebhooks``)."""
     intake = webhook_intake(
         data_dir,
         session.clock,
         fetch=key_fetcher(session.client, session.account_id),
         companies=lambda: session.companies,
     )
-    session.add_source(intake.source)
+    session.add_source(intake.source if listen is None else ServedWebhooks(intake, *listen))
     return intake
+
+
+class ServedWebhooks:
+    """The webhook source with its receiver listening on ``host:port`` while its batches are taken.
+
+    A port that cannot be listened on is logged and the source goes on with what is already stored:
+    the poller remains the backstop."""
+
+    def __init__(self, intake: WebhookIntake, host: str, port: int) -> None:
+        self._intake = intake
+        self._host = host
+        self._port = port
+
+    async def batches(self) -> AsyncIterator[Batch]:
+        await self._intake.keys.ensure()  # the shared URL can only tell companies apart by known keys
+        try:
+            async with receiver_running(self._intake.receiver, self._host, self._port):
+                async for batch in self._intake.source.batches():
+                    yield batch
+        except OSError as error:
+            log.error("the webhook receiver cannot listen on %s:%s: %s", self._host, self._port, error)
+        async for batch in self._intake.source.batches():
+            yield batch
+
+    def refresh_now(self) -> None:
+        self._intake.source.refresh_now()
+
+    def texting_happened(self) -> None:
+        self._intake.source.texting_happened()
 
 
 class _EmbeddedServer(uvicorn.Server):
