@@ -349,3 +349,36 @@ async def test_an_empty_texts_list_says_so():
         await pilot.pause()
         listed = app.query_one(ConversationList)
         assert "No text conversations yet." in listed.render_line(0).text
+
+
+@pytest.mark.parametrize(
+    ("said", "needs"),
+    [("Sounds good!", False), ("Thanks :)", False), ("ok 👍", False), ("See you then.", False),
+     ("Can you come at 3?", True), ("Thanks, but what does it cost?", True)],
+)  # fmt: skip
+def test_a_thank_you_needs_no_reply(said: str, needs: bool):
+    conversation = Conversation.model_validate(
+        {
+            "id": "C1",
+            "recent_messages": [
+                {"direction": "incoming", "content": said, "created_at": "2026-11-26T17:00:00Z"}
+            ],
+        }
+    )
+    assert needs_reply(conversation) is needs
+
+
+async def test_the_texts_list_filters_to_those_awaiting_a_reply(sim_demo: Demo):
+    app = HostApp(sim_demo.session)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(TextsScreen())
+        await pilot.pause()
+        listed = app.screen.query_one(ConversationList)
+        everything = len(listed.conversations)
+        awaiting = [c.id for c in listed.held if needs_reply(c)]
+        assert 0 < len(awaiting) < everything
+        await pilot.press("a")
+        assert sorted(c.id for c in listed.conversations) == sorted(awaiting)
+        assert "only those awaiting a reply" in str(app.screen.query_one("#texts-title", Static).render())
+        await pilot.press("a")
+        assert len(listed.conversations) == everything

@@ -29,6 +29,7 @@ class TextsScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("enter", "open", "Open", show=False, tooltip="Open the highlighted conversation"),
+        Binding("a", "toggle_awaiting", "Awaiting reply", tooltip="Only conversations that need a reply"),
     ]
 
     def __init__(self) -> None:
@@ -64,10 +65,13 @@ class TextsScreen(Screen[None]):
         self.ctx.live.unsubscribe(self)
 
     def _show_title(self) -> None:
-        conversations = self.query_one(ConversationList).conversations
+        listed = self.query_one(ConversationList)
+        conversations = listed.held
         awaiting = sum(1 for conversation in conversations if needs_reply(conversation))
         opted_out = sum(1 for conversation in conversations if is_opted_out(conversation))
         title = f"Texts · {len(conversations)} conversations"
+        if listed.only_awaiting:
+            title += " · showing only those awaiting a reply (a shows all)"
         if awaiting:
             title += f" · {AWAITING_MARK} {awaiting} awaiting a reply"
         if opted_out:
@@ -78,6 +82,11 @@ class TextsScreen(Screen[None]):
         if isinstance(event, ConversationsChanged) and (event.new or event.changed or event.removed):
             self.query_one(ConversationList).update_conversations([*event.new, *event.changed], event.removed)
             self._show_title()
+
+    def action_toggle_awaiting(self) -> None:
+        listed = self.query_one(ConversationList)
+        listed.set_only_awaiting(not listed.only_awaiting)
+        self._show_title()
 
     def action_open(self) -> None:
         self.query_one(ConversationList).action_select()

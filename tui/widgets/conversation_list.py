@@ -7,6 +7,7 @@ sent. Updates merge by conversation id and keep the cursor on the conversation i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
@@ -51,9 +52,27 @@ def is_opted_out(conversation: Conversation) -> bool:
     return opted_out(conversation_messages(conversation))
 
 
+# A last message that closes a conversation rather than asking something.
+ACKNOWLEDGEMENTS = frozenset(
+    {
+        "ok", "okay", "k", "kk", "thanks", "thank you", "thanks so much", "thank you so much", "thx", "ty",
+        "sounds good", "perfect", "great", "got it", "will do", "cool", "see you then", "see you",
+        "see you soon", "awesome", "yes thanks", "ok thanks", "ok thank you", "great thanks",
+    }
+)  # fmt: skip
+
+
+def is_acknowledgement(content: str | None) -> bool:
+    """``Sounds good!``, ``Thanks :)``, ``ok 👍``: nothing to answer."""
+    words = " ".join(re.sub(r"[^a-z ]", " ", (content or "").casefold()).split())
+    return words in ACKNOWLEDGEMENTS
+
+
 def needs_reply(conversation: Conversation) -> bool:
-    """The last message is from the customer, and it did not opt them out."""
-    return conversation.awaiting_reply and not is_opted_out(conversation)
+    """The last message is the customer's, and it neither opted them out nor only said thanks."""
+    if not conversation.awaiting_reply or is_opted_out(conversation):
+        return False
+    return not is_acknowledgement(conversation.newest_messages[0].content)
 
 
 def preview(conversation: Conversation) -> str:
@@ -120,11 +139,22 @@ class ConversationList(ScrollView, can_focus=True):
         self._now = now
         self._by_id: dict[str, Conversation] = {}
         self._order: list[Conversation] = []
+        self.only_awaiting = False  # only conversations that need a reply
         self._strips: LRUCache[tuple[int, bool], Strip] = LRUCache(256)
 
     @property
     def conversations(self) -> list[Conversation]:
+        """The ones shown, in order."""
         return self._order
+
+    @property
+    def held(self) -> list[Conversation]:
+        """Every conversation the list holds, shown or filtered out."""
+        return list(self._by_id.values())
+
+    def set_only_awaiting(self, only: bool) -> None:
+        self.only_awaiting = only
+        self.update_conversations([])
 
     @property
     def highlighted(self) -> Conversation | None:
@@ -145,7 +175,12 @@ class ConversationList(ScrollView, can_focus=True):
             self._by_id.pop(conversation_id, None)
         for conversation in conversations:
             self._by_id[conversation.id] = conversation
-        self._order = newest_first(self._by_id.values())
+        shown = (
+            (c for c in self._by_id.values() if needs_reply(c))
+            if self.only_awaiting
+            else self._by_id.values()
+        )
+        self._order = newest_first(shown)
         self._strips.clear()
         self.virtual_size = Size(self.scrollable_content_region.width, len(self._order) * LINES_PER_ITEM)
         if current is not None:
@@ -248,7 +283,7 @@ class ConversationList(ScrollView, can_focus=True):
         if is_opted_out(conversation):
             mark, mark_style = OPTED_OUT_MARK, "conversation-list--opted-out"
         else:
-            mark = AWAITING_MARK if conversation.awaiting_reply else " "
+            mark = AWAITING_MARK if needs_reply(conversation) else " "
             mark_style = "conversation-list--awaiting"
         where = self._times.for_company(conversation.company_id, conversation.company_time_zone)
         when = display.short_time(conversation.last_message_at, where, self._now())
