@@ -130,3 +130,14 @@ async def test_nothing_listening(clock) -> None:
             )
     assert type(caught.value) is NetworkError  # nothing was sent, so this is not an unknown outcome
     assert clock.slept == [0.25]  # the read was retried within the deadline, the send was not
+
+
+async def test_a_poll_gives_up_at_its_shorter_deadline_a_user_action_waits_longer(sim, connect_sim) -> None:
+    """An outage shows within seconds: a poll (``background=True``) stops at ``background_deadline``; what
+    the user asked for keeps the whole ``deadline``."""
+    client = connect_sim(deadline=30.0, background_deadline=DEADLINE)
+    sim.faults.hang_rate = 1.0
+    with pytest.raises(NetworkError, match=f"within {DEADLINE:g} s"):
+        await client.list_calls(sim.account_id, background=True)
+    with pytest.raises(NetworkError, match="within 0.8 s"):
+        await connect_sim(deadline=0.8, background_deadline=DEADLINE).list_calls(sim.account_id)

@@ -41,9 +41,12 @@ class CallRailClient(AccountEndpoints, CallEndpoints, TextEndpoints, Integration
         budget: Budget | None = None,
         clock: Clock | None = None,
         deadline: float = 30.0,
+        background_deadline: float = 12.0,
         connect_timeout: float = 10.0,
         retries: int = 2,
     ) -> None:
+        """``deadline``: the most a request (with its retries) may take; a poll's (``background=True``)
+        gives up after ``background_deadline``, so an outage shows within seconds, not half a minute."""
         self._transport = Transport(
             api_key,
             base_url=base_url,
@@ -51,6 +54,7 @@ class CallRailClient(AccountEndpoints, CallEndpoints, TextEndpoints, Integration
             budget=budget,
             clock=clock or SystemClock(),
             deadline=deadline,
+            background_deadline=background_deadline,
             connect_timeout=connect_timeout,
             retries=retries,
         )

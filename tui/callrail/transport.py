@@ -58,11 +58,13 @@ class Transport:
         deadline: float,
         connect_timeout: float,
         retries: int,
+        background_deadline: float | None = None,
     ) -> None:
         self._api_key = api_key.strip()
         self._budget = budget
         self._clock = clock
         self._deadline = deadline
+        self._background_deadline = min(deadline, background_deadline or deadline)
         self._retries = retries
         self.base_url = httpx.URL(base_url if base_url.endswith("/") else base_url + "/")
         self.rate_limit_headers: dict[str, int] = {}
@@ -126,7 +128,8 @@ class Transport:
     ) -> Reply:
         bucket = send.bucket if send else Bucket.GENERAL
         loop = asyncio.get_running_loop()
-        remaining = self._deadline
+        limit = self._background_deadline if background else self._deadline
+        remaining = limit
         attempt = 0
         while True:
             if self._budget is not None:
@@ -136,7 +139,7 @@ class Transport:
                 async with asyncio.timeout(remaining):
                     response = await self._client().request(method, url, params=params, json=json)
             except TimeoutError:
-                raise no_answer(self._deadline, send) from None
+                raise no_answer(limit, send) from None
             except (httpx.TransportError, OSError) as exc:
                 connect_failed = isinstance(exc, CONNECT_ERRORS)
                 failure = transport_error(
