@@ -65,3 +65,11 @@ def test_feed_times_are_in_one_zone_with_their_age() -> None:
     assert age(now - timedelta(hours=5, minutes=59), now) == "5h"
     assert short_time(now - timedelta(minutes=3), chicago, now, with_age=True) == "11:27 3m"
     assert short_time(now - timedelta(days=2), chicago, now, with_age=True) == "Tue 11:30"
+
+
+def test_sparkline_scales_to_the_busiest_bucket() -> None:
+    from tui.display import sparkline
+
+    assert sparkline([0, 0, 0]) == "   "
+    assert sparkline([0, 1, 2, 4, 8]) == " ▁▂▄█"
+    assert sparkline([1, 1, 0, 0, 3, 5], per=2) == "▂ █"  # 2 of 8: a quarter

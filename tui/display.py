@@ -5,6 +5,7 @@ Plain strings only; widgets wrap them with ``safe_text.literal`` and style them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -139,6 +140,20 @@ LEAD_LABELS = {
 def lead_status(value: str | None) -> str:
     text = clean(value or "", single_line=True)
     return LEAD_LABELS.get(text, text.replace("_", " "))
+
+
+_BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(counts: Sequence[int], *, per: int = 1) -> str:
+    """One bar per ``per`` counts (summed), scaled to the largest; a blank for none at all."""
+    buckets = [sum(counts[i : i + per]) for i in range(0, len(counts), per)]
+    top = max(buckets, default=0)
+    if not top:
+        return " " * len(buckets)
+    return "".join(
+        " " if n == 0 else _BARS[min(len(_BARS) - 1, (n * len(_BARS) - 1) // top)] for n in buckets
+    )
 
 
 def money(value: str | None, formatted: str | None = None) -> str:

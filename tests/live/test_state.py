@@ -135,17 +135,23 @@ def test_company_stats_counts_today_in_each_company_zone():
         ]
     )
     stats = state.company_stats(NOW)
-    assert stats["CHI"] == CompanyStats(calls=2, missed=1, texts=1)
-    assert stats["AKL"] == CompanyStats(calls=1, missed=0, texts=0)
+    chicago_hours, auckland_hours = [0] * 24, [0] * 24
+    chicago_hours[8] = 2  # 08:00 and 08:30, local
+    auckland_hours[3] = 1
+    assert stats["CHI"] == CompanyStats(calls=2, missed=1, texts=1, by_hour=tuple(chicago_hours))
+    assert stats["AKL"] == CompanyStats(calls=1, missed=0, texts=0, by_hour=tuple(auckland_hours))
+    assert stats["CHI"].missed_share == 0.5
 
 
 def test_company_stats_follow_a_status_change():
     state = LiveState()
     state.set_company_time_zones({"COM1": "UTC"})
     state.merge_calls([call("x", 5, "in_progress")])
-    assert state.company_stats(NOW)["COM1"] == CompanyStats(calls=1, missed=0)
+    stats = state.company_stats(NOW)["COM1"]
+    assert (stats.calls, stats.missed) == (1, 0)
     state.merge_calls([call("x", 5, "missed")])
-    assert state.company_stats(NOW)["COM1"] == CompanyStats(calls=1, missed=1)
+    stats = state.company_stats(NOW)["COM1"]
+    assert (stats.calls, stats.missed, sum(stats.by_hour)) == (1, 1, 1)
 
 
 def test_company_stats_use_the_calls_zone_without_a_companies_list():

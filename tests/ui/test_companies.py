@@ -27,11 +27,14 @@ async def test_companies_show_todays_counts_without_requests(app, demo) -> None:
             assert str(table.get_cell(company_id, "zone")) == company.time_zone
             counts = stats.get(company_id)
             if counts:
+                missed = f"{counts.missed} ({counts.missed / counts.calls:.0%})" if counts.missed else "0"
                 assert [str(table.get_cell(company_id, key)) for key in ("calls", "missed", "texts")] == [
                     str(counts.calls),
-                    str(counts.missed),
+                    missed,
                     str(counts.texts),
                 ]
+                bars = str(table.get_cell(company_id, "hours"))
+                assert len(bars) == 12 and (bars.strip() != "") == (counts.calls > 0)
         total_calls = sum(s.calls for s in stats.values())
         assert str(table.get_cell(ALL, "calls")) == f"{total_calls:,}" and total_calls > 0
         assert len(demo.simulator.request_log) == requests_before

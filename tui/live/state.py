@@ -38,6 +38,11 @@ class CompanyStats:
     calls: int = 0
     missed: int = 0
     texts: int = 0
+    by_hour: tuple[int, ...] = (0,) * 24  # today's calls per local hour
+
+    @property
+    def missed_share(self) -> float:
+        return self.missed / self.calls if self.calls else 0.0
 
 
 def _zone(name: str | None) -> tzinfo:
@@ -236,12 +241,23 @@ class LiveState:
             zone = self.zone_for(conversation.company_id, conversation.company_time_zone)
             if conversation.last_message_at.astimezone(zone).date() == now.astimezone(zone).date():
                 texts[conversation.company_id] += 1
+        hours: dict[str, list[int]] = {company_id: [0] * 24 for company_id in company_ids}
+        for call in self.calls.values():
+            if call.start_time is None or call.company_id not in hours:
+                continue
+            zone = self.zone_for(call.company_id, call.company_time_zone)
+            local = call.start_time.astimezone(zone)
+            if local.date() == now.astimezone(zone).date():
+                hours[call.company_id][local.hour] += 1
         stats = {}
         for company_id in company_ids:
             zone = self.zone_for(company_id, self._call_zones.get(company_id))
             counter = self._daily.get(company_id, {}).get(now.astimezone(zone).date(), Counter())
             stats[company_id] = CompanyStats(
-                calls=counter["calls"], missed=counter["missed"], texts=texts[company_id]
+                calls=counter["calls"],
+                missed=counter["missed"],
+                texts=texts[company_id],
+                by_hour=tuple(hours[company_id]),
             )
         return stats
 

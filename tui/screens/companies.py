@@ -32,6 +32,7 @@ COLUMNS = (
     ("calls", "Calls today"),
     ("missed", "Missed"),
     ("texts", "Texts"),
+    ("hours", "Calls by hour, 0–24"),
     ("local", "Local time"),
     ("zone", "Time zone"),
     ("status", "Status"),
@@ -88,6 +89,7 @@ class CompaniesScreen(Screen[None]):
             calls=sum(s.calls for s in stats.values()),
             missed=sum(s.missed for s in stats.values()),
             texts=sum(s.texts for s in stats.values()),
+            by_hour=tuple(map(sum, zip(*(s.by_hour for s in stats.values()), strict=True))) or (0,) * 24,
         )
         rows: list[tuple[str, dict[str, Text]]] = [
             (ALL, self._cells(Text("All companies", style="bold"), Text(""), Text(""), Text(""), total))
@@ -123,8 +125,13 @@ class CompaniesScreen(Screen[None]):
         return {
             "company": name,
             "calls": Text(f"{stats.calls:,}", justify="right"),
-            "missed": Text(f"{stats.missed:,}", justify="right", style=missed_style),
+            "missed": Text(
+                f"{stats.missed:,} ({stats.missed_share:.0%})" if stats.missed else "0",
+                justify="right",
+                style=missed_style,
+            ),
             "texts": Text(f"{stats.texts:,}", justify="right"),
+            "hours": Text(display.sparkline(stats.by_hour, per=2)),
             "local": local,
             "zone": zone,
             "status": status,
