@@ -42,6 +42,7 @@ FILE_KEYS = (
     "display_time_zone",
     "mask",
     "my_phone",
+    "hide_abandoned_under",
     "webhooks_listen",
     "webhooks_url",
 )
@@ -97,6 +98,9 @@ class Settings(BaseModel):
     display_time_zone: str | None = None
     mask: bool = False
     my_phone: str | None = None  # rung first when calling a caller back through CallRail
+    hide_abandoned_under: int = Field(
+        default=0, ge=0, le=600
+    )  # seconds: shorter abandoned calls need no callback
     webhooks_listen: str | None = None  # HOST:PORT where the app receives CallRail's webhooks
     webhooks_url: str | None = None  # the public address CallRail posts them to (a proxy or tunnel)
     config_path: Path = Field(default_factory=default_config_path)

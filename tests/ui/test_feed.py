@@ -230,3 +230,20 @@ async def test_filtering_while_masked_says_masked_values_are_not_searched(make_s
         await wait_for(
             pilot, lambda: "not searched" not in str(app.screen.query_one("#feed-header").render())
         )
+
+
+async def test_very_short_abandoned_calls_can_be_left_out_of_the_callbacks(make_scene) -> None:
+    from tui.app import make_app
+    from tui.callrail.models import CallStatus
+
+    def short_abandoned(calls):
+        return [c for c in calls if c.status is CallStatus.ABANDONED and (c.duration or 0) < 5]
+
+    for hide, expect_short in ((0, True), (5, False)):
+        demo = make_scene(hide_abandoned_under=hide)
+        app = make_app(demo.session, demo.settings)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until_polled(pilot, app)
+            await pilot.press("b")
+            shown = app.screen.table.visible_calls()
+            assert shown and bool(short_abandoned(shown)) is expect_short

@@ -12,7 +12,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from tui.callrail.models import Call
+from tui.callrail.models import Call, CallStatus
 from tui.context import Context, context_of
 from tui.live.events import CallsChanged, ConversationsChanged, LiveEvent
 from tui.messages import OpenCall, ReplyTo
@@ -154,11 +154,15 @@ class FeedScreen(Screen[None]):
             self.table.set_predicate(None)
         else:
             state = self.ctx.session.state
+            too_short = self.ctx.settings.hide_abandoned_under
 
             def keep(call: Call) -> bool:
                 if company_id is not None and call.company_id != company_id:
                     return False
-                return not callbacks_only or state.needs_callback(call)
+                if not callbacks_only:
+                    return True
+                hung_up_at_once = call.status is CallStatus.ABANDONED and (call.duration or 0) < too_short
+                return state.needs_callback(call) and not hung_up_at_once
 
             self.table.set_predicate(keep)
         self._show_header()
