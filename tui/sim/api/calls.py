@@ -12,11 +12,12 @@ from urllib.parse import urlencode
 
 from starlette.responses import Response
 
-from tui.sim import dates, serializers
+from tui.sim import serializers
 from tui.sim.api.common import (
     ApiError,
     Ctx,
     choice,
+    date_window,
     digits,
     json_response,
     link_header,
@@ -24,18 +25,12 @@ from tui.sim.api.common import (
     not_found,
     paged,
     per_page,
+    request_zone,
     sorted_by,
 )
 from tui.sim.state import Account, Call, Outcome, Phase
 
 LEAD_STATUSES = ("good_lead", "not_a_lead")
-
-
-def _zone(ctx: Ctx) -> tzinfo:
-    try:
-        return dates.zone(ctx.params.get("time_zone"), ctx.sim.config.user_time_zone)
-    except dates.DateFilterError as error:
-        raise ApiError(400, str(error)) from error
 
 
 def _api_base(ctx: Ctx) -> str:
@@ -75,10 +70,7 @@ def _sort_keys(account: Account) -> dict[str, Callable[[Call], Any]]:
 
 def _matching_calls(ctx: Ctx, zone: tzinfo) -> list[Call]:
     params, account = ctx.params, ctx.account
-    try:
-        start, end = dates.window(params, zone, ctx.now)
-    except dates.DateFilterError as error:
-        raise ApiError(400, str(error)) from error
+    start, end = date_window(ctx, zone)
     direction = choice(params, "direction", ("inbound", "outbound"))
     answer_status = choice(params, "answer_status", ("answered", "missed", "voicemail"))
     lead_status = choice(params, "lead_status", ("good_lead", "not_a_lead", "not_scored"))
@@ -145,7 +137,7 @@ def _search_matches(account: Account, call: Call, term: str) -> bool:
 
 
 async def list_calls(ctx: Ctx) -> Response:
-    zone = _zone(ctx)
+    zone = request_zone(ctx)
     calls = sorted_by(ctx.params, _matching_calls(ctx, zone), _sort_keys(ctx.account), ("start_time", "desc"))
     fields, base = ctx.fields, _api_base(ctx)
 
@@ -230,13 +222,15 @@ async def create_outbound_call(ctx: Ctx) -> Response:
         ctx.now,
     )
     return json_response(
-        serializers.call_json(account, call, _zone(ctx), ctx.fields, _api_base(ctx)), status=201
+        serializers.call_json(account, call, request_zone(ctx), ctx.fields, _api_base(ctx)), status=201
     )
 
 
 async def show_call(ctx: Ctx) -> Response:
     call = _find_call(ctx)
-    return json_response(serializers.call_json(ctx.account, call, _zone(ctx), ctx.fields, _api_base(ctx)))
+    return json_response(
+        serializers.call_json(ctx.account, call, request_zone(ctx), ctx.fields, _api_base(ctx))
+    )
 
 
 async def call_recording(ctx: Ctx) -> Response:
@@ -255,7 +249,9 @@ async def update_call(ctx: Ctx) -> Response:
     body = await ctx.body()
     changes = _validated_changes(call, body)
     ctx.sim.writes.update_call(ctx.account, call, changes, body.get("append_tags") is True, ctx.now)
-    return json_response(serializers.call_json(ctx.account, call, _zone(ctx), ctx.fields, _api_base(ctx)))
+    return json_response(
+        serializers.call_json(ctx.account, call, request_zone(ctx), ctx.fields, _api_base(ctx))
+    )
 
 
 def _cleared(value: Any) -> bool:

@@ -8,13 +8,14 @@ import re
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from tui.sim import dates
 from tui.sim.ratelimit import bucket_for
 from tui.sim.state import Account
 
@@ -35,6 +36,22 @@ class ApiError(Exception):
     def response(self) -> JSONResponse:
         headers = {"www-authenticate": 'Token realm="Application"'} if self.status == 401 else None
         return JSONResponse({"error": self.message}, status_code=self.status, headers=headers)
+
+
+def request_zone(ctx: Ctx) -> tzinfo:
+    """The ``time_zone`` the request asks for, else the account user's; 400 for an unknown one."""
+    try:
+        return dates.zone(ctx.params.get("time_zone"), ctx.sim.config.user_time_zone)
+    except dates.DateFilterError as error:
+        raise ApiError(400, str(error)) from error
+
+
+def date_window(ctx: Ctx, zone: tzinfo) -> tuple[datetime, datetime]:
+    """The ``date_range`` / ``start_date`` / ``end_date`` window of a list request; 400 when invalid."""
+    try:
+        return dates.window(ctx.params, zone, ctx.now)
+    except dates.DateFilterError as error:
+        raise ApiError(400, str(error)) from error
 
 
 def not_found(what: str) -> ApiError:

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from tui.sim import dates, serializers
-from tui.sim.api.common import ApiError, Ctx, paged, sorted_by
+from tui.sim import serializers
+from tui.sim.api.common import Ctx, date_window, paged, request_zone, sorted_by
 
 
 async def list_form_submissions(ctx: Ctx) -> Response:
     params, account = ctx.params, ctx.account
-    try:
-        zone = dates.zone(params.get("time_zone"), ctx.sim.config.user_time_zone)
-        start, end = dates.window(params, zone, ctx.now)
-    except dates.DateFilterError as error:
-        raise ApiError(400, str(error)) from error
+    zone = request_zone(ctx)
+    start, end = date_window(ctx, zone)
     company_id = params.get("company_id")
     forms = [
         form

@@ -6,8 +6,18 @@ from typing import Any
 
 from starlette.responses import Response
 
-from tui.sim import dates, serializers
-from tui.sim.api.common import ApiError, Ctx, digits, json_response, normalize_phone, not_found, paged
+from tui.sim import serializers
+from tui.sim.api.common import (
+    ApiError,
+    Ctx,
+    date_window,
+    digits,
+    json_response,
+    normalize_phone,
+    not_found,
+    paged,
+    request_zone,
+)
 from tui.sim.state import Conversation
 
 MAX_CONTENT = 140
@@ -15,11 +25,8 @@ MAX_CONTENT = 140
 
 async def list_conversations(ctx: Ctx) -> Response:
     params, account = ctx.params, ctx.account
-    try:
-        zone = dates.zone(params.get("time_zone"), ctx.sim.config.user_time_zone)
-        start, end = dates.window(params, zone, ctx.now)
-    except dates.DateFilterError as error:
-        raise ApiError(400, str(error)) from error
+    zone = request_zone(ctx)
+    start, end = date_window(ctx, zone)
     company_id = params.get("company_id")
     search = params.get("search", "").strip().lower()
 
