@@ -48,7 +48,7 @@ def call_back(node: DOMNode, call: Call) -> None:
         _confirm(node, call, number)
 
     prompt = TextPrompt(
-        "Your phone number: CallRail rings it first, then the caller",
+        "Your phone (CallRail rings it first, then the caller)",
         placeholder="512-555-0164",
         hint="enter saves it for next time · escape cancels",
         check=_check_phone,
