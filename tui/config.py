@@ -45,6 +45,9 @@ FILE_KEYS = (
     "hide_abandoned_under",
     "webhooks_listen",
     "webhooks_url",
+    "webhooks_always_on",
+    "reconcile_calls_every",
+    "reconcile_texts_every",
 )
 
 
@@ -103,6 +106,11 @@ class Settings(BaseModel):
     )  # seconds: shorter abandoned calls need no callback
     webhooks_listen: str | None = None  # HOST:PORT where the app receives CallRail's webhooks
     webhooks_url: str | None = None  # the public address CallRail posts them to (a proxy or tunnel)
+    # the receiver is up around the clock: its URLs stay with CallRail when the app stops
+    webhooks_always_on: bool = False
+    # seconds between reads of calls / conversations while webhooks carry the data
+    reconcile_calls_every: float = Field(default=60.0, ge=10.0, le=3600.0)
+    reconcile_texts_every: float = Field(default=120.0, ge=10.0, le=3600.0)
     config_path: Path = Field(default_factory=default_config_path)
     data_dir: Path = Field(default_factory=default_data_dir)
     state_dir: Path = Field(default_factory=default_state_dir)

@@ -47,13 +47,21 @@ def session_for_account(
     share: float = 0.8,
     clock: Clock | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    reconcile_every: tuple[float, float] | None = None,
 ) -> LiveSession:
     """A session for a real account (or any CallRail-compatible server at ``base_url``)."""
     clock = clock or SystemClock()
     budget = RateBudget(_scope(account_id), share=share, state_dir=state_dir, clock=clock)
     client = CallRailClient(api_key, base_url=base_url, transport=transport, budget=budget, clock=clock)
     store = Store(Path(data_dir) / STORE_FILE, now=clock.now())
-    return LiveSession(account_id=account_id, client=client, budget=budget, store=store, clock=clock)
+    return LiveSession(
+        account_id=account_id,
+        client=client,
+        budget=budget,
+        store=store,
+        clock=clock,
+        reconcile_every=reconcile_every,
+    )
 
 
 def session_from_settings(settings: Settings) -> LiveSession:
@@ -68,6 +76,7 @@ def session_from_settings(settings: Settings) -> LiveSession:
         base_url=settings.base_url,
         state_dir=settings.state_dir,
         share=settings.share,
+        reconcile_every=(settings.reconcile_calls_every, settings.reconcile_texts_every),
     )
     if settings.webhooks_listen:
         # imported only here: uvicorn and the receiver are not needed before the first frame otherwise

@@ -28,6 +28,19 @@ class PollStatus:
     budget: BudgetSnapshot | None = None
 
 
+class Channel(StrEnum):
+    PUSH = "push"
+    POLL = "poll"
+
+
+@dataclass(frozen=True)
+class ChannelStatus:
+    """How live data reaches the app now, and why (shown in the status bar)."""
+
+    channel: Channel
+    reason: str = ""
+
+
 @dataclass(frozen=True)
 class CallsChanged:
     """Calls that are new to the app, and known calls whose content changed (ended, enriched, edited);
@@ -103,4 +116,5 @@ LiveEvent = (
     | InboundText
     | OutboxChanged
     | OutboxHealth
+    | ChannelStatus
 )

@@ -129,6 +129,7 @@ class Poller:
         self._newest_start: datetime | None = None
         self._conversations_seen: dict[str, datetime | None] = {}  # id -> last message, as last read
         self._texting_until: datetime | None = None
+        self._reconcile: tuple[float, float] | None = None  # (calls, conversations) every s, while pushed
         self._cycle_started: datetime | None = None
         self._started_at: datetime | None = None
         # the poller's own requests in the last hour: (when, what) with what in CALL_POLL, EXTRA, PAGE
@@ -163,6 +164,13 @@ class Poller:
             self._profile = from_store(self._store, self._time_zones, now)
             self._profile_at = now
         return self._profile
+
+    def set_reconcile(self, every: tuple[float, float] | None) -> None:
+        """While push carries the data: read calls and conversations at most every ``every`` seconds
+        (to catch what it missed); ``None``: the full pace again, from now."""
+        self._reconcile = every
+        if every is None:
+            self._wake.set()
 
     def refresh_now(self) -> None:
         """Poll now, even while paused; also the way to try again after the key was rejected."""
@@ -220,6 +228,8 @@ class Poller:
             others_rate=self._rate(now, (CONVERSATIONS, EXTRA)),
             leaving=[(at - now).total_seconds() + 3600 for at, _ in self._sent],
         )
+        if self._reconcile is not None:
+            interval = max(interval, self._reconcile[0])
         started = self._cycle_started or now
         delay = max(0.0, interval - (now - started).total_seconds())
         # the plan changes on the hour: a quiet hour's long gap does not run on into a busy one
@@ -414,6 +424,8 @@ class Poller:
             every = CONVERSATIONS_EVERY_QUIET
         else:
             every = CONVERSATIONS_EVERY
+        if self._reconcile is not None:
+            every = max(every, timedelta(seconds=self._reconcile[1]))
         snapshot = self._budget.snapshot()
         planned = planned_rate(snapshot, self.profile(now), now)
         share = CONVERSATIONS_SHARE * sustainable_rate(snapshot, planned)

@@ -22,6 +22,7 @@ from tui.callrail.client import CallRailClient
 from tui.callrail.clock import Clock
 from tui.callrail.errors import CallRailError
 from tui.callrail.models import Call, Company, Conversation
+from tui.live.backstop import Backstop
 from tui.live.events import (
     CallsChanged,
     ConversationsChanged,
@@ -65,7 +66,10 @@ class LiveSession:
         store: Store,
         clock: Clock,
         account_name: str = "",
+        reconcile_every: tuple[float, float] | None = None,
     ) -> None:
+        """``reconcile_every``: seconds between reads of calls and of conversations while webhooks carry
+        the data (``tui.live.backstop``)."""
         self.account_id = account_id
         self.account_name = account_name or store.get_meta(ACCOUNT_NAME_META) or account_id
         self.clock = clock
@@ -86,6 +90,9 @@ class LiveSession:
             watchlist=self.followups,
         )
         self.status: PollStatus = self.poller.status
+        self.backstop = Backstop(
+            self.poller, self._emit, **({"every": reconcile_every} if reconcile_every else {})
+        )
         self.outbox = Outbox(
             client=client,
             account_id=account_id,
@@ -115,9 +122,12 @@ class LiveSession:
             except Exception:
                 log.exception("a live event listener failed")
 
-    def add_source(self, source: Source) -> None:
-        """Another source (the webhook receiver's, a hub's) whose batches ``run`` merges with the polls."""
+    def add_source(self, source: Source, *, pushes: bool = False) -> None:
+        """Another source (the webhook receiver's, a hub's) whose batches ``run`` merges with the polls;
+        ``pushes``: it brings CallRail's webhooks, so the poller may slow to a backstop while they come."""
         self._sources.append(source)
+        if pushes:
+            self.backstop.expect_push()
 
     def _on_status(self, status: PollStatus) -> None:
         self.status = status
@@ -233,14 +243,18 @@ class LiveSession:
     def apply(self, batch: Batch) -> None:
         """Merge what a source brought: into the state and the store, the watchlist, the listeners."""
         observed_at = batch.observed_at or self._read_at(self.clock.now())
+        happened: list[datetime | None] = []
         if batch.calls:
-            self._ingest_calls(batch.calls, observed_at)
+            happened += [call.start_time for call in self._ingest_calls(batch.calls, observed_at).new]
         for call_id in batch.gone_calls:
             self.followups.forget(call_id)
         if batch.conversations:
-            self._ingest_conversations(batch.conversations, observed_at)
+            happened += self._ingest_conversations(batch.conversations, observed_at)
         if batch.status is not None:
             self._on_status(batch.status)
+        if batch.push_problem is not None:
+            self.backstop.problem(batch.push_problem)
+        self.backstop.arrived(pushed=batch.pushed, happened=happened, now=self.clock.now())
 
     async def stop(self) -> None:
         self._stopped = True
@@ -312,7 +326,8 @@ class LiveSession:
 
     def _ingest_conversations(
         self, conversations: list[Conversation], observed_at: datetime | None = None
-    ) -> ConversationsChanged:
+    ) -> list[datetime | None]:
+        """Merge; when the newest message happened in each conversation that has one it had not."""
         before = {
             c.id: self.state.conversations[c.id].last_message_at
             for c in conversations
@@ -320,22 +335,26 @@ class LiveSession:
         }
         changes = self.state.merge_conversations(conversations, observed_at)
         if not (changes.new or changes.changed):
-            return changes
+            return []
         now = self.clock.now()
         self.store.upsert_conversations([*changes.new, *changes.changed])
         removed = self._forget_old_conversations(now, keep={c.id for c in conversations})
         if removed:
             changes = replace(changes, removed=removed)
         self._emit(changes)
+        moved: list[datetime | None] = []
         for conversation in (*changes.new, *changes.changed):
+            previous = before.get(conversation.id)
+            latest = conversation.last_message_at
+            if latest is not None and (previous is None or latest > previous):
+                moved.append(latest)
             newest = conversation.newest_messages[0] if conversation.newest_messages else None
             if newest is None or not newest.incoming or newest.created_at is None:
                 continue
-            previous = before.get(conversation.id)
             fresh = self._announced(newest.created_at, now)
             if fresh and (previous is None or newest.created_at > previous):
                 self._emit(InboundText(conversation, newest))
-        return changes
+        return moved
 
     def _announced(self, happened: datetime | None, now: datetime) -> bool:
         return happened is not None and happened >= self._started_at and now - happened < ANNOUNCE_WITHIN

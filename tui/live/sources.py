@@ -30,6 +30,8 @@ class Batch:
     gone_calls: list[str] = field(default_factory=list)
     status: PollStatus | None = None
     observed_at: datetime | None = None
+    pushed: bool = False  # brought by a webhook delivery, not read by a poll
+    push_problem: str | None = None  # a push source cannot take deliveries: why ("" when it can again)
 
     def __bool__(self) -> bool:
         return bool(self.calls or self.conversations or self.gone_calls or self.status)

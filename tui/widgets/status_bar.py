@@ -7,7 +7,7 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from tui.context import Context
-from tui.live.events import LiveEvent, OutboxHealth, PollStatus
+from tui.live.events import Channel, ChannelStatus, LiveEvent, OutboxHealth, PollStatus
 from tui.safe_text import literal
 from tui.widgets.budget_meter import BudgetMeter
 
@@ -41,6 +41,7 @@ class StatusBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield BudgetMeter(id="status-meter")
+        yield Static(id="status-channel")
         yield Static(id="status-outbox")
         yield Static(id="status-account")
 
@@ -52,6 +53,7 @@ class StatusBar(Horizontal):
         meter.where = context.times.display_zone
         meter.status = session.status
         self._show_texts_problem(session.texts_problem)
+        self._show_channel(session.backstop.status)
         self._show_account(context.mask)
         context.live.subscribe(self, self._on_live)
         context.mask_changed.subscribe(self, self._show_account)
@@ -62,6 +64,17 @@ class StatusBar(Horizontal):
             self._show_account(self._ctx.mask)  # the account's name arrives with the first poll
         elif isinstance(event, OutboxHealth):
             self._show_texts_problem(event.problem)
+        elif isinstance(event, ChannelStatus):
+            self._show_channel(event)
+
+    def _show_channel(self, status: ChannelStatus) -> None:
+        """Push or poll, and why, once webhooks are set up (without them polling is all there is)."""
+        shown = self.query_one("#status-channel", Static)
+        shown.display = bool(status.reason)
+        shown.set_class(status.channel is Channel.PUSH, "-push")
+        label = status.channel.value if status.channel is Channel.PUSH else f"poll: {status.reason}"
+        shown.update(literal(label, single_line=True))
+        shown.tooltip = status.reason
 
     def _show_texts_problem(self, problem: str) -> None:
         shown = self.query_one("#status-outbox", Static)

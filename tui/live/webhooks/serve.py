@@ -75,7 +75,7 @@ def intake_for_session(
         fetch=key_fetcher(session.client, session.account_id),
         companies=lambda: session.companies,
     )
-    session.add_source(intake.source if listen is None else ServedWebhooks(intake, *listen))
+    session.add_source(intake.source if listen is None else ServedWebhooks(intake, *listen), pushes=True)
     return intake
 
 
@@ -98,6 +98,7 @@ class ServedWebhooks:
                     yield batch
         except OSError as error:
             log.error("the webhook receiver cannot listen on %s:%s: %s", self._host, self._port, error)
+            yield Batch(push_problem=f"the webhook receiver cannot listen on {self._host}:{self._port}")
         async for batch in self._intake.source.batches():
             yield batch
 

@@ -50,6 +50,7 @@ class WebhookSource:
                                 calls=records.calls,
                                 conversations=records.conversations,
                                 observed_at=records.observed_at or delivery.received_at,
+                                pushed=True,
                             )
                             self.merged += 1
                         done.append(delivery.seq)
