@@ -11,6 +11,7 @@ import pytest
 
 from tests.loopback import free_port
 from tui import cli
+from tui.live.webhooks.inbox import INBOX_FILE, Inbox
 
 RECEIVER = "http://127.0.0.1:9/hooks-base"
 
@@ -53,19 +54,30 @@ def run(served_sim, monkeypatch, tmp_path, *argv: str) -> int:
     base_url, account_id, _ = served_sim
     monkeypatch.setenv("CALLRAIL_API_KEY", "sim-key-0001")
     monkeypatch.setenv("CALLRAIL_ACCOUNT_ID", account_id)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # the inbox remembers what is turned on
     config = str(tmp_path / "config.toml")
     return cli.main(["--base-url", base_url, "--config", config, "webhooks", *argv])
+
+
+def remembered(tmp_path) -> dict:
+    inbox = Inbox(tmp_path / "data" / "callrail-tui" / INBOX_FILE)
+    try:
+        return inbox.enabled()
+    finally:
+        inbox.close()
 
 
 def test_enable_status_disable_over_http_never_printing_a_key(served_sim, monkeypatch, tmp_path, capsys):
     assert run(served_sim, monkeypatch, tmp_path, "enable", "--url", RECEIVER) == 0
     enabled = capsys.readouterr().out.splitlines()
     assert len(enabled) == 4 and all("active  ours on 8 event(s)  other URLs: 9" in line for line in enabled)
+    assert len(remembered(tmp_path)) == 4  # the app puts these back when it starts listening
     assert run(served_sim, monkeypatch, tmp_path, "status", "--url", RECEIVER) == 0
     assert capsys.readouterr().out.splitlines() == enabled
     assert run(served_sim, monkeypatch, tmp_path, "disable", "--url", RECEIVER) == 0
     disabled = capsys.readouterr().out
     assert disabled.count("not ours  other URLs: 9") == 4
+    assert remembered(tmp_path) == {}
     for key in served_sim[2]:
         assert key not in "\n".join(enabled) + disabled
 

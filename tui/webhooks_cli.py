@@ -17,6 +17,7 @@ from tui.live.webhooks.signature import masked
 
 if TYPE_CHECKING:
     from tui.callrail.client import CallRailClient
+    from tui.live.webhooks.inbox import Inbox
     from tui.live.webhooks.setup import CompanyWebhooks
 
 ACTIONS = ("status", "enable", "disable")
@@ -66,13 +67,24 @@ def run(args: argparse.Namespace) -> int:
         return 2
     # imported here so that the app's start-up does not load the client for this command
     from tui.callrail.client import CallRailClient
+    from tui.live.webhooks.inbox import INBOX_FILE, Inbox
 
     client = CallRailClient(settings.api_key_value, base_url=settings.base_url)
-    return asyncio.run(
-        webhooks(
-            client, settings.account_id, args.action, args.url, args.company, args.event or MONITOR_EVENTS
+    inbox = Inbox(settings.data_dir / INBOX_FILE)
+    try:
+        return asyncio.run(
+            webhooks(
+                client,
+                settings.account_id,
+                args.action,
+                args.url,
+                args.company,
+                args.event or MONITOR_EVENTS,
+                inbox=inbox,
+            )
         )
-    )
+    finally:
+        inbox.close()
 
 
 async def webhooks(
@@ -83,10 +95,17 @@ async def webhooks(
     companies: Sequence[str] | None = None,
     events: Sequence[str] = MONITOR_EVENTS,
     say: Callable[[str], None] = print,
+    *,
+    inbox: Inbox,
 ) -> int:
-    """Do ``action`` for each company (all of the account's by default); one line each. Exit status."""
+    """Do ``action`` for each company (all of the account's by default); one line each. Exit status.
+    What is turned on or off is remembered in ``inbox``, as the app's Webhooks screen does it."""
+    from tui.callrail.clock import SystemClock
     from tui.callrail.errors import CallRailError
-    from tui.live.webhooks import setup
+    from tui.live.webhooks.control import WebhookControl
+    from tui.live.webhooks.keys import SigningKeys
+
+    control = WebhookControl(client, account_id, base_url, inbox, SigningKeys(inbox, SystemClock()))
 
     failed = False
     async with client:
@@ -98,11 +117,11 @@ async def webhooks(
         for company_id in company_ids:
             try:
                 if action == "enable":
-                    result = await setup.enable(client, account_id, company_id, base_url, events)
+                    [result] = await control.enable([company_id], events)
                 elif action == "disable":
-                    result = await setup.disable(client, account_id, company_id, base_url)
+                    [result] = await control.disable([company_id])
                 else:
-                    result = await setup.status(client, account_id, company_id, base_url)
+                    [result] = await control.status([company_id])
             except CallRailError as error:
                 say(f"{company_id}  {action} failed: {error.message}")
                 failed = True

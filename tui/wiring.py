@@ -66,7 +66,8 @@ def session_for_account(
 
 def session_from_settings(settings: Settings) -> LiveSession:
     """The live session for the account the settings name (a real one, or ``callrail-tui sim``), with
-    its webhook receiver listening when ``webhooks_listen`` is set."""
+    its webhook receiver listening when ``webhooks_listen`` is set, and the companies' webhooks managed
+    from the app when ``webhooks_url`` is."""
     if not settings.account_id:
         raise ValueError("no account chosen")
     session = session_for_account(
@@ -78,11 +79,17 @@ def session_from_settings(settings: Settings) -> LiveSession:
         share=settings.share,
         reconcile_every=(settings.reconcile_calls_every, settings.reconcile_texts_every),
     )
-    if settings.webhooks_listen:
+    if settings.webhooks_listen or settings.webhooks_url:
         # imported only here: uvicorn and the receiver are not needed before the first frame otherwise
         from tui.live.webhooks.serve import intake_for_session
 
-        intake_for_session(session, settings.data_dir, listen=listen_address(settings.webhooks_listen))
+        intake_for_session(
+            session,
+            settings.data_dir,
+            listen=listen_address(settings.webhooks_listen) if settings.webhooks_listen else None,
+            public_url=settings.webhooks_url,
+            always_on=settings.webhooks_always_on,
+        )
     return session
 
 

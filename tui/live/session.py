@@ -13,9 +13,10 @@ import contextlib
 import json
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from tui.callrail.budget import BudgetSnapshot, RateBudget
 from tui.callrail.client import CallRailClient
@@ -38,6 +39,9 @@ from tui.live.poller import LOOKBACK, Poller, failure_state
 from tui.live.sources import Batch, Source
 from tui.live.state import LiveState
 from tui.live.store import Store
+
+if TYPE_CHECKING:
+    from tui.live.webhooks.control import WebhookControl
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +108,8 @@ class LiveSession:
             on_texting_enabled=self._on_texting_enabled,
         )
         self._sources: list[Source] = [self.poller]
+        self.webhooks: WebhookControl | None = None  # set when the account's webhooks can point at us
+        self._before_stop: list[Callable[[], Awaitable[None]]] = []
         self._last_read: datetime | None = None
         self._runner: asyncio.Future | None = None
         self._first_shown = asyncio.Event()
@@ -256,8 +262,17 @@ class LiveSession:
             self.backstop.problem(batch.push_problem)
         self.backstop.arrived(pushed=batch.pushed, happened=happened, now=self.clock.now())
 
+    def before_stop(self, hook: Callable[[], Awaitable[None]]) -> None:
+        """Something to do with the client still open when the session stops (bounded by the hook)."""
+        self._before_stop.append(hook)
+
     async def stop(self) -> None:
         self._stopped = True
+        for hook in self._before_stop:
+            try:
+                await hook()
+            except Exception:
+                log.exception("a clean-up on stop failed")
         if self._runner is not None:
             self._runner.cancel()
             try:

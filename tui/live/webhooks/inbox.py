@@ -1,4 +1,6 @@
-"""Where accepted deliveries wait until the session has merged them, and the companies' signing keys.
+"""Where accepted deliveries wait until the session has merged them, the companies' signing keys, and
+which companies' webhooks the user turned on (so a receiver that is not always on can take its URLs
+out when it stops and put them back when it starts).
 
 Its own SQLite file, next to the store: the receiver commits each delivery (``synchronous=FULL``)
 before it answers 2xx, from a worker thread, without waiting on the store's transactions, and it may run
@@ -39,6 +41,12 @@ MIGRATIONS: tuple[str, ...] = (
         company_id TEXT PRIMARY KEY,
         signing_key TEXT NOT NULL,
         fetched_at REAL NOT NULL
+    );
+    """,
+    """
+    CREATE TABLE enabled (
+        company_id TEXT PRIMARY KEY,
+        events TEXT NOT NULL
     );
     """,
 )
@@ -139,3 +147,23 @@ class Inbox:
                 "fetched_at = excluded.fetched_at",
                 (company_id, signing_key, at.timestamp()),
             )
+
+    # -- which companies post to us -------------------------------------------------------------------
+
+    def enabled(self) -> dict[str, tuple[str, ...]]:
+        """Company id -> the events the user turned on for it."""
+        with self._lock:
+            rows = self._db.execute("SELECT company_id, events FROM enabled ORDER BY company_id").fetchall()
+        return {company_id: tuple(filter(None, events.split(","))) for company_id, events in rows}
+
+    def set_enabled(self, company_id: str, events: Iterable[str]) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO enabled (company_id, events) VALUES (?, ?) "
+                "ON CONFLICT (company_id) DO UPDATE SET events = excluded.events",
+                (company_id, ",".join(events)),
+            )
+
+    def forget_enabled(self, company_id: str) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM enabled WHERE company_id = ?", (company_id,))

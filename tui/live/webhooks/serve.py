@@ -26,6 +26,7 @@ import uvicorn
 from tui.callrail.clock import Clock
 from tui.live.session import LiveSession
 from tui.live.sources import Batch
+from tui.live.webhooks.control import WebhookControl
 from tui.live.webhooks.inbox import INBOX_FILE, Inbox
 from tui.live.webhooks.keys import Fetch, SigningKeys, key_fetcher
 from tui.live.webhooks.receiver import MAX_BODY, PREFIX, WebhookReceiver
@@ -64,18 +65,47 @@ def webhook_intake(
 
 
 def intake_for_session(
-    session: LiveSession, data_dir: Path | str, *, listen: tuple[str, int] | None = None
+    session: LiveSession,
+    data_dir: Path | str,
+    *,
+    listen: tuple[str, int] | None = None,
+    public_url: str | None = None,
+    always_on: bool = False,
 ) -> WebhookIntake:
     """``webhook_intake`` for a session: keys read with its client, for its companies only, and its
     deliveries merged by it (``add_source``); with ``listen``, the receiver is served on that address
-    for as long as the session runs (``ServedWebhooks``)."""
+    for as long as the session runs (``ServedWebhooks``). With ``public_url`` (where CallRail reaches the
+    receiver) the session can turn the companies' webhooks on and off (``session.webhooks``); a served
+    receiver that is not ``always_on`` takes its URLs out when the session stops and puts them back when
+    it listens again."""
     intake = webhook_intake(
         data_dir,
         session.clock,
         fetch=key_fetcher(session.client, session.account_id),
         companies=lambda: session.companies,
     )
-    session.add_source(intake.source if listen is None else ServedWebhooks(intake, *listen), pushes=True)
+    control = None
+    if public_url:
+        control = WebhookControl(
+            session.client,
+            session.account_id,
+            public_url,
+            intake.inbox,
+            intake.keys,
+            always_on=always_on,
+            backstop=session.backstop,
+            company_name=lambda company_id: (
+                session.companies[company_id].name if company_id in session.companies else company_id
+            ),
+        )
+        session.webhooks = control
+        session.backstop.on_fall_back = control.check_soon
+    if listen is None:
+        session.add_source(intake.source, pushes=True)
+    else:
+        session.add_source(ServedWebhooks(intake, *listen, control=control), pushes=True)
+        if control is not None:
+            session.before_stop(control.withdraw)
     return intake
 
 
@@ -85,19 +115,26 @@ class ServedWebhooks:
     A port that cannot be listened on is logged and the source goes on with what is already stored:
     the poller remains the backstop."""
 
-    def __init__(self, intake: WebhookIntake, host: str, port: int) -> None:
+    def __init__(
+        self, intake: WebhookIntake, host: str, port: int, *, control: WebhookControl | None = None
+    ) -> None:
         self._intake = intake
         self._host = host
         self._port = port
+        self._control = control
 
     async def batches(self) -> AsyncIterator[Batch]:
         await self._intake.keys.ensure()  # the shared URL can only tell companies apart by known keys
         try:
             async with receiver_running(self._intake.receiver, self._host, self._port):
+                if self._control is not None:
+                    await self._control.restore()  # listening: CallRail may post to us again
                 async for batch in self._intake.source.batches():
                     yield batch
         except OSError as error:
             log.error("the webhook receiver cannot listen on %s:%s: %s", self._host, self._port, error)
+            if self._control is not None:
+                await self._control.withdraw()  # deliveries to us would fail and get it disabled
             yield Batch(push_problem=f"the webhook receiver cannot listen on {self._host}:{self._port}")
         async for batch in self._intake.source.batches():
             yield batch
@@ -135,15 +172,16 @@ async def receiver_running(receiver: WebhookReceiver, host: str, port: int) -> A
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     listening = socket.create_server((host, port), family=family)
     task = asyncio.create_task(server.serve(sockets=[listening]))
-    while not server.started:
-        if task.done():
-            listening.close()
-            task.result()
-            raise OSError(f"the webhook receiver could not serve on {host}:{port}")
-        await asyncio.sleep(0.01)
     try:
+        while not server.started:
+            if task.done():
+                task.result()
+                raise OSError(f"the webhook receiver could not serve on {host}:{port}")
+            await asyncio.sleep(0.01)
         yield server
     finally:
+        # also when cancelled while starting: nothing is left serving or listening
         server.should_exit = True
-        await task
+        with contextlib.suppress(Exception):
+            await task
         listening.close()

@@ -87,8 +87,11 @@ async def enable(
     base_url: str,
     events: Iterable[str] = MONITOR_EVENTS,
     prefix: str = PREFIX,
+    *,
+    activate: bool = True,
 ) -> CompanyWebhooks:
-    """Our URL on each event (the integration created if the company has none, made active if not)."""
+    """Our URL on each event (the integration created if the company has none; made active if not,
+    unless ``activate`` is false: putting our URLs back must not undo CallRail disabling it)."""
     events = tuple(events)
     integration = await _current(client, account_id, company_id)
     if integration is None:
@@ -100,7 +103,7 @@ async def enable(
     changes: dict = {}
     if config != config_of(integration):
         changes["config"] = config
-    if integration.state != "active":
+    if activate and integration.state != "active":
         changes["state"] = "active"
     if changes:
         integration = await client.update_integration(account_id, integration.id, **changes)
