@@ -10,6 +10,7 @@ from tests.live.webhook_rig import BASE, START
 from tests.sim.webhook_receiver import Receiver
 from tui.callrail.client import CallRailClient
 from tui.live.webhooks.events import FORM, MONITOR_EVENTS
+from tui.live.webhooks.inbox import MEMORY, Inbox
 from tui.live.webhooks.serve import webhook_intake
 from tui.live.webhooks.stats import Outcome
 from tui.sim import SimConfig, Simulator
@@ -61,14 +62,14 @@ async def deliver(sim, clock, minutes: int) -> None:
 async def test_enable_appends_ours_disable_removes_only_ours_and_the_other_consumer_keeps_receiving(world):
     sim, clock, other, intake, client = world
     lines: list[str] = []
-    assert await webhooks(client(), sim.account_id, "enable", BASE, say=lines.append) == 0
+    assert await webhooks(client(), sim.account_id, "enable", BASE, say=lines.append, inbox=intake.inbox) == 0
     assert len(lines) == len(sim.account.companies) and all("ours on 8 event(s)" in line for line in lines)
     for company_id, config in configs(sim).items():
         for event in MONITOR_EVENTS:
             assert config[event] == [OTHER, f"{BASE}/webhooks/{company_id}/{event}"]
         assert config[FORM] == [OTHER]
     before = copy.deepcopy(configs(sim))
-    assert await webhooks(client(), sim.account_id, "enable", BASE, say=lines.append) == 0
+    assert await webhooks(client(), sim.account_id, "enable", BASE, say=lines.append, inbox=intake.inbox) == 0
     assert configs(sim) == before  # nothing added twice
 
     await deliver(sim, clock, 20)
@@ -77,7 +78,9 @@ async def test_enable_appends_ours_disable_removes_only_ours_and_the_other_consu
     assert ours > 10 and theirs >= ours  # theirs also takes the forms
 
     lines.clear()
-    assert await webhooks(client(), sim.account_id, "disable", BASE, say=lines.append) == 0
+    assert (
+        await webhooks(client(), sim.account_id, "disable", BASE, say=lines.append, inbox=intake.inbox) == 0
+    )
     assert all("not ours" in line for line in lines)
     assert all(urls == [OTHER] for config in configs(sim).values() for urls in config.values())
     await deliver(sim, clock, 20)
@@ -86,13 +89,22 @@ async def test_enable_appends_ours_disable_removes_only_ours_and_the_other_consu
 
 
 async def test_status_names_ours_and_counts_the_others_without_changing_anything(world):
-    sim, _, _, _, client = world
+    sim, _, _, intake, client = world
     company_id = next(iter(sim.account.companies))
     lines: list[str] = []
-    await webhooks(client(), sim.account_id, "enable", BASE, [company_id], [MONITOR_EVENTS[0]], lines.append)
+    await webhooks(
+        client(),
+        sim.account_id,
+        "enable",
+        BASE,
+        [company_id],
+        [MONITOR_EVENTS[0]],
+        lines.append,
+        inbox=intake.inbox,
+    )
     before = copy.deepcopy(configs(sim)[company_id])
     lines.clear()
-    assert await webhooks(client(), sim.account_id, "status", BASE, say=lines.append) == 0
+    assert await webhooks(client(), sim.account_id, "status", BASE, say=lines.append, inbox=intake.inbox) == 0
     assert configs(sim)[company_id] == before
     mine = next(line for line in lines if line.startswith(company_id))
     assert "ours on 1 event(s)" in mine and "other URLs: 9" in mine
@@ -106,10 +118,17 @@ async def test_a_company_without_an_integration_gets_one_with_only_ours(tmp_path
     transport = httpx.ASGITransport(app=sim.app)
     client = CallRailClient(sim.api_key, base_url=SIM_URL, transport=transport, clock=clock)
     lines: list[str] = []
-    assert await webhooks(client, sim.account_id, "status", BASE, [company_id], say=lines.append) == 0
+    assert (
+        await webhooks(
+            client, sim.account_id, "status", BASE, [company_id], say=lines.append, inbox=Inbox(MEMORY)
+        )
+        == 0
+    )
     assert lines == [f"{company_id}  no Webhooks integration"]
     client = CallRailClient(sim.api_key, base_url=SIM_URL, transport=transport, clock=clock)
-    await webhooks(client, sim.account_id, "enable", BASE, [company_id], say=lines.append)
+    await webhooks(
+        client, sim.account_id, "enable", BASE, [company_id], say=lines.append, inbox=Inbox(MEMORY)
+    )
     [config] = configs(sim).values()
     assert sorted(config) == sorted(MONITOR_EVENTS)
     key = sim.account.signing_keys[company_id]
