@@ -6,7 +6,10 @@ The live layer never imports the simulator and the App never builds a client: bo
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +21,7 @@ from tui.callrail.client import DEFAULT_BASE_URL, CallRailClient
 from tui.callrail.clock import Clock, SystemClock
 from tui.config import Settings, listen_address
 from tui.live.session import LiveSession
+from tui.live.sources import Batch
 from tui.live.store import Store
 
 if TYPE_CHECKING:
@@ -114,12 +118,65 @@ def session_on_simulator(
 
 
 def demo_session(
-    *, seed: int = 7, speed: float = 20.0, data_dir: Path, start: datetime | None = None
+    *,
+    seed: int = 7,
+    speed: float = 20.0,
+    data_dir: Path,
+    start: datetime | None = None,
+    push: bool = True,
 ) -> tuple[LiveSession, Simulator]:
-    """A session on the in-process simulator, at ``speed`` times real time; writes only into ``data_dir``."""
+    """A session on the in-process simulator, at ``speed`` times real time; writes only into ``data_dir``.
+
+    With ``push`` the simulator also delivers its webhooks, signed, over loopback HTTP to the app's own
+    receiver on a free port of 127.0.0.1, as CallRail would to a user who turned them on; the poller is
+    the backstop."""
     # imported here so that a real session never loads the simulator
     from tui.sim import SimConfig, Simulator
     from tui.sim.clock import SimClock
 
     simulator = Simulator(SimConfig(seed=seed), clock=SimClock(start, speed=speed))
-    return session_on_simulator(simulator, data_dir=data_dir), simulator
+    session = session_on_simulator(simulator, data_dir=data_dir)
+    if push:
+        _push_to(session, simulator, data_dir)
+    return session, simulator
+
+
+def _push_to(session: LiveSession, simulator: Simulator, data_dir: Path) -> None:
+    from tui.live.webhooks.events import MONITOR_EVENTS
+    from tui.live.webhooks.serve import intake_for_session
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    public_url = f"http://127.0.0.1:{port}"
+    intake = intake_for_session(session, data_dir, listen=("127.0.0.1", port), public_url=public_url)
+    for company_id in simulator.account.companies:
+        intake.inbox.set_enabled(company_id, MONITOR_EVENTS)  # as if turned on: put in when it listens
+    session.add_source(_SimulatorDelivering(simulator))
+    session.before_stop(_closing(intake))
+
+
+def _closing(intake) -> Callable[[], Awaitable[None]]:
+    async def close() -> None:
+        intake.close()
+
+    return close
+
+
+class _SimulatorDelivering:
+    """Runs the simulator's webhook deliveries for as long as the session runs; brings nothing itself
+    (what it delivers reaches the session through the receiver)."""
+
+    def __init__(self, simulator: Simulator) -> None:
+        self._simulator = simulator
+
+    async def batches(self) -> AsyncIterator[Batch]:
+        async with self._simulator.webhooks.running():
+            await asyncio.Event().wait()
+        yield Batch()  # never reached: makes this an async generator
+
+    def refresh_now(self) -> None:
+        """Deliveries go when the simulated day makes them."""
+
+    def texting_happened(self) -> None:
+        """Deliveries go when the simulated day makes them."""

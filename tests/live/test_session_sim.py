@@ -3,7 +3,15 @@
 import asyncio
 from datetime import timedelta
 
-from tui.live.events import CallsChanged, OutboxChanged, OutboxState, PollState, PollStatus
+from tui.live.events import (
+    CallsChanged,
+    Channel,
+    ChannelStatus,
+    OutboxChanged,
+    OutboxState,
+    PollState,
+    PollStatus,
+)
 from tui.sim import SimConfig
 from tui.wiring import demo_session
 
@@ -189,3 +197,21 @@ async def test_a_corrupt_store_is_set_aside_and_said_so(tmp_path):
     assert "moved to callrail.sqlite3.corrupt-" in first_status.message
     assert list(tmp_path.glob("callrail.sqlite3.corrupt-*"))
     await env.session.stop()
+
+
+async def test_the_demo_pushes_webhooks_to_its_own_receiver_and_polls_only_to_reconcile(tmp_path):
+    session, simulator = demo_session(seed=7, speed=200.0, data_dir=tmp_path / "demo")
+    await session.start()
+    runner = asyncio.create_task(session.run())
+    try:
+        for _ in range(400):
+            if session.backstop.status.channel is Channel.PUSH:
+                break
+            await asyncio.sleep(0.05)
+        assert session.backstop.status == ChannelStatus(Channel.PUSH, "webhooks arriving")
+        delivered = [r for r in simulator.webhooks.log if r.outcome == "delivered"]
+        assert delivered and all(r.url.startswith("http://127.0.0.1:") for r in delivered)
+        assert session.webhooks is not None and set(session.webhooks.enabled()) == set(session.companies)
+    finally:
+        await session.stop()
+        await asyncio.wait_for(runner, 1)

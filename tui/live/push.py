@@ -48,8 +48,9 @@ class PushHealth:
         return self._update()
 
     def arrived(self, *, pushed: bool, happened: list[datetime | None], now: datetime) -> ChannelStatus:
-        """Things seen for the first time, by a delivery (``pushed``) or a poll, and when each happened."""
-        if not self._expected or not happened:
+        """What a batch brought: by a delivery (``pushed``: any delivery shows push works) or a poll, and
+        when each thing seen for the first time happened."""
+        if not self._expected:
             return self.status
         if pushed:
             self._announced_in_a_row += len(happened)
@@ -61,6 +62,8 @@ class PushHealth:
                 self._recent.clear()
             self._recent.extend(True for _ in happened)
             return self._update()
+        if not happened:
+            return self.status
         missed = [when for when in happened if when is not None and now - when >= MISS_GRACE]
         if missed:
             self._announced_in_a_row = 0

@@ -19,6 +19,7 @@ from tui.screens.companies import CompaniesScreen
 from tui.screens.feed import FeedScreen
 from tui.screens.texts import TextsScreen
 from tui.screens.thread import ThreadScreen
+from tui.screens.webhooks import WebhooksScreen
 from tui.widgets.list_keys import LIST_KEYS
 from tui.widgets.sms_compose import SmsCompose
 
@@ -30,6 +31,7 @@ PLACES: tuple[tuple[str, Iterable[BindingType]], ...] = (
     ("Call detail", CallDetailScreen.BINDINGS),
     ("Texts", TextsScreen.BINDINGS),
     ("A text thread", (*ThreadScreen.BINDINGS, *SmsCompose.BINDINGS)),
+    ("Webhooks", WebhooksScreen.BINDINGS),
 )
 EXTRA_KEYS = (
     ("Everywhere", "^p", "Command palette: every action by name"),

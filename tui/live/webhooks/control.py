@@ -78,12 +78,16 @@ class WebhookControl:
         for company_id in company_ids:
             result = await enable(self._client, self._account_id, company_id, self.base_url, events)
             self._inbox.set_enabled(company_id, events)
-            if result.signing_key and self._keys is not None:
-                self._keys.put(company_id, result.signing_key)
-            done.append(result)
+            done.append(self._keep_key(result))
         if self._backstop is not None:
             self._backstop.problem("")
         return done
+
+    def _keep_key(self, result: CompanyWebhooks) -> CompanyWebhooks:
+        """A new integration's signing key comes with the create: no read needed for the first delivery."""
+        if result.signing_key and self._keys is not None:
+            self._keys.put(result.company_id, result.signing_key)
+        return result
 
     async def disable(self, company_ids: Iterable[str]) -> list[CompanyWebhooks]:
         """Our URLs off each company's events, and forgotten; other consumers' URLs stay."""
@@ -101,11 +105,10 @@ class WebhookControl:
         done = []
         for company_id, events in self.enabled().items():
             try:
-                done.append(
-                    await enable(
-                        self._client, self._account_id, company_id, self.base_url, events, activate=False
-                    )
+                result = await enable(
+                    self._client, self._account_id, company_id, self.base_url, events, activate=False
                 )
+                done.append(self._keep_key(result))
             except CallRailError as error:
                 log.warning("could not put the webhook URLs of %s back: %s", company_id, error.message)
         return done
