@@ -11,9 +11,10 @@ class Figure:
     key: str
     value: float
     unit: str = ""
-    goal: float | None = None  # the most the value may be (every goal here is "at most")
+    goal: float | None = None  # the most the value may be (or the least, with ``at_least``)
     baseline: float | None = None  # the same figure for the naive way or the theoretical best
     note: str = ""  # printed after the figure (e.g. that a short run's figure is indicative only)
+    at_least: bool = False  # the goal is a floor (a rate), not a ceiling
 
     @property
     def ratio(self) -> float | None:
@@ -23,7 +24,9 @@ class Figure:
 
     @property
     def met(self) -> bool | None:
-        return None if self.goal is None else self.value <= self.goal
+        if self.goal is None:
+            return None
+        return self.value >= self.goal if self.at_least else self.value <= self.goal
 
 
 # Figures in milliseconds that depend on the machine and its load: each is also given as a ratio to its
@@ -70,7 +73,7 @@ def table(figures: list[Figure]) -> str:
         (
             figure.key,
             f"{_number(figure.value)} {figure.unit}".rstrip(),
-            "-" if figure.goal is None else f"<= {_number(figure.goal)}",
+            "-" if figure.goal is None else f"{'>=' if figure.at_least else '<='} {_number(figure.goal)}",
             _number(figure.baseline),
             "-" if figure.ratio is None else f"{figure.ratio:.2f}",
             {True: "ok", False: "MISSED", None: ""}[figure.met] or figure.note,

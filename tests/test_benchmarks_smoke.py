@@ -118,7 +118,13 @@ def test_the_simulator_day_reports_itself_against_writing_it_out() -> None:
 
 
 async def test_webhooks_at_a_toy_size() -> None:
-    figures = by_key(await webhooks.measure(20))
-    assert figures["webhook_kept"] == 20
+    figures = by_key(await webhooks.measure(20, 60))
+    assert figures["webhook_ingest_lost"] == 0
     assert 0 < figures["webhook_answer_p50_ms"] <= figures["webhook_answer_p99_ms"]
-    assert figures["webhook_accepted_per_s"] > 0 and figures["webhook_merge_us"] > 0
+    assert figures["webhook_ingest_per_s"] > 0 and figures["webhook_merge_us"] > 0
+
+
+def test_a_floor_goal_is_met_from_above() -> None:
+    assert Figure("rate", 600, "/s", goal=500, at_least=True).met is True
+    assert Figure("rate", 400, "/s", goal=500, at_least=True).met is False
+    assert ">= 500" in table([Figure("rate", 600, "/s", goal=500, at_least=True)])

@@ -98,13 +98,21 @@ class Inbox:
 
     def add(self, company_id: str, event: str, body: bytes, received_at: datetime) -> bool:
         """Keep a delivery, committed when this returns; False if the same one was kept before."""
+        return self.add_many([(company_id, event, body, received_at)])[0]
+
+    def add_many(self, deliveries: Iterable[tuple[str, str, bytes, datetime]]) -> list[bool]:
+        """Keep several deliveries in one commit; for each, whether it is new (False: kept before, or
+        earlier in this batch)."""
         with self._transaction() as db:
-            cursor = db.execute(
-                "INSERT INTO deliveries (digest, company_id, event, body, received_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING",
-                (_digest(company_id, body), company_id, event, body, received_at.timestamp()),
-            )
-            return cursor.rowcount == 1
+            return [
+                db.execute(
+                    "INSERT INTO deliveries (digest, company_id, event, body, received_at) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING",
+                    (_digest(company_id, body), company_id, event, body, received_at.timestamp()),
+                ).rowcount
+                == 1
+                for company_id, event, body, received_at in deliveries
+            ]
 
     def pending(self, limit: int = 500) -> list[Delivery]:
         """Deliveries not yet merged, in the order they came."""

@@ -24,7 +24,6 @@ from collections.abc import Callable
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
@@ -32,6 +31,7 @@ from starlette.routing import Route
 from tui.callrail.clock import Clock
 from tui.callrail.coerce import parse_datetime
 from tui.live.webhooks.events import EVENTS
+from tui.live.webhooks.group_commit import GroupCommit
 from tui.live.webhooks.inbox import Inbox
 from tui.live.webhooks.keys import SigningKeys
 from tui.live.webhooks.signature import fresh, masked, verified
@@ -69,6 +69,7 @@ class WebhookReceiver:
         max_body: int = MAX_BODY,
     ) -> None:
         self.inbox = inbox
+        self._keeper = GroupCommit(inbox)
         self.keys = keys
         self.stats = ReceiverStats()
         self._clock = clock
@@ -122,7 +123,7 @@ class WebhookReceiver:
         if not fresh(parse_datetime(payload.get("timestamp")), now):
             raise _Rejected(Outcome.STALE)
         try:
-            added = await run_in_threadpool(self.inbox.add, company_id, event, body, now)
+            added = await self._keeper.add(company_id, event, body, now)
         except sqlite3.Error as error:
             log.error("a webhook could not be kept: %s", error)
             raise _Rejected(Outcome.UNAVAILABLE) from None

@@ -154,6 +154,22 @@ class _EmbeddedServer(uvicorn.Server):
         yield
 
 
+def _listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket listening on ``host:port``. Made with ``IPPROTO_TCP`` spelled out: asyncio turns Nagle
+    off (``TCP_NODELAY``) only on connections of such a socket, and with Nagle on every answer waited ~40 ms
+    for the sender's delayed ACK (``socket.create_server`` leaves the protocol 0)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind((host, port))
+        listening.listen(2048)
+    except OSError:
+        listening.close()
+        raise
+    return listening
+
+
 @contextlib.asynccontextmanager
 async def receiver_running(receiver: WebhookReceiver, host: str, port: int) -> AsyncIterator[uvicorn.Server]:
     """The receiver served by uvicorn on ``host:port`` in the running event loop, until the block ends;
@@ -169,8 +185,7 @@ async def receiver_running(receiver: WebhookReceiver, host: str, port: int) -> A
     )
     server = _EmbeddedServer(config)
     # bound here, so a busy port is an OSError (uvicorn would sys.exit, ending the app's event loop)
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    listening = socket.create_server((host, port), family=family)
+    listening = _listening_socket(host, port)
     task = asyncio.create_task(server.serve(sockets=[listening]))
     try:
         while not server.started:
