@@ -44,6 +44,7 @@ async def run_app(sim, data_dir, port: int, *, always_on: bool = False):
         env.session, data_dir, listen=("127.0.0.1", port), public_url=public, always_on=always_on
     )
     await env.session.start()
+    env.session.set_paused(True)  # on a manual clock a running poller would race through the day
     runner = asyncio.create_task(env.session.run())
     await until(lambda: socket.socket().connect_ex(("127.0.0.1", port)) == 0)
     return env, intake, runner
