@@ -19,10 +19,10 @@ from tui.app import CallRailApp, make_app
 from tui.callrail.models import CallStatus
 from tui.config import Settings
 from tui.live.events import PollState
+from tui.live.replies import needs_reply
 from tui.live.session import LiveSession
 from tui.sim import SimConfig, Simulator
 from tui.sim.clock import ManualClock
-from tui.widgets.conversation_list import needs_reply
 from tui.wiring import SIM_URL, session_on_simulator
 
 # A Tuesday, 11:45 in Chicago: business hours in every company's zone.

@@ -12,12 +12,12 @@ from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey
 
 from tui.app import CallRailApp, make_app
+from tui.live.replies import needs_reply
 from tui.screens.call_detail import CallDetailScreen
 from tui.screens.companies import CompaniesScreen
 from tui.screens.texts import TextsScreen
 from tui.screens.thread import ThreadScreen
 from tui.screenshots import _call_with_transcript, wait_for, wait_until_polled
-from tui.widgets.conversation_list import needs_reply
 
 GLOBAL_ACTIONS = {"feed", "companies", "texts", "toggle_pause", "refresh_now", "toggle_mask"}
 
