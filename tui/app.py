@@ -41,7 +41,7 @@ from tui.wiring import client_for_key, session_from_settings
 log = logging.getLogger(__name__)
 
 FREEZE_AFTER_CALLS = 500
-_NEEDS_SESSION = frozenset({"feed", "companies", "texts", "toggle_pause", "refresh_now"})
+_NEEDS_SESSION = frozenset({"feed", "companies", "texts", "inbox", "toggle_pause", "refresh_now"})
 
 SessionFactory = Callable[[Settings], LiveSession]
 ClientFactory = Callable[[str, str], KeyChecker]
@@ -60,6 +60,7 @@ class CallRailApp(App[None]):
         Binding("f", "feed", "Feed", show=False, tooltip="The live call feed"),
         Binding("c", "companies", "Companies", show=False, tooltip="Companies with today's calls; pick one"),
         Binding("t", "texts", "Texts", show=False, tooltip="Text conversations"),
+        Binding("i", "inbox", "Inbox", show=False, tooltip="What still needs a person: missed calls, texts"),
         Binding("p", "toggle_pause", "Pause", show=False, tooltip="Pause or resume polling"),
         Binding("R", "refresh_now", "Refresh", show=False, tooltip="Poll now, ahead of the schedule"),
         Binding("m", "toggle_mask", "Mask", show=False, tooltip="Hide or show caller names and numbers"),
@@ -255,6 +256,12 @@ class CallRailApp(App[None]):
         if not isinstance(self.screen, TextsScreen):
             self.push_screen(TextsScreen())
 
+    def action_inbox(self) -> None:
+        from tui.screens.inbox import InboxScreen
+
+        if not isinstance(self.screen, InboxScreen):
+            self.push_screen(InboxScreen())
+
     @on(OpenCall)
     def _open_call(self, message: OpenCall) -> None:
         self.open_call(message.call_id)
@@ -366,6 +373,9 @@ class CallRailApp(App[None]):
                 "Companies", "Companies with today's calls; pick one to filter (c)", self.action_companies
             )
             yield SystemCommand("Texts", "Text conversations (t)", self.action_texts)
+            yield SystemCommand(
+                "Needs attention", "Missed calls and texts still waiting for a person (i)", self.action_inbox
+            )
             yield SystemCommand(
                 "Resume polling" if self.paused else "Pause polling",
                 "Stop or restart polling (p)",

@@ -125,17 +125,20 @@ def test_a_conversation_waiting_on_us_needs_a_reply_an_acknowledgement_does_not(
             ("outgoing", 8, "See you at 10"),
             customer_phone_number="+1t",
         ),
+        conversation("perfect", ("incoming", 3, "Perfect, see you then 👍"), customer_phone_number="+1p"),
+        conversation("but", ("incoming", 4, "Ok, but can you come at 3?"), customer_phone_number="+1b"),
         conversation("ours", ("outgoing", 2, "On our way"), customer_phone_number="+1o"),
         conversation("stop", ("incoming", 2, "STOP"), customer_phone_number="+1s"),
     )
-    [item] = inbox.attention.items
+    item, _ = inbox.attention.items
     assert (item.kind, item.id, item.reason) == (AttentionKind.TEXT, "ask", "awaiting a reply")
     assert item.since == NOW - timedelta(minutes=12)  # since the first message nobody answered
+    assert inbox.ids == ["ask", "but"]
     inbox.add(conversation("ask", ("outgoing", 1, "Yes, at 3"), ("incoming", 5, "Can you come today?")))
-    assert inbox.ids == []
+    assert inbox.ids == ["but"]
 
 
-def test_oldest_first_grouped_by_company_longest_waiting_company_first():
+def test_oldest_first_grouped_by_company_in_name_order():
     inbox = Inbox()
     inbox.add(
         call("a1", 10, "missed", company_id="A", company_name="Alpha", customer_phone_number="+1"),
@@ -148,8 +151,8 @@ def test_oldest_first_grouped_by_company_longest_waiting_company_first():
     assert inbox.ids == ["b1", "a2", "b2", "a1"]
     groups = inbox.attention.groups()
     assert [(g.company_name, [i.id for i in g.items]) for g in groups] == [
-        ("Bravo", ["b1", "b2"]),
         ("Alpha", ["a2", "a1"]),
+        ("Bravo", ["b1", "b2"]),
     ]
 
 
@@ -232,7 +235,9 @@ def test_undo_of_a_tagged_call_shows_it_until_the_tag_comes_back():
 def test_forgotten_records_leave_the_inbox():
     inbox = Inbox()
     inbox.add(call("m", 30, "missed"), conversation("Q", ("incoming", 3, "Hi?"), customer_phone_number="+1q"))
-    inbox.attention.update(removed=["m", "Q"])
+    inbox.attention.update(removed_calls=["m", "Q"])
+    assert inbox.ids == ["Q"]
+    inbox.attention.update(removed_conversations=["Q"])
     assert inbox.ids == []
 
 

@@ -349,7 +349,8 @@ async def test_an_empty_texts_list_says_so():
 @pytest.mark.parametrize(
     ("said", "needs"),
     [("Sounds good!", False), ("Thanks :)", False), ("ok 👍", False), ("See you then.", False),
-     ("Can you come at 3?", True), ("Thanks, but what does it cost?", True)],
+     ("Perfect, see you then 👍", False), ("Ok. Thanks!", False),
+     ("Can you come at 3?", True), ("Thanks, but what does it cost?", True), ("Ok, but at 3?", True)],
 )  # fmt: skip
 def test_a_thank_you_needs_no_reply(said: str, needs: bool):
     conversation = Conversation.model_validate(

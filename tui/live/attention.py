@@ -10,8 +10,8 @@ Two kinds of item today (a form submission will be a third: one more ``Attention
   STOP, not a closing "Thanks!").
 
 An item the user marked handled (``HandledMarks``) is left out, and so is a call that carries the
-``handled_tag`` (when one is set): a colleague handled it. Items are oldest first, grouped by company;
-the group whose item has waited longest comes first.
+``handled_tag`` (when one is set): a colleague handled it. Items are oldest first, grouped by company
+(companies in the order of their names).
 
 Updates cost O(records of the numbers that changed): a new call or text re-checks only its caller.
 """
@@ -102,13 +102,16 @@ class Attention:
         self,
         calls: Iterable[Call] = (),
         conversations: Iterable[Conversation] = (),
-        removed: Iterable[str] = (),
+        *,
+        removed_calls: Iterable[str] = (),
+        removed_conversations: Iterable[str] = (),
     ) -> None:
         """New or changed records, and ids the state forgot: each caller touched is checked again (a
         later answered call or a reply ends an earlier item)."""
-        for record_id in removed:
-            for kind in AttentionKind:
-                self._items.pop((kind, record_id), None)
+        for call_id in removed_calls:
+            self._items.pop((AttentionKind.CALL, call_id), None)
+        for conversation_id in removed_conversations:
+            self._items.pop((AttentionKind.TEXT, conversation_id), None)
         numbers: set[str] = set()
         for call in calls:
             if call.customer_phone_number:
@@ -223,14 +226,19 @@ class Attention:
         return sorted(self._items.values(), key=lambda item: (item.since, item.kind, item.id))
 
     def groups(self) -> list[AttentionGroup]:
-        """By company, each oldest first; the company whose oldest item has waited longest first."""
+        """By company in the order of their names (a place that stays put while items come and go), each
+        oldest first."""
         by_company: dict[str | None, list[AttentionItem]] = {}
         for item in self.items:
             by_company.setdefault(item.company_id, []).append(item)
-        return [
+        groups = [
             AttentionGroup(company_id, next((i.company_name for i in items if i.company_name), None), items)
             for company_id, items in by_company.items()
         ]
+        return sorted(
+            groups,
+            key=lambda g: (g.company_name is None, (g.company_name or "").casefold(), g.company_id or ""),
+        )
 
     # -- marking --------------------------------------------------------------------------------------
 

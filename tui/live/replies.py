@@ -58,9 +58,14 @@ def is_opted_out(conversation: Conversation) -> bool:
 
 
 def is_acknowledgement(content: str | None) -> bool:
-    """``Sounds good!``, ``Thanks :)``, ``ok 👍``: nothing to answer."""
-    words = " ".join(re.sub(r"[^a-z ]", " ", (content or "").casefold()).split())
-    return words in ACKNOWLEDGEMENTS
+    """``Sounds good!``, ``Thanks :)``, ``ok 👍``, ``Perfect, see you then``: nothing to answer (every
+    clause of it closes the conversation)."""
+    clauses = [
+        " ".join(re.sub(r"[^a-z ]", " ", clause).split())
+        for clause in re.split(r"[.,!;:\n]+", (content or "").casefold())
+    ]
+    said = [clause for clause in clauses if clause]
+    return bool(said) and all(clause in ACKNOWLEDGEMENTS for clause in said)
 
 
 def needs_reply(conversation: Conversation) -> bool:

@@ -17,6 +17,7 @@ from textual.widgets import Static
 from tui.screens.call_detail import CallDetailScreen
 from tui.screens.companies import CompaniesScreen
 from tui.screens.feed import FeedScreen
+from tui.screens.inbox import InboxScreen
 from tui.screens.texts import TextsScreen
 from tui.screens.thread import ThreadScreen
 from tui.widgets.list_keys import LIST_KEYS
@@ -29,6 +30,7 @@ PLACES: tuple[tuple[str, Iterable[BindingType]], ...] = (
     ("Companies", CompaniesScreen.BINDINGS),
     ("Call detail", CallDetailScreen.BINDINGS),
     ("Texts", TextsScreen.BINDINGS),
+    ("Needs attention", InboxScreen.BINDINGS),
     ("A text thread", (*ThreadScreen.BINDINGS, *SmsCompose.BINDINGS)),
 )
 EXTRA_KEYS = (
