@@ -109,6 +109,11 @@ async def capture(out: Path, *, seed: int = 7) -> list[Path]:
             save("companies")
             await pilot.press("escape")
 
+            await pilot.press("i", "j", "j")
+            await pilot.pause()
+            save("inbox")
+            await pilot.press("escape")
+
             call = _call_with_transcript(built.session)
             app.open_call(call.id)
             await wait_for(pilot, lambda: built.session.state.calls[call.id].conversational_transcript)

@@ -42,6 +42,8 @@ LEGEND = (
     ("● on call", "a call in progress right now", "help--live"),
     ("✗ missed / ✗ abandoned", "nobody answered: the caller may need a callback", "help--missed"),
     ("✉ voicemail", "the caller left a message", "help--voicemail"),
+    ("← needs reply", "needs attention (i): the customer texted last and nobody has answered", ""),
+    ("18h29, 4:05", "needs attention (i): how long it has waited, ticking", ""),
     ("new (1st)", "the caller's first call to this company, as CallRail counts it", ""),
     ("good lead / not a lead", "the lead status someone set on the call (l in call detail)", ""),
     ("was good", "the caller was marked a good lead on an earlier call", ""),

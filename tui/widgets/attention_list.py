@@ -34,8 +34,10 @@ REASON_CLASSES = {
     CallStatus.ABANDONED.value: "attention-list--missed",
     CallStatus.VOICEMAIL.value: "attention-list--voicemail",
 }
-# column widths: waited, reason, who, number, when (what is left goes to the detail)
+# column widths: waited, reason, who, number, when (what is left goes to the detail); below NARROW
+# columns the time of the call is left out (the waiting time says it) and names get less room
 WAITED, REASON, WHO, NUMBER, WHEN = 8, 17, 22, 14, 10
+NARROW, NARROW_WHO = 100, 18
 
 
 @dataclass(frozen=True)
@@ -220,12 +222,13 @@ class AttentionList(ScrollView, can_focus=True):
         who = (mask_name(name) if self._mask else name) if name else number or "Unknown"
         when = display.short_time(item.since, self._zone, self._now(), zone_name=False)
         muted = self._style("attention-list--muted")
+        narrow = width < NARROW
         return Text.assemble(
             _column(waited, WAITED, self._style("attention-list--waited"), right=True),
             _column(f" {reason}", REASON, self._style(reason_style)),
-            _column(who, WHO),
+            _column(who, NARROW_WHO if narrow else WHO),
             _column(number if name else "", NUMBER, muted),
-            _column(when, WHEN, muted),
+            "" if narrow else _column(when, WHEN, muted),
             (self._detail(item), muted),
         )
 
