@@ -41,7 +41,7 @@ from tui.wiring import client_for_key, session_from_settings
 log = logging.getLogger(__name__)
 
 FREEZE_AFTER_CALLS = 500
-_NEEDS_SESSION = frozenset({"feed", "companies", "texts", "webhooks", "toggle_pause", "refresh_now"})
+_NEEDS_SESSION = frozenset({"feed", "companies", "texts", "inbox", "webhooks", "toggle_pause", "refresh_now"})
 
 SessionFactory = Callable[[Settings], LiveSession]
 ClientFactory = Callable[[str, str], KeyChecker]
@@ -60,6 +60,7 @@ class CallRailApp(App[None]):
         Binding("f", "feed", "Feed", show=False, tooltip="The live call feed"),
         Binding("c", "companies", "Companies", show=False, tooltip="Companies with today's calls; pick one"),
         Binding("t", "texts", "Texts", show=False, tooltip="Text conversations"),
+        Binding("i", "inbox", "Inbox", show=False, tooltip="What still needs a person: missed calls, texts"),
         Binding("w", "webhooks", "Webhooks", show=False, tooltip="Each company's webhooks: push to this app"),
         Binding("p", "toggle_pause", "Pause", show=False, tooltip="Pause or resume polling"),
         Binding("R", "refresh_now", "Refresh", show=False, tooltip="Poll now, ahead of the schedule"),
@@ -256,6 +257,12 @@ class CallRailApp(App[None]):
         if not isinstance(self.screen, TextsScreen):
             self.push_screen(TextsScreen())
 
+    def action_inbox(self) -> None:
+        from tui.screens.inbox import InboxScreen
+
+        if not isinstance(self.screen, InboxScreen):
+            self.push_screen(InboxScreen())
+
     def action_webhooks(self) -> None:
         from tui.screens.webhooks import WebhooksScreen
 
@@ -373,6 +380,9 @@ class CallRailApp(App[None]):
                 "Companies", "Companies with today's calls; pick one to filter (c)", self.action_companies
             )
             yield SystemCommand("Texts", "Text conversations (t)", self.action_texts)
+            yield SystemCommand(
+                "Needs attention", "Missed calls and texts still waiting for a person (i)", self.action_inbox
+            )
             yield SystemCommand(
                 "Webhooks",
                 "Push from CallRail: each company's webhooks, enable or disable (w)",

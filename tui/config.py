@@ -43,6 +43,7 @@ FILE_KEYS = (
     "mask",
     "my_phone",
     "hide_abandoned_under",
+    "handled_tag",
     "webhooks_listen",
     "webhooks_url",
     "webhooks_always_on",
@@ -104,6 +105,8 @@ class Settings(BaseModel):
     hide_abandoned_under: int = Field(
         default=0, ge=0, le=600
     )  # seconds: shorter abandoned calls need no callback
+    # marking an inbox item handled also tags its call on CallRail with this name (none: only locally)
+    handled_tag: str | None = None
     webhooks_listen: str | None = None  # HOST:PORT where the app receives CallRail's webhooks
     webhooks_url: str | None = None  # the public address CallRail posts them to (a proxy or tunnel)
     # the receiver is up around the clock: its URLs stay with CallRail when the app stops
@@ -120,6 +123,7 @@ class Settings(BaseModel):
         "account_id",
         "display_time_zone",
         "my_phone",
+        "handled_tag",
         "webhooks_listen",
         "webhooks_url",
         mode="before",

@@ -19,10 +19,10 @@ from tui.app import CallRailApp, make_app
 from tui.callrail.models import CallStatus
 from tui.config import Settings
 from tui.live.events import PollState
+from tui.live.replies import needs_reply
 from tui.live.session import LiveSession
 from tui.sim import SimConfig, Simulator
 from tui.sim.clock import ManualClock
-from tui.widgets.conversation_list import needs_reply
 from tui.wiring import SIM_URL, session_on_simulator
 
 # A Tuesday, 11:45 in Chicago: business hours in every company's zone.
@@ -107,6 +107,11 @@ async def capture(out: Path, *, seed: int = 7) -> list[Path]:
             await pilot.press("c")
             await pilot.pause()
             save("companies")
+            await pilot.press("escape")
+
+            await pilot.press("i", "j", "j")
+            await pilot.pause()
+            save("inbox")
             await pilot.press("escape")
 
             call = _call_with_transcript(built.session)

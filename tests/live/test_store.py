@@ -166,3 +166,17 @@ def test_calls_per_hour_counts_by_utc_hour_of_day(tmp_path):
     counts = store.calls_per_hour(NOW - timedelta(days=7))
     assert len(counts) == 24
     assert counts[14] == 2 and counts[13] == 2 and sum(counts) == 4
+
+
+def test_handled_marks_survive_reopen_and_old_ones_are_pruned(tmp_path):
+    path = tmp_path / "s.db"
+    store = Store(path)
+    store.mark_handled("call:old", now=NOW - timedelta(days=9))
+    store.mark_handled("call:new", now=NOW)
+    store.mark_handled("text:gone@1", now=NOW)
+    store.unmark_handled("text:gone@1")
+    store.close()
+    store = Store(path)
+    assert store.handled_keys() == {"call:old", "call:new"}
+    store.prune(NOW - timedelta(days=8))
+    assert store.handled_keys() == {"call:new"}

@@ -139,3 +139,11 @@ def test_base_url_normalisation() -> None:
     assert normalize_base_url(" https://api.callrail.com/v3 ") == "https://api.callrail.com/v3/"
     with pytest.raises(ValueError):
         normalize_base_url("api.callrail.com")
+
+
+def test_handled_tag_is_off_by_default_and_read_from_the_file(tmp_path: Path) -> None:
+    assert load_settings(environ={}, config_path=tmp_path / "none.toml").handled_tag is None
+    path = write(tmp_path / "config.toml", 'handled_tag = "  Handled "\n')
+    assert load_settings(environ={}, config_path=path).handled_tag == "Handled"
+    blank = write(tmp_path / "blank.toml", 'handled_tag = ""\n')
+    assert load_settings(environ={}, config_path=blank).handled_tag is None

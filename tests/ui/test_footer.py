@@ -12,14 +12,15 @@ from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey
 
 from tui.app import CallRailApp, make_app
+from tui.live.replies import needs_reply
 from tui.screens.call_detail import CallDetailScreen
 from tui.screens.companies import CompaniesScreen
+from tui.screens.inbox import InboxScreen
 from tui.screens.texts import TextsScreen
 from tui.screens.thread import ThreadScreen
 from tui.screenshots import _call_with_transcript, wait_for, wait_until_polled
-from tui.widgets.conversation_list import needs_reply
 
-GLOBAL_ACTIONS = {"feed", "companies", "texts", "toggle_pause", "refresh_now", "toggle_mask"}
+GLOBAL_ACTIONS = {"feed", "companies", "texts", "inbox", "toggle_pause", "refresh_now", "toggle_mask"}
 
 
 def footer_keys(app: CallRailApp) -> list[FooterKey]:
@@ -74,6 +75,12 @@ async def test_each_screen_shows_its_own_keys_and_fits(demo, size) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, TextsScreen))
         await pilot.pause()
         assert {"select", "back"} <= assert_footer_fits(app, width)
+        await pilot.press("escape")
+
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(app.screen, InboxScreen))
+        await pilot.pause()
+        assert {"open", "reply", "call_back", "handled", "undo"} <= assert_footer_fits(app, width)
         await pilot.press("escape")
 
         conversation = next(c for c in demo.session.state.conversations_newest_first() if needs_reply(c))

@@ -62,3 +62,7 @@ def test_setup(snap_compare, tmp_path: Path) -> None:
 
 def test_texts(snap_compare, tmp_path: Path) -> None:
     assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=polled(("t",)))
+
+
+def test_inbox(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=polled(("i", "j", "j")))

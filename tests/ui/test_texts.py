@@ -14,18 +14,13 @@ from textual.widgets import Static
 from tests.ui.detail_fixtures import Demo, HostApp, build_demo, reopen, start, start_demo
 from tui.callrail.models import Conversation
 from tui.live.events import OutboxState
+from tui.live.replies import conversation_messages, is_opted_out, needs_reply, opted_out
 from tui.screens.texts import TextsScreen
 from tui.screens.thread import OPTED_OUT, TEXTING_DISABLED, ThreadScreen
 from tui.sim import SimConfig
 from tui.sim.state import Message as SimMessage
-from tui.widgets.conversation_list import (
-    AWAITING_MARK,
-    OPTED_OUT_MARK,
-    ConversationList,
-    is_opted_out,
-    needs_reply,
-)
-from tui.widgets.message_thread import MessageThread, conversation_messages, opted_out
+from tui.widgets.conversation_list import AWAITING_MARK, OPTED_OUT_MARK, ConversationList
+from tui.widgets.message_thread import MessageThread
 from tui.widgets.sms_compose import SmsCompose
 
 SIZE = (120, 36)
@@ -354,7 +349,8 @@ async def test_an_empty_texts_list_says_so():
 @pytest.mark.parametrize(
     ("said", "needs"),
     [("Sounds good!", False), ("Thanks :)", False), ("ok 👍", False), ("See you then.", False),
-     ("Can you come at 3?", True), ("Thanks, but what does it cost?", True)],
+     ("Perfect, see you then 👍", False), ("Ok. Thanks!", False),
+     ("Can you come at 3?", True), ("Thanks, but what does it cost?", True), ("Ok, but at 3?", True)],
 )  # fmt: skip
 def test_a_thank_you_needs_no_reply(said: str, needs: bool):
     conversation = Conversation.model_validate(

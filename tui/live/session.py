@@ -34,6 +34,7 @@ from tui.live.events import (
     PollStatus,
 )
 from tui.live.followups import Followups
+from tui.live.handled import HandledMarks
 from tui.live.outbox import Outbox
 from tui.live.poller import LOOKBACK, Poller, failure_state
 from tui.live.sources import Batch, Source
@@ -85,6 +86,7 @@ class LiveSession:
         self.texting_enabled: bool | None = None
         self._listeners: list[Callable[[LiveEvent], None]] = []
         self.followups = Followups()  # calls still to watch: the poller reads it as its watchlist
+        self.handled = HandledMarks(store, clock)  # the needs-attention inbox's marks
         self.poller = Poller(
             client=client,
             budget=budget,

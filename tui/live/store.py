@@ -72,6 +72,13 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX calls_start_time_id ON calls (start_time, id);
     DROP INDEX calls_start_time;
     """,
+    # items the user marked handled in the needs-attention inbox (tui.live.handled)
+    """
+    CREATE TABLE handled (
+        key TEXT PRIMARY KEY,
+        marked_at REAL NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -234,14 +241,16 @@ class Store:
         return counts
 
     def prune(self, before: datetime) -> int:
-        """Delete calls that started, and conversations last active, before ``before`` (never drafts or
-        the outbox: what the user wrote stays); how many rows went."""
+        """Delete calls that started, and conversations last active, before ``before``, and older handled
+        marks (never drafts or the outbox: what the user wrote stays); how many calls and conversations
+        went."""
         cutoff = before.timestamp()
         with self._transaction() as db:
             calls = db.execute("DELETE FROM calls WHERE start_time < ?", (cutoff,)).rowcount
             conversations = db.execute(
                 "DELETE FROM conversations WHERE last_message_at < ?", (cutoff,)
             ).rowcount
+            db.execute("DELETE FROM handled WHERE marked_at < ?", (cutoff,))
         return calls + conversations
 
     def upsert_conversations(self, conversations: Iterable[Conversation]) -> None:
@@ -270,6 +279,23 @@ class Store:
             (since.timestamp(),),
         )
         return _parse_all(Conversation, rows)
+
+    # -- handled marks (the needs-attention inbox) -----------------------------------------------------
+
+    def handled_keys(self) -> set[str]:
+        return {key for (key,) in self._query("SELECT key FROM handled")}
+
+    def mark_handled(self, key: str, *, now: datetime) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO handled (key, marked_at) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET marked_at = excluded.marked_at",
+                (key, now.timestamp()),
+            )
+
+    def unmark_handled(self, key: str) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM handled WHERE key = ?", (key,))
 
     # -- drafts ---------------------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from textual.widgets import Static
 from tui.screens.call_detail import CallDetailScreen
 from tui.screens.companies import CompaniesScreen
 from tui.screens.feed import FeedScreen
+from tui.screens.inbox import InboxScreen
 from tui.screens.texts import TextsScreen
 from tui.screens.thread import ThreadScreen
 from tui.screens.webhooks import WebhooksScreen
@@ -30,6 +31,7 @@ PLACES: tuple[tuple[str, Iterable[BindingType]], ...] = (
     ("Companies", CompaniesScreen.BINDINGS),
     ("Call detail", CallDetailScreen.BINDINGS),
     ("Texts", TextsScreen.BINDINGS),
+    ("Needs attention", InboxScreen.BINDINGS),
     ("A text thread", (*ThreadScreen.BINDINGS, *SmsCompose.BINDINGS)),
     ("Webhooks", WebhooksScreen.BINDINGS),
 )
@@ -42,6 +44,8 @@ LEGEND = (
     ("● on call", "a call in progress right now", "help--live"),
     ("✗ missed / ✗ abandoned", "nobody answered: the caller may need a callback", "help--missed"),
     ("✉ voicemail", "the caller left a message", "help--voicemail"),
+    ("← needs reply", "needs attention (i): the customer texted last and nobody has answered", ""),
+    ("18h29, 4:05", "needs attention (i): how long it has waited, ticking", ""),
     ("new (1st)", "the caller's first call to this company, as CallRail counts it", ""),
     ("good lead / not a lead", "the lead status someone set on the call (l in call detail)", ""),
     ("was good", "the caller was marked a good lead on an earlier call", ""),

@@ -12,15 +12,10 @@ from textual.widgets import Footer, Static
 
 from tui.context import Context, context_of
 from tui.live.events import ConversationsChanged
+from tui.live.replies import is_opted_out, needs_reply
 from tui.live.session import LiveSession
 from tui.screens.thread import ThreadScreen
-from tui.widgets.conversation_list import (
-    AWAITING_MARK,
-    OPTED_OUT_MARK,
-    ConversationList,
-    is_opted_out,
-    needs_reply,
-)
+from tui.widgets.conversation_list import AWAITING_MARK, OPTED_OUT_MARK, ConversationList
 from tui.widgets.screen_commands import ScreenActions
 
 

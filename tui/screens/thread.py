@@ -25,9 +25,10 @@ from tui.callrail.phones import digits
 from tui.context import Context, context_of
 from tui.live.events import ConversationsChanged, OutboxChanged, OutboxItem, OutboxState, PollStatus
 from tui.live.outbox import NothingToDecide
+from tui.live.replies import conversation_messages, opted_out
 from tui.live.session import LiveSession
 from tui.safe_text import clean, literal, mask_name
-from tui.widgets.message_thread import MessageThread, conversation_messages, opted_out
+from tui.widgets.message_thread import MessageThread
 from tui.widgets.screen_commands import ScreenActions
 from tui.widgets.sms_compose import SmsCompose
 

@@ -7,7 +7,6 @@ sent. Updates merge by conversation id and keep the cursor on the conversation i
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
@@ -25,9 +24,9 @@ from textual.strip import Strip
 from tui import display
 from tui.callrail.models import Conversation
 from tui.context import Times
+from tui.live.replies import is_opted_out, needs_reply
 from tui.safe_text import clean, mask_name
 from tui.widgets.list_keys import LIST_KEYS
-from tui.widgets.message_thread import conversation_messages, opted_out
 
 LINES_PER_ITEM = 2
 AWAITING_MARK = "●"
@@ -45,34 +44,6 @@ def customer_label(conversation: Conversation, *, mask: bool) -> str:
         )
         or "Unknown"
     )
-
-
-def is_opted_out(conversation: Conversation) -> bool:
-    """The customer's last message (of those the app holds) is STOP, UNSUBSCRIBE, CANCEL, END or QUIT."""
-    return opted_out(conversation_messages(conversation))
-
-
-# A last message that closes a conversation rather than asking something.
-ACKNOWLEDGEMENTS = frozenset(
-    {
-        "ok", "okay", "k", "kk", "thanks", "thank you", "thanks so much", "thank you so much", "thx", "ty",
-        "sounds good", "perfect", "great", "got it", "will do", "cool", "see you then", "see you",
-        "see you soon", "awesome", "yes thanks", "ok thanks", "ok thank you", "great thanks",
-    }
-)  # fmt: skip
-
-
-def is_acknowledgement(content: str | None) -> bool:
-    """``Sounds good!``, ``Thanks :)``, ``ok 👍``: nothing to answer."""
-    words = " ".join(re.sub(r"[^a-z ]", " ", (content or "").casefold()).split())
-    return words in ACKNOWLEDGEMENTS
-
-
-def needs_reply(conversation: Conversation) -> bool:
-    """The last message is the customer's, and it neither opted them out nor only said thanks."""
-    if not conversation.awaiting_reply or is_opted_out(conversation):
-        return False
-    return not is_acknowledgement(conversation.newest_messages[0].content)
 
 
 def preview(conversation: Conversation) -> str:

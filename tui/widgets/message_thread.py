@@ -7,7 +7,6 @@ Bubbles are keyed by message (or outbox item) and updated in place; new ones are
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, tzinfo
 
@@ -17,44 +16,12 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tui import display
-from tui.callrail.models import Conversation, TextMessage
+from tui.callrail.models import TextMessage
 from tui.live.events import OutboxItem, OutboxState
 from tui.safe_text import clean
 from tui.widgets.sms_compose import STATE_LABELS
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-OPT_OUT_KEYWORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
-_OPT_OUT_ERROR = re.compile(r"opt(ed)?[ -]?out|unsubscribed|do not contact|blocked", re.IGNORECASE)
-
-
-def is_opt_out(content: str | None) -> bool:
-    return re.sub(r"[^A-Z]", "", (content or "").upper()) in OPT_OUT_KEYWORDS
-
-
-def opted_out(messages_newest_first: Iterable[TextMessage], outbox: Iterable[OutboxItem] = ()) -> bool:
-    """The customer's last message is an opt-out keyword, or a send was refused because they opted out."""
-    last_incoming = next((m for m in messages_newest_first if m.incoming), None)
-    if last_incoming is not None and is_opt_out(last_incoming.content):
-        return True
-    return any(item.state is OutboxState.FAILED and _OPT_OUT_ERROR.search(item.error) for item in outbox)
-
-
 UNKNOWN_HINT = "Did it go out? ctrl+o: yes, mark it as sent · ctrl+t: no, send it again."
-
-
-def conversation_messages(conversation: Conversation) -> list[TextMessage]:
-    """The page of messages and the two most recent ones merged (a send updates only the latter),
-    newest first."""
-    seen: set[tuple] = set()
-    merged = []
-    for message in (*conversation.messages, *conversation.recent_messages):
-        when = message.created_at.replace(microsecond=0) if message.created_at else None
-        key = (message.direction, " ".join((message.content or "").split()), when)
-        if key not in seen:
-            seen.add(key)
-            merged.append(message)
-    return sorted(merged, key=lambda m: m.created_at or _EPOCH, reverse=True)
 
 
 def message_key(message: TextMessage) -> str:

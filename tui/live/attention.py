@@ -1,0 +1,260 @@
+"""What still needs a person: the needs-attention inbox, computed from the live state and handled marks.
+
+Two kinds of item today (a form submission will be a third: one more ``AttentionKind`` and one more
+``_check_…``):
+
+- a missed, abandoned or voicemail call with nothing after it from the same company: no answered call
+  from that number, no call back (any outbound call to it) and no text sent to it. An abandoned call
+  shorter than ``hide_abandoned_under`` seconds is left out;
+- a conversation whose last message is the customer's and needs a reply (``tui.live.replies``: not a
+  STOP, not a closing "Thanks!").
+
+An item the user marked handled (``HandledMarks``) is left out, and so is a call that carries the
+``handled_tag`` (when one is set): a colleague handled it. Items are oldest first, grouped by company
+(companies in the order of their names).
+
+Updates cost O(records of the numbers that changed): a new call or text re-checks only its caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from tui.callrail.models import NEEDS_CALLBACK, Call, CallStatus, Conversation
+from tui.live.replies import conversation_messages, needs_reply
+from tui.live.state import LiveState
+
+if TYPE_CHECKING:
+    from tui.live.handled import HandledMarks
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class AttentionKind(StrEnum):
+    CALL = "call"
+    TEXT = "text"
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    kind: AttentionKind
+    id: str  # the call's or the conversation's
+    company_id: str | None
+    company_name: str | None  # as the record carries it (untrusted text)
+    customer_name: str | None  # untrusted text
+    customer_phone_number: str | None
+    since: datetime  # waiting since: the call, or the customer's first unanswered message
+    reason: str  # "missed", "abandoned", "voicemail", "awaiting a reply"
+    # what a handled mark is kept under: a new message in a handled conversation opens it again
+    key: str
+    record: Call | Conversation = field(compare=False)
+
+    @property
+    def slot(self) -> tuple[AttentionKind, str]:
+        return (self.kind, self.id)
+
+
+@dataclass(frozen=True)
+class AttentionGroup:
+    company_id: str | None
+    company_name: str | None
+    items: list[AttentionItem]
+
+
+def _key(kind: AttentionKind, record_id: str, at: datetime | None = None) -> str:
+    return f"{kind}:{record_id}" if at is None else f"{kind}:{record_id}@{at.timestamp():.0f}"
+
+
+class Attention:
+    def __init__(
+        self,
+        state: LiveState,
+        marks: HandledMarks,
+        *,
+        hide_abandoned_under: int = 0,
+        handled_tag: str | None = None,
+    ) -> None:
+        self._state = state
+        self._marks = marks
+        self._too_short = hide_abandoned_under
+        self.handled_tag = handled_tag
+        self._tag = (handled_tag or "").casefold()
+        self._items: dict[tuple[AttentionKind, str], AttentionItem] = {}
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    # -- computing ------------------------------------------------------------------------------------
+
+    def rebuild(self) -> None:
+        """Every item, from the whole state (when the inbox opens)."""
+        self._items.clear()
+        for call in self._state.calls.values():
+            self._check_call(call)
+        for conversation in self._state.conversations.values():
+            self._check_conversation(conversation)
+
+    def update(
+        self,
+        calls: Iterable[Call] = (),
+        conversations: Iterable[Conversation] = (),
+        *,
+        removed_calls: Iterable[str] = (),
+        removed_conversations: Iterable[str] = (),
+    ) -> None:
+        """New or changed records, and ids the state forgot: each caller touched is checked again (a
+        later answered call or a reply ends an earlier item)."""
+        for call_id in removed_calls:
+            self._items.pop((AttentionKind.CALL, call_id), None)
+        for conversation_id in removed_conversations:
+            self._items.pop((AttentionKind.TEXT, conversation_id), None)
+        numbers: set[str] = set()
+        for call in calls:
+            if call.customer_phone_number:
+                numbers.add(call.customer_phone_number)
+            else:
+                self._check_call(call)
+        for conversation in conversations:
+            if conversation.customer_phone_number:
+                numbers.add(conversation.customer_phone_number)
+            else:
+                self._check_conversation(conversation)
+        for number in numbers:
+            number_calls, number_conversations = self._state.history_for(number)
+            for call in number_calls:
+                self._check_call(call)
+            for conversation in number_conversations:
+                self._check_conversation(conversation)
+
+    def _put(self, slot: tuple[AttentionKind, str], item: AttentionItem | None) -> None:
+        if item is None:
+            self._items.pop(slot, None)
+        else:
+            self._items[slot] = item
+
+    def _check_call(self, call: Call) -> None:
+        self._put((AttentionKind.CALL, call.id), self._call_item(call))
+
+    def _call_item(self, call: Call) -> AttentionItem | None:
+        status = call.status
+        if status not in NEEDS_CALLBACK or call.start_time is None:
+            return None
+        if status is CallStatus.ABANDONED and (call.duration or 0) < self._too_short:
+            return None
+        if not self._state.needs_callback(call) or self._called_back(call):
+            return None
+        key = _key(AttentionKind.CALL, call.id)
+        if key in self._marks or self._tagged(key, call):
+            return None
+        return AttentionItem(
+            kind=AttentionKind.CALL,
+            id=call.id,
+            company_id=call.company_id,
+            company_name=call.company_name,
+            customer_name=call.customer_name or call.formatted_customer_name,
+            customer_phone_number=call.customer_phone_number,
+            since=call.start_time,
+            reason=status.value,
+            key=key,
+            record=call,
+        )
+
+    def _called_back(self, call: Call) -> bool:
+        """An outbound call to this number from the same company after ``call`` (answered or not: the
+        user called back)."""
+        if not call.customer_phone_number or call.start_time is None:
+            return False
+        calls, _ = self._state.history_for(call.customer_phone_number)
+        return any(
+            other.status is CallStatus.OUTBOUND
+            and (other.start_time or _EPOCH) > call.start_time
+            and (other.company_id is None or call.company_id is None or other.company_id == call.company_id)
+            for other in calls
+        )
+
+    def _tagged(self, key: str, call: Call) -> bool:
+        """The call carries the handled tag (someone marked it on CallRail) and this user has not undone
+        that here."""
+        if not self._tag:
+            return False
+        if not any(tag.casefold() == self._tag for tag in call.tags):
+            self._marks.tag_gone(key)
+            return False
+        return not self._marks.tag_waived(key)
+
+    def _check_conversation(self, conversation: Conversation) -> None:
+        self._put((AttentionKind.TEXT, conversation.id), self._conversation_item(conversation))
+
+    def _conversation_item(self, conversation: Conversation) -> AttentionItem | None:
+        if not needs_reply(conversation):
+            return None
+        messages = conversation_messages(conversation)
+        waiting = []
+        for message in messages:
+            if not message.incoming:
+                break
+            waiting.append(message)
+        newest = waiting[0].created_at or conversation.last_message_at
+        since = next((m.created_at for m in reversed(waiting) if m.created_at), None) or newest
+        if since is None:
+            return None
+        key = _key(AttentionKind.TEXT, conversation.id, newest)
+        if key in self._marks:
+            return None
+        return AttentionItem(
+            kind=AttentionKind.TEXT,
+            id=conversation.id,
+            company_id=conversation.company_id,
+            company_name=conversation.company_name,
+            customer_name=conversation.customer_name or conversation.formatted_customer_name,
+            customer_phone_number=conversation.customer_phone_number,
+            since=since,
+            reason="awaiting a reply",
+            key=key,
+            record=conversation,
+        )
+
+    # -- reading --------------------------------------------------------------------------------------
+
+    @property
+    def items(self) -> list[AttentionItem]:
+        """Oldest first."""
+        return sorted(self._items.values(), key=lambda item: (item.since, item.kind, item.id))
+
+    def groups(self) -> list[AttentionGroup]:
+        """By company in the order of their names (a place that stays put while items come and go), each
+        oldest first."""
+        by_company: dict[str | None, list[AttentionItem]] = {}
+        for item in self.items:
+            by_company.setdefault(item.company_id, []).append(item)
+        groups = [
+            AttentionGroup(company_id, next((i.company_name for i in items if i.company_name), None), items)
+            for company_id, items in by_company.items()
+        ]
+        return sorted(
+            groups,
+            key=lambda g: (g.company_name is None, (g.company_name or "").casefold(), g.company_id or ""),
+        )
+
+    # -- marking --------------------------------------------------------------------------------------
+
+    def mark_handled(self, item: AttentionItem) -> None:
+        """The item is dealt with: it leaves the inbox, here and (kept in the store) after a restart."""
+        self._marks.mark(item)
+        self._items.pop(item.slot, None)
+
+    def undo(self) -> AttentionItem | None:
+        """Bring back the item marked last (if it still needs attention); ``None``: nothing to undo."""
+        item = self._marks.undo()
+        if item is None:
+            return None
+        if item.kind is AttentionKind.CALL:
+            if (call := self._state.calls.get(item.id)) is not None:
+                self._check_call(call)
+        elif (conversation := self._state.conversations.get(item.id)) is not None:
+            self._check_conversation(conversation)
+        return item
