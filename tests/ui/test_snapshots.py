@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tui.app import CallRailApp, make_app
 from tui.config import Settings
-from tui.screenshots import SIZE, scene, wait_until_polled
+from tui.screenshots import PUBLIC_URL, SIZE, scene, show_webhooks, wait_until_polled
 
 # Shown on the setup screen; a fixed path keeps the snapshot the same on every machine.
 SHOWN_CONFIG_PATH = Path("/home/you/.config/callrail-tui/config.toml")
@@ -66,3 +66,14 @@ def test_texts(snap_compare, tmp_path: Path) -> None:
 
 def test_inbox(snap_compare, tmp_path: Path) -> None:
     assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=polled(("i", "j", "j")))
+
+
+def test_webhooks(snap_compare, tmp_path: Path) -> None:
+    built = scene(tmp_path, webhooks_url=PUBLIC_URL)
+
+    async def run_before(pilot) -> None:
+        await wait_until_polled(pilot, pilot.app)
+        await show_webhooks(pilot, built)
+        await built.session.stop()
+
+    assert snap_compare(make_app(built.session, built.settings), terminal_size=SIZE, run_before=run_before)
