@@ -3,6 +3,7 @@ consumers' URLs untouched; without a public URL it says how to set webhooks up."
 
 from __future__ import annotations
 
+import httpx
 from textual.widgets import DataTable, Static
 
 from tui.app import make_app
@@ -59,6 +60,18 @@ async def test_enable_and_disable_one_company_after_asking(demo, tmp_path) -> No
         await wait_for(pilot, lambda: row(app, first)[2] == "none")
         assert urls(demo.simulator) == others
         assert demo.session.webhooks.enabled() == {}
+
+        # a forged delivery is refused and counted on screen
+        transport = httpx.ASGITransport(app=intake.receiver.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://receiver") as client:
+            forged = await client.post(
+                f"/webhooks/{first}/pre_call_webhook",
+                content=b'{"resource_id": "CAL1"}',
+                headers={"Content-Type": "application/json", "Signature": "forged"},
+            )
+        assert forged.status_code == 401
+        deliveries = app.screen.query_one("#webhooks-deliveries", Static)
+        await wait_for(pilot, lambda: "1 refused (1 bad signature)" in str(deliveries.render()))
     intake.close()
 
 
