@@ -31,6 +31,7 @@ from tui.live.events import (
     InboundText,
     LiveEvent,
     OutboxItem,
+    PollState,
     PollStatus,
 )
 from tui.live.followups import Followups
@@ -387,6 +388,13 @@ class LiveSession:
     def _on_sent(self, conversation: Conversation) -> None:
         self.poller.texting_happened()
         self._ingest_conversations([conversation], self._read_at(self.clock.now()))
+        self._answered()
+
+    def _answered(self) -> None:
+        """A request just got its answer: if the status still says offline, poll now (the poller may be
+        backing off for a minute), so the app says live again as soon as CallRail answers."""
+        if self.status.state is PollState.OFFLINE:
+            self.poller.refresh_now()
 
     def _on_texting_enabled(self, enabled: bool) -> None:
         self.texting_enabled = enabled
@@ -397,6 +405,7 @@ class LiveSession:
         """The call with its detail fields (transcript, summary, ...)."""
         asked_at = self.clock.now()
         call = await self.client.get_call(self.account_id, call_id)
+        self._answered()
         self._ingest_calls([call], self._read_at(asked_at))
         merged = self.state.calls.get(call.id, call)
         self.followups.track([merged], self.clock.now(), opened=True)
@@ -417,6 +426,7 @@ class LiveSession:
             customer_phone_number=customer_phone_number,
             business_phone_number=my_phone,
         )
+        self._answered()
         self._ingest_calls([call])
         self._on_status(replace(self.status, budget=self.budget.snapshot()))
         return self.state.calls.get(call.id, call)
@@ -425,6 +435,7 @@ class LiveSession:
         """The conversation with a page of its messages, newest first."""
         asked_at = self.clock.now()
         conversation = await self.client.get_conversation(self.account_id, conversation_id)
+        self._answered()
         self._ingest_conversations([conversation], self._read_at(asked_at))
         return self.state.conversations[conversation.id]
 
