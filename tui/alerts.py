@@ -1,12 +1,15 @@
 """Alerts for what arrives while the app runs: one toast per kind and one bell per poll, however many
 calls or texts the poll brought ("Call from Maria Delgado +2 more"); a call seen ringing that ends
-unanswered is announced again, as missed."""
+unanswered is announced again, as missed, in place of its own toast if that is still up. At most
+``MAX_TOASTS`` of these toasts are on screen: a new one takes the place of the oldest."""
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable
 
 from textual.app import App
+from textual.notifications import Notification, Notify
 from textual.timer import Timer
 
 from tui import display
@@ -16,6 +19,7 @@ from tui.safe_text import clean
 
 # Alerts wait for the end of the poll that brought them; ones that come outside a poll wait this long.
 ALERT_FLUSH_AFTER = 1.0
+MAX_TOASTS = 3
 
 
 class Alerts:
@@ -27,6 +31,8 @@ class Alerts:
         self._missed: list[Call] = []
         self._texts: list[Conversation] = []
         self._timer: Timer | None = None
+        self._shown: deque[Notification] = deque()  # our toasts, oldest first
+        self._toast_of: dict[str, Notification] = {}  # a call's own toast (one call, not "+2 more")
 
     @property
     def waiting(self) -> bool:
@@ -103,4 +109,29 @@ class Alerts:
             title = context.company_name(companies[0], getattr(items[0], "company_name", None))
         else:
             title = f"{len(companies)} companies"
-        self._app.notify(text, title=title, severity="warning" if warn else "information", markup=False)
+        toast = Notification(
+            text,
+            title,
+            "warning" if warn else "information",
+            self._app.NOTIFICATION_TIMEOUT,
+            markup=False,
+        )
+        if len(items) == 1 and isinstance(items[0], Call):
+            earlier = self._toast_of.pop(items[0].id, None)
+            if earlier is not None:
+                self._take_down(earlier)  # the call's ringing toast becomes its missed one
+            self._toast_of[items[0].id] = toast
+        self._show(toast)
+
+    def _show(self, toast: Notification) -> None:
+        while self._shown and (self._shown[0].has_expired or len(self._shown) >= MAX_TOASTS):
+            self._take_down(self._shown[0])
+        self._shown.append(toast)
+        self._app.post_message(Notify(toast))
+
+    def _take_down(self, toast: Notification) -> None:
+        if toast in self._shown:
+            self._shown.remove(toast)
+        self._toast_of = {call_id: shown for call_id, shown in self._toast_of.items() if shown is not toast}
+        # Textual has no public way to take one toast down; the pinned version's own is used.
+        self._app._unnotify(toast)
