@@ -20,12 +20,23 @@ class PollState(StrEnum):
 
 
 @dataclass(frozen=True)
+class CatchUp:
+    """A read of the calls list that takes several pages (a first start, after an outage): ``pages``
+    read so far, the oldest call they reached, back to ``since``."""
+
+    pages: int
+    reached: datetime
+    since: datetime
+
+
+@dataclass(frozen=True)
 class PollStatus:
     state: PollState
     last_success: datetime | None = None
     next_poll_at: datetime | None = None
     message: str = ""
     budget: BudgetSnapshot | None = None
+    catch_up: CatchUp | None = None
 
 
 class Channel(StrEnum):

@@ -37,16 +37,10 @@ from datetime import datetime, timedelta
 from tui.callrail.budget import Bucket
 from tui.callrail.client import DETAIL_CALL_FIELDS, LIST_CALL_FIELDS, PAGE_MAX
 from tui.callrail.clock import Clock
-from tui.callrail.errors import (
-    AuthError,
-    BudgetExhausted,
-    CallRailError,
-    NotFound,
-    PermissionDenied,
-    RateLimited,
-)
-from tui.callrail.models import Conversation
-from tui.live.events import PollState, PollStatus
+from tui.callrail.errors import BudgetExhausted, CallRailError, NotFound, RateLimited
+from tui.callrail.models import Call, Conversation
+from tui.live.events import CatchUp, PollState, PollStatus
+from tui.live.failures import failure_state
 from tui.live.followups import STALE_LIVE_AFTER, Followups
 from tui.live.pacing import HOUR, call_interval, planned_rate, slowdown, sustainable_rate
 from tui.live.profile import FLAT, ArrivalProfile, from_store
@@ -91,15 +85,6 @@ CONVERSATIONS_SYNCED = "conversations_synced_at"
 LAST_SUCCESS = "last_poll_success"
 
 
-def failure_state(error: CallRailError) -> PollState:
-    """What a failed request says about the connection to CallRail."""
-    if isinstance(error, AuthError | PermissionDenied):
-        return PollState.AUTH_FAILED
-    if isinstance(error, RateLimited | BudgetExhausted):
-        return PollState.RATE_LIMITED
-    return PollState.OFFLINE
-
-
 class Poller:
     def __init__(
         self,
@@ -142,7 +127,7 @@ class Poller:
         self._error_delay: float | None = None
         self._state = PollState.STARTING
         self._message = ""
-        self.status = self._status()
+        self.status = PollStatus(PollState.STARTING, self._last_success, budget=budget.snapshot())
 
     # -- control --------------------------------------------------------------------------------------
 
@@ -330,10 +315,20 @@ class Poller:
             if len(self._listed_starts) >= WINDOW_CALLS_MAX:
                 watched = max(watched, self._listed_starts[WINDOW_CALLS_MAX - 1])
             since = min(since, watched)
-        await self._list_calls(since, LIST_CALL_FIELDS, batch, call_poll=True)
+        listed: list[Call] = []
+        async for calls, pages, more in self._calls_pages(since, LIST_CALL_FIELDS, call_poll=True):
+            listed += calls
+            batch.calls += calls
+            if more:  # a long catch-up shows page by page, saying how far back it has read
+                reached = min((call.start_time for call in calls if call.start_time), default=since)
+                batch.status = self._publish(
+                    self._state, self._message, catch_up=CatchUp(pages, reached, since)
+                )
+                yield
+                batch.calls, batch.status = [], None
         self._calls_synced = started
         self._store.set_time(CALLS_SYNCED, started)
-        self._listed_starts = sorted((c.start_time for c in batch.calls if c.start_time), reverse=True)
+        self._listed_starts = sorted((c.start_time for c in listed if c.start_time), reverse=True)
         newest = self._listed_starts[0] if self._listed_starts else None
         if newest is not None and (self._newest_start is None or newest > self._newest_start):
             self._newest_start = newest
@@ -341,10 +336,13 @@ class Poller:
         yield
         self.followups.covered(since, started)
 
-    async def _list_calls(self, since: datetime, fields, batch: Batch, *, call_poll: bool = False) -> None:
-        """Every call that started at or after ``since`` into ``batch``, newest first, page by page, one
-        of each id (on an error the pages read so far stay in it; the window is read again next time)."""
-        found = {call.id for call in batch.calls}
+    async def _calls_pages(
+        self, since: datetime, fields, *, call_poll: bool = False
+    ) -> AsyncIterator[tuple[list[Call], int, bool]]:
+        """Every call that started at or after ``since``, newest first, one of each id: each page's new
+        calls, how many pages are read, and whether more follow (on an error what was handed over stays;
+        the window is read again next time)."""
+        found: set[str] = set()
         for offset in range(MAX_PAGES):
             self._note_sent(CALL_POLL if call_poll and offset == 0 else PAGE if offset else EXTRA)
             page = await self._client.list_calls(
@@ -358,11 +356,11 @@ class Poller:
                 fields=fields,
                 background=True,
             )
-            for call in page.items:
-                if call.id not in found:
-                    found.add(call.id)
-                    batch.calls.append(call)
-            if not page.items or page.has_next_page is False or len(page.items) < PAGE_MAX:
+            calls = [call for call in page.items if call.id not in found]
+            found.update(call.id for call in calls)
+            last = not page.items or page.has_next_page is False or len(page.items) < PAGE_MAX
+            yield calls, offset + 1, not last and offset + 1 < MAX_PAGES
+            if last:
                 break
 
     # -- everything else, one request at a time ----------------------------------------------------
@@ -398,7 +396,8 @@ class Poller:
         recent = {call_id: start for call_id, start in starts.items() if now - start < STALE_LIVE_AFTER}
         since = min(recent.values()) if len(recent) > 1 else None
         if since is not None:
-            await self._list_calls(since, LIST_CALL_FIELDS, batch)
+            async for calls, _, _ in self._calls_pages(since, LIST_CALL_FIELDS):
+                batch.calls += calls
         for call_id in due:
             if since is not None and call_id in recent:
                 continue
@@ -474,17 +473,16 @@ class Poller:
 
     # -- status ---------------------------------------------------------------------------------------
 
-    def _status(self, next_poll_at: datetime | None = None) -> PollStatus:
-        return PollStatus(
-            state=self._state,
-            last_success=self._last_success,
-            next_poll_at=next_poll_at,
-            message=self._message,
-            budget=self._budget.snapshot(),
-        )
-
-    def _publish(self, state: PollState, message: str, *, next_poll_at: datetime | None = None) -> PollStatus:
+    def _publish(
+        self,
+        state: PollState,
+        message: str,
+        *,
+        next_poll_at: datetime | None = None,
+        catch_up: CatchUp | None = None,
+    ) -> PollStatus:
         self._state = state
         self._message = message
-        self.status = self._status(next_poll_at)
+        budget = self._budget.snapshot()
+        self.status = PollStatus(state, self._last_success, next_poll_at, message, budget, catch_up)
         return self.status

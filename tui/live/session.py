@@ -34,10 +34,11 @@ from tui.live.events import (
     PollState,
     PollStatus,
 )
+from tui.live.failures import failure_state
 from tui.live.followups import Followups
 from tui.live.handled import HandledMarks
 from tui.live.outbox import Outbox
-from tui.live.poller import LOOKBACK, Poller, failure_state
+from tui.live.poller import LOOKBACK, Poller
 from tui.live.sources import Batch, Source
 from tui.live.state import LiveState
 from tui.live.store import Store
