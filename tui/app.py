@@ -29,7 +29,7 @@ from tui.alerts import Alerts
 from tui.callrail.models import Call
 from tui.config import Settings, permission_warning
 from tui.context import Context
-from tui.live.events import CallsChanged, InboundCall, InboundText, OutboxHealth, PollStatus
+from tui.live.events import CallsChanged, InboundCall, InboundForm, InboundText, OutboxHealth, PollStatus
 from tui.live.session import LiveSession
 from tui.logging_setup import redact
 from tui.messages import CompanyChosen, LiveUpdate, OpenCall, ReplyTo
@@ -41,7 +41,7 @@ from tui.wiring import client_for_key, session_from_settings
 log = logging.getLogger(__name__)
 
 FREEZE_AFTER_CALLS = 500
-_NEEDS_SESSION = frozenset({"feed", "companies", "texts", "toggle_pause", "refresh_now"})
+_NEEDS_SESSION = frozenset({"feed", "companies", "texts", "forms", "toggle_pause", "refresh_now"})
 
 SessionFactory = Callable[[Settings], LiveSession]
 ClientFactory = Callable[[str, str], KeyChecker]
@@ -60,6 +60,7 @@ class CallRailApp(App[None]):
         Binding("f", "feed", "Feed", show=False, tooltip="The live call feed"),
         Binding("c", "companies", "Companies", show=False, tooltip="Companies with today's calls; pick one"),
         Binding("t", "texts", "Texts", show=False, tooltip="Text conversations"),
+        Binding("F", "forms", "Forms", show=False, tooltip="Today's form submissions"),
         Binding("p", "toggle_pause", "Pause", show=False, tooltip="Pause or resume polling"),
         Binding("R", "refresh_now", "Refresh", show=False, tooltip="Poll now, ahead of the schedule"),
         Binding("m", "toggle_mask", "Mask", show=False, tooltip="Hide or show caller names and numbers"),
@@ -173,6 +174,8 @@ class CallRailApp(App[None]):
             self.alerts.call_arrived(event.call)
         elif isinstance(event, InboundText):
             self.alerts.text_arrived(event.conversation)
+        elif isinstance(event, InboundForm):
+            self.alerts.form_arrived(event.form)
         elif isinstance(event, CallsChanged):
             self.alerts.calls_changed(event.changed)
             self._freeze_long_lived(len(event.new))
@@ -254,6 +257,12 @@ class CallRailApp(App[None]):
 
         if not isinstance(self.screen, TextsScreen):
             self.push_screen(TextsScreen())
+
+    def action_forms(self) -> None:
+        from tui.screens.forms import FormsScreen
+
+        if not isinstance(self.screen, FormsScreen):
+            self.push_screen(FormsScreen())
 
     @on(OpenCall)
     def _open_call(self, message: OpenCall) -> None:
@@ -366,6 +375,7 @@ class CallRailApp(App[None]):
                 "Companies", "Companies with today's calls; pick one to filter (c)", self.action_companies
             )
             yield SystemCommand("Texts", "Text conversations (t)", self.action_texts)
+            yield SystemCommand("Forms", "Today's form submissions (F)", self.action_forms)
             yield SystemCommand(
                 "Resume polling" if self.paused else "Pause polling",
                 "Stop or restart polling (p)",

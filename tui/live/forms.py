@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from tui.callrail.models import FormSubmission
+from tui.callrail.models import Call, FormSubmission
 from tui.live.events import FormsChanged
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -109,3 +109,13 @@ class FormBook:
         """The forms that left this number, newest first."""
         forms = [self.by_id[form_id] for form_id in self._by_number.get(phone_number, ())]
         return sorted(forms, key=lambda form: form.submitted_at or _EPOCH, reverse=True)
+
+
+def tracking_number_for(form: FormSubmission, calls_newest_first: Iterable[Call]) -> str | None:
+    """The company's tracking number to text or call this person back from (a form has none of its own):
+    the one they last called, else the one the company's newest call came in on. ``calls_newest_first``:
+    this number's calls, then the company's (any iterable; read only as far as needed)."""
+    for call in calls_newest_first:
+        if call.company_id == form.company_id and call.direction != "outbound" and call.tracking_phone_number:
+            return call.tracking_phone_number
+    return None

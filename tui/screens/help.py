@@ -17,6 +17,8 @@ from textual.widgets import Static
 from tui.screens.call_detail import CallDetailScreen
 from tui.screens.companies import CompaniesScreen
 from tui.screens.feed import FeedScreen
+from tui.screens.form_detail import FormDetailScreen
+from tui.screens.forms import FormsScreen
 from tui.screens.texts import TextsScreen
 from tui.screens.thread import ThreadScreen
 from tui.widgets.list_keys import LIST_KEYS
@@ -30,6 +32,8 @@ PLACES: tuple[tuple[str, Iterable[BindingType]], ...] = (
     ("Call detail", CallDetailScreen.BINDINGS),
     ("Texts", TextsScreen.BINDINGS),
     ("A text thread", (*ThreadScreen.BINDINGS, *SmsCompose.BINDINGS)),
+    ("Forms", FormsScreen.BINDINGS),
+    ("A form", FormDetailScreen.BINDINGS),
 )
 EXTRA_KEYS = (
     ("Everywhere", "^p", "Command palette: every action by name"),
