@@ -80,4 +80,4 @@ def field_value(form: FormSubmission, key: str, value: object, *, mask: bool) ->
         return mask_name(text)
     if _PERSONAL_KEY.search(key):
         return mask_email(text) if _EMAIL.search(text) else "•••"
-    return mask_email(mask_in_text(text, [form_name(form) or ""]))
+    return mask_in_text(mask_email(text), [form_name(form) or ""])

@@ -46,6 +46,9 @@ class Sent:
     def __rich__(self) -> Text:
         return self.text
 
+    def __str__(self) -> str:
+        return self.text.plain
+
 
 class FormsScreen(Screen[None]):
     COMMANDS = {ScreenActions}
