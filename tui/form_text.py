@@ -18,7 +18,7 @@ _PHONE_KEY = re.compile(r"phone|tel|mobile|cell|fax", re.IGNORECASE)
 _PERSONAL_KEY = re.compile(
     r"e-?mail|address|street|city|zip|postal|birth|dob|ssn|social|licen[cs]e", re.IGNORECASE
 )
-_EMAIL = re.compile(r"[^\s@<>()\[\],;:\"']+@([^\s@<>()\[\],;:\"']+)")
+_EMAIL = re.compile(r"[^\s@<>()\[\],;:\"']+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)")
 
 
 def mask_email(text: str) -> str:
