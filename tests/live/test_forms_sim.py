@@ -1,8 +1,9 @@
 """Form submissions on the simulator: read by the poller at a slow pace, announced only when new, kept in
 the store across a restart, and the same record whether a poll or a webhook brought it."""
 
+import itertools
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from tests.live.conftest import make_env
 from tests.live.webhook_rig import make_rig
@@ -12,6 +13,9 @@ from tui.live.sources import Batch
 from tui.live.webhooks.events import FORM
 from tui.live.webhooks.translate import translate
 from tui.sim import SimConfig
+
+# Companies in New York with no calls after hours: 03:00 there expects none.
+QUIET_NIGHTS = SimConfig(seed=7, time_zone="America/New_York", after_hours_volume=0.0)
 
 
 def form_requests(env) -> list:
@@ -40,9 +44,23 @@ async def test_an_hour_of_polls_reads_the_forms_slowly_and_announces_only_the_ne
     assert len(announced) == len(set(announced))
     assert set(announced) == {i for i in held if sent[i].submitted_at >= start}
     assert held[announced[0]].form_data == sent[announced[0]].form_data
-    # one read every two minutes, give or take a cycle: about 30 of the hour's requests
-    reads = len(form_requests(env))
-    assert 25 <= reads <= 3600 / FORMS_EVERY.total_seconds() + 1
+    # never more often than every five minutes (the budget's share may space them more): a few requests
+    reads = sorted(r.at for r in form_requests(env))
+    assert 5 <= len(reads) <= 3600 / FORMS_EVERY.total_seconds() + 1
+    assert min(b - a for a, b in itertools.pairwise(reads)) >= FORMS_EVERY
+
+
+async def test_in_hours_that_expect_no_calls_forms_take_a_sliver_of_the_budget(tmp_path):
+    night = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # 03:00 in New York
+    env = make_env(tmp_path / "data", start=night, config=QUIET_NIGHTS)
+    await env.session.start()
+    try:
+        await env.drive(timedelta(hours=2))
+    finally:
+        await env.session.stop()
+    calls = [r for r in env.our_requests() if r.path.endswith("/calls.json")]
+    # the first read catches up on the day, the next is hours away: not one per four-minute poll
+    assert len(form_requests(env)) == 1 and len(calls) >= 25
 
 
 async def test_the_store_shows_the_forms_at_the_next_start_without_announcing_them(tmp_path):

@@ -10,7 +10,7 @@ Then at most ``EXTRAS_PER_CYCLE`` other request, and only when the budget has ro
 never makes the next call poll wait): a detail read for a call the user opened before its transcript
 existed, the newest conversations when due (every minute while calls come in, every 20 s for a couple of
 minutes after a text, every 2 minutes when nothing is happening, and never more than
-``CONVERSATIONS_SHARE`` of the pace on average), today's form submissions every two minutes
+``CONVERSATIONS_SHARE`` of the pace on average), today's form submissions every five minutes
 (``form_poll``), or a re-read of a watched call the calls list does not reach.
 
 Cycles start at an even pace (``pacing.call_interval``), start to start: the rate the day's plan gives the
@@ -141,7 +141,10 @@ class Poller:
         self._profile_at: datetime | None = None
         self._failures = 0
         self._error_delay: float | None = None
-        self._forms = FormReads(client, account_id, store, note_sent=partial(self._note_sent, EXTRA))
+        note_sent = partial(self._note_sent, EXTRA)
+        self._forms = FormReads(
+            client, account_id, store, budget=budget, profile=self.profile, note_sent=note_sent
+        )
         self._state = PollState.STARTING
         self._message = ""
         self.status = self._status()
