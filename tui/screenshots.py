@@ -30,6 +30,9 @@ SCENE_START = datetime(2026, 11, 24, 17, 45, tzinfo=UTC)
 SIZE = (120, 36)
 PUBLIC_URL = "https://monitor.example.net"  # where the screenshots' CallRail would post webhooks
 OTHER_CONSUMER = "https://crm.example.com/hooks"  # another integration on the same webhooks
+# The first poll reads calls and conversations; the clock moves on this far (seconds) for the next one,
+# which reads today's forms.
+FORMS_READ_AFTER = 10.0
 
 
 class HeldClock(ManualClock):
@@ -108,6 +111,15 @@ async def wait_until_polled(pilot, app: CallRailApp) -> None:
     await pilot.pause()
 
 
+async def wait_until_forms_read(pilot, app: CallRailApp) -> None:
+    """After the first poll: the held clock moves on for one more poll, which reads today's forms."""
+    session = app.session
+    assert session is not None and isinstance(session.clock, HeldClock)
+    session.clock.advance(FORMS_READ_AFTER)
+    await wait_for(pilot, lambda: session.state.forms.by_id)
+    await pilot.pause()
+
+
 async def capture(out: Path, *, seed: int = 7) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="callrail-tui-shots-") as home:
         built = scene(Path(home), seed=seed, webhooks_url=PUBLIC_URL)
@@ -160,6 +172,15 @@ async def capture(out: Path, *, seed: int = 7) -> list[Path]:
             await pilot.press("question_mark")
             await pilot.pause()
             save("help")
+            await pilot.press("escape")
+
+            await wait_until_forms_read(pilot, app)
+            await pilot.press("F")
+            await pilot.pause()
+            save("forms")
+            await pilot.press("enter")
+            await pilot.pause(0.2)
+            save("form-detail")
             await built.session.stop()
         return saved
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from tui.callrail.budget import BudgetSnapshot
-from tui.callrail.models import Call, Conversation, TextMessage
+from tui.callrail.models import Call, Conversation, FormSubmission, TextMessage
 
 
 class PollState(StrEnum):
@@ -82,6 +82,21 @@ class InboundText:
     message: TextMessage
 
 
+@dataclass(frozen=True)
+class FormsChanged:
+    """Form submissions new to the app, and known ones a later read added to (a tag, a note)."""
+
+    new: list[FormSubmission] = field(default_factory=list)
+    changed: list[FormSubmission] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class InboundForm:
+    """A form submitted while the app runs (toast + bell, as a call)."""
+
+    form: FormSubmission
+
+
 class OutboxState(StrEnum):
     QUEUED = "queued"
     SENDING = "sending"
@@ -125,6 +140,8 @@ LiveEvent = (
     | ConversationsChanged
     | InboundCall
     | InboundText
+    | FormsChanged
+    | InboundForm
     | OutboxChanged
     | OutboxHealth
     | ChannelStatus

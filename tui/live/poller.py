@@ -10,8 +10,8 @@ Then at most ``EXTRAS_PER_CYCLE`` other request, and only when the budget has ro
 never makes the next call poll wait): a detail read for a call the user opened before its transcript
 existed, the newest conversations when due (every minute while calls come in, every 20 s for a couple of
 minutes after a text, every 2 minutes when nothing is happening, and never more than
-``CONVERSATIONS_SHARE`` of the pace on average), or a re-read of a watched call the calls list does not
-reach.
+``CONVERSATIONS_SHARE`` of the pace on average), today's form submissions every five minutes
+(``form_poll``), or a re-read of a watched call the calls list does not reach.
 
 Cycles start at an even pace (``pacing.call_interval``), start to start: the rate the day's plan gives the
 hour (``pacing.hourly_plan``, by when calls are expected: ``profile``, learned from the store's calls and the
@@ -33,6 +33,7 @@ import logging
 from collections import deque
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
+from functools import partial
 
 from tui.callrail.budget import Bucket
 from tui.callrail.client import DETAIL_CALL_FIELDS, LIST_CALL_FIELDS, PAGE_MAX
@@ -42,6 +43,7 @@ from tui.callrail.models import Call, Conversation
 from tui.live.events import CatchUp, PollState, PollStatus
 from tui.live.failures import failure_state
 from tui.live.followups import STALE_LIVE_AFTER, Followups
+from tui.live.form_poll import FormReads
 from tui.live.pacing import HOUR, call_interval, planned_rate, slowdown, sustainable_rate
 from tui.live.profile import FLAT, ArrivalProfile, from_store
 from tui.live.sources import Batch
@@ -125,6 +127,10 @@ class Poller:
         self._profile_at: datetime | None = None
         self._failures = 0
         self._error_delay: float | None = None
+        note_sent = partial(self._note_sent, EXTRA)
+        self._forms = FormReads(
+            client, account_id, store, budget=budget, profile=self.profile, note_sent=note_sent
+        )
         self._state = PollState.STARTING
         self._message = ""
         self.status = PollStatus(PollState.STARTING, self._last_success, budget=budget.snapshot())
@@ -263,7 +269,12 @@ class Poller:
             async for _ in self._read_calls(started, batch):
                 yield batch
             allowed = EXTRAS_PER_CYCLE
-            for step in (self._read_detail, self._maybe_read_conversations, self._reread_due):
+            for step in (
+                self._read_detail,
+                self._maybe_read_conversations,
+                self._forms.read,
+                self._reread_due,
+            ):
                 if allowed <= 0 or not self._room_now():
                     break
                 batch = Batch()

@@ -22,12 +22,13 @@ from tui.callrail.budget import BudgetSnapshot, RateBudget
 from tui.callrail.client import CallRailClient
 from tui.callrail.clock import Clock
 from tui.callrail.errors import CallRailError
-from tui.callrail.models import Call, Company, Conversation
+from tui.callrail.models import Call, Company, Conversation, FormSubmission
 from tui.live.backstop import Backstop
 from tui.live.events import (
     CallsChanged,
     ConversationsChanged,
     InboundCall,
+    InboundForm,
     InboundText,
     LiveEvent,
     OutboxItem,
@@ -172,6 +173,7 @@ class LiveSession:
         conversations = self.store.load_conversations(now - LOOKBACK)
         conversation_changes = self.state.merge_conversations(conversations, STORED)
         self._emit(ConversationsChanged(new=conversation_changes.new))
+        self._emit(self.state.forms.merge(self.store.load_forms(now - LOOKBACK)))
         try:
             self.store.prune(now - STORE_KEEPS)
         except sqlite3.Error:
@@ -260,6 +262,8 @@ class LiveSession:
             self.followups.forget(call_id)
         if batch.conversations:
             happened += self._ingest_conversations(batch.conversations, observed_at)
+        if batch.forms:
+            self._ingest_forms(batch.forms)
         if batch.status is not None:
             self._on_status(batch.status)
         if batch.push_problem is not None:
@@ -374,6 +378,17 @@ class LiveSession:
             if fresh and (previous is None or newest.created_at > previous):
                 self._emit(InboundText(conversation, newest))
         return moved
+
+    def _ingest_forms(self, forms: list[FormSubmission]) -> None:
+        changes = self.state.forms.merge(forms)
+        if not (changes.new or changes.changed):
+            return
+        now = self.clock.now()
+        self.store.upsert_forms([*changes.new, *changes.changed])
+        self._emit(changes)
+        for form in changes.new:
+            if self._announced(form.submitted_at, now):
+                self._emit(InboundForm(form))
 
     def _announced(self, happened: datetime | None, now: datetime) -> bool:
         return happened is not None and happened >= self._started_at and now - happened < ANNOUNCE_WITHIN

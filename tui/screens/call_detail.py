@@ -23,7 +23,8 @@ from tui import display
 from tui.callrail.errors import CallRailError
 from tui.callrail.models import Call
 from tui.context import Context, context_of
-from tui.live.events import CallsChanged, ConversationsChanged
+from tui.live.events import CallsChanged, ConversationsChanged, FormsChanged
+from tui.live.forms import form_phone
 from tui.live.session import LiveSession
 from tui.safe_text import clean, literal
 from tui.screens.call_back import call_back
@@ -126,7 +127,9 @@ class CallDetailScreen(Screen[None]):
         self.query_one(CallInsights).show(call, empty=self._pending_text(call, "summary"), mask=mask)
         transcript = self.query_one(Transcript)
         transcript.show_call(call, placeholder=self._pending_text(call, "transcript"), mask=mask)
-        entries = history_entries(call, calls, conversations)
+        number = call.customer_phone_number
+        forms = self.session.state.forms.for_number(number) if number else []
+        entries = history_entries(calls, conversations, forms, exclude=call.id)
         self.query_one(CallerHistory).show(entries, where=where, now=now)
         self.refresh_bindings()
 
@@ -155,10 +158,15 @@ class CallDetailScreen(Screen[None]):
         if isinstance(event, CallsChanged):
             if any(call.id == self.call_id for call in (*event.new, *event.changed)):
                 self._show()
-        elif isinstance(event, ConversationsChanged):
+        elif isinstance(event, ConversationsChanged | FormsChanged):
             call = self.call
             number = call.customer_phone_number if call else None
-            if number and any(c.customer_phone_number == number for c in (*event.new, *event.changed)):
+            records = (*event.new, *event.changed)
+            if isinstance(event, FormsChanged):
+                numbers = {form_phone(form) for form in records}
+            else:
+                numbers = {conversation.customer_phone_number for conversation in records}
+            if number and number in numbers:
                 self._show()
 
     # -- loading and saving ------------------------------------------------------------------------
