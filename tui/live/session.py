@@ -22,14 +22,11 @@ from tui.callrail.budget import BudgetSnapshot, RateBudget
 from tui.callrail.client import CallRailClient
 from tui.callrail.clock import Clock
 from tui.callrail.errors import CallRailError
-from tui.callrail.models import Call, Company, Conversation, FormSubmission
+from tui.callrail.models import Call, Company, Conversation
 from tui.live.backstop import Backstop
 from tui.live.events import (
     CallsChanged,
     ConversationsChanged,
-    InboundCall,
-    InboundForm,
-    InboundText,
     LiveEvent,
     OutboxItem,
     PollState,
@@ -38,6 +35,7 @@ from tui.live.events import (
 from tui.live.failures import failure_state
 from tui.live.followups import Followups
 from tui.live.handled import HandledMarks
+from tui.live.merging import Merger
 from tui.live.outbox import Outbox
 from tui.live.poller import LOOKBACK, Poller
 from tui.live.sources import Batch, Source
@@ -49,10 +47,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# A call or text first seen this soon after it happened is announced (toast + bell); older ones, found by
-# a catch-up after a restart or an outage, are not; nor are those from before the app started (they were
-# there when the user looked).
-ANNOUNCE_WITHIN = timedelta(minutes=15)
 COMPANIES_META = "companies"
 FIRST_CALLS = 100  # read from the store before the first frame: a few screens of the feed
 STORED_CALLS_BATCH = 250  # then this many at a time (~15 ms each), the event loop free in between
@@ -90,6 +84,7 @@ class LiveSession:
         self._listeners: list[Callable[[LiveEvent], None]] = []
         self.followups = Followups()  # calls still to watch: the poller reads it as its watchlist
         self.handled = HandledMarks(store, clock)  # the needs-attention inbox's marks
+        self.merge = Merger(self.state, store, self.followups, clock, self._emit)
         self.poller = Poller(
             client=client,
             budget=budget,
@@ -115,10 +110,8 @@ class LiveSession:
         self._sources: list[Source] = [self.poller]
         self.webhooks: WebhookControl | None = None  # set when the account's webhooks can point at us
         self._before_stop: list[Callable[[], Awaitable[None]]] = []
-        self._last_read: datetime | None = None
         self._runner: asyncio.Future | None = None
         self._first_shown = asyncio.Event()
-        self._started_at = clock.now()
         self._stopped = False
 
     # -- events ---------------------------------------------------------------------------------------
@@ -254,16 +247,16 @@ class LiveSession:
 
     def apply(self, batch: Batch) -> None:
         """Merge what a source brought: into the state and the store, the watchlist, the listeners."""
-        observed_at = batch.observed_at or self._read_at(self.clock.now())
+        observed_at = batch.observed_at or self.merge.read_at(self.clock.now())
         happened: list[datetime | None] = []
         if batch.calls:
-            happened += [call.start_time for call in self._ingest_calls(batch.calls, observed_at).new]
+            happened += [call.start_time for call in self.merge.calls(batch.calls, observed_at).new]
         for call_id in batch.gone_calls:
             self.followups.forget(call_id)
         if batch.conversations:
-            happened += self._ingest_conversations(batch.conversations, observed_at)
+            happened += self.merge.conversations(batch.conversations, observed_at)
         if batch.forms:
-            self._ingest_forms(batch.forms)
+            self.merge.forms(batch.forms)
         if batch.status is not None:
             self._on_status(batch.status)
         if batch.push_problem is not None:
@@ -308,102 +301,9 @@ class LiveSession:
         """The budget now (the status carries it as of the last poll; a send spends it in between)."""
         return self.budget.snapshot()
 
-    # -- data in --------------------------------------------------------------------------------------
-
-    def _read_at(self, asked_at: datetime) -> datetime:
-        """When one of our own reads observed what it brings: when it was asked, and after every read
-        merged before it even if the clock has not moved (a frozen or coarse clock)."""
-        last = self._last_read
-        if last is not None and asked_at <= last:
-            asked_at = last + timedelta(microseconds=1)
-        self._last_read = asked_at
-        return asked_at
-
-    def _ingest_calls(self, calls: list[Call], observed_at: datetime | None = None) -> CallsChanged:
-        changes = self.state.merge_calls(calls, observed_at)
-        if not (changes.new or changes.changed):
-            return changes
-        now = self.clock.now()
-        self.store.upsert_calls([*changes.new, *changes.changed], seen_at=now)
-        self.followups.track([*changes.new, *changes.changed], now)
-        removed = self._forget_old_calls(now, keep={call.id for call in calls})
-        if removed:
-            changes = replace(changes, removed=removed)
-        self._emit(changes)
-        for call in changes.new:
-            if call.direction != "outbound" and self._announced(call.start_time, now):
-                self._emit(InboundCall(call))
-        return changes
-
-    def _forget_old_calls(self, now: datetime, *, keep: set[str]) -> list[str]:
-        """Drop from memory the calls older than the lookback (the store keeps them), so a second day
-        does not double what the app holds. "Older" is measured back from the newest call, never past
-        the clock: a clock that jumps ahead (a wrong wall clock) does not empty the feed."""
-        newest = self.state.newest_start
-        if newest is None:
-            return []
-        removed = self.state.forget_calls_before(min(now, newest) - LOOKBACK, keep=keep)
-        for call_id in removed:
-            self.followups.forget(call_id)
-        return removed
-
-    def _ingest_conversations(
-        self, conversations: list[Conversation], observed_at: datetime | None = None
-    ) -> list[datetime | None]:
-        """Merge; when the newest message happened in each conversation that has one it had not."""
-        before = {
-            c.id: self.state.conversations[c.id].last_message_at
-            for c in conversations
-            if c.id in self.state.conversations
-        }
-        changes = self.state.merge_conversations(conversations, observed_at)
-        if not (changes.new or changes.changed):
-            return []
-        now = self.clock.now()
-        self.store.upsert_conversations([*changes.new, *changes.changed])
-        removed = self._forget_old_conversations(now, keep={c.id for c in conversations})
-        if removed:
-            changes = replace(changes, removed=removed)
-        self._emit(changes)
-        moved: list[datetime | None] = []
-        for conversation in (*changes.new, *changes.changed):
-            previous = before.get(conversation.id)
-            latest = conversation.last_message_at
-            if latest is not None and (previous is None or latest > previous):
-                moved.append(latest)
-            newest = conversation.newest_messages[0] if conversation.newest_messages else None
-            if newest is None or not newest.incoming or newest.created_at is None:
-                continue
-            fresh = self._announced(newest.created_at, now)
-            if fresh and (previous is None or newest.created_at > previous):
-                self._emit(InboundText(conversation, newest))
-        return moved
-
-    def _ingest_forms(self, forms: list[FormSubmission]) -> None:
-        changes = self.state.forms.merge(forms)
-        if not (changes.new or changes.changed):
-            return
-        now = self.clock.now()
-        self.store.upsert_forms([*changes.new, *changes.changed])
-        self._emit(changes)
-        for form in changes.new:
-            if self._announced(form.submitted_at, now):
-                self._emit(InboundForm(form))
-
-    def _announced(self, happened: datetime | None, now: datetime) -> bool:
-        return happened is not None and happened >= self._started_at and now - happened < ANNOUNCE_WITHIN
-
-    def _forget_old_conversations(self, now: datetime, *, keep: set[str]) -> list[str]:
-        """Drop from memory the conversations with no message within the lookback (the store keeps them),
-        measured back from the newest message as calls are from the newest call."""
-        newest = self.state.newest_message_at
-        if newest is None:
-            return []
-        return self.state.forget_conversations_before(min(now, newest) - LOOKBACK, keep=keep)
-
     def _on_sent(self, conversation: Conversation) -> None:
         self.poller.texting_happened()
-        self._ingest_conversations([conversation], self._read_at(self.clock.now()))
+        self.merge.conversations([conversation], self.merge.read_at(self.clock.now()))
         self._answered()
 
     def _answered(self) -> None:
@@ -422,7 +322,7 @@ class LiveSession:
         asked_at = self.clock.now()
         call = await self.client.get_call(self.account_id, call_id)
         self._answered()
-        self._ingest_calls([call], self._read_at(asked_at))
+        self.merge.calls([call], self.merge.read_at(asked_at))
         merged = self.state.calls.get(call.id, call)
         self.followups.track([merged], self.clock.now(), opened=True)
         return merged
@@ -443,7 +343,7 @@ class LiveSession:
             business_phone_number=my_phone,
         )
         self._answered()
-        self._ingest_calls([call])
+        self.merge.calls([call])
         self._on_status(replace(self.status, budget=self.budget.snapshot()))
         return self.state.calls.get(call.id, call)
 
@@ -452,7 +352,7 @@ class LiveSession:
         asked_at = self.clock.now()
         conversation = await self.client.get_conversation(self.account_id, conversation_id)
         self._answered()
-        self._ingest_conversations([conversation], self._read_at(asked_at))
+        self.merge.conversations([conversation], self.merge.read_at(asked_at))
         return self.state.conversations[conversation.id]
 
     async def older_messages(self, conversation_id: str, page: int, per_page: int) -> Conversation:
