@@ -41,6 +41,7 @@ from tui.live.poller import LOOKBACK, Poller
 from tui.live.sources import Batch, Source
 from tui.live.state import LiveState
 from tui.live.store import Store
+from tui.live.tag_names import TagNames
 
 if TYPE_CHECKING:
     from tui.live.webhooks.control import WebhookControl
@@ -85,6 +86,7 @@ class LiveSession:
         self.followups = Followups()  # calls still to watch: the poller reads it as its watchlist
         self.handled = HandledMarks(store, clock)  # the needs-attention inbox's marks
         self.merge = Merger(self.state, store, self.followups, clock, self._emit)
+        self.tags = TagNames(client, account_id, clock)  # offered when the user tags a call
         self.poller = Poller(
             client=client,
             budget=budget,

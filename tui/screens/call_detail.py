@@ -28,6 +28,7 @@ from tui.live.forms import form_phone
 from tui.live.session import LiveSession
 from tui.safe_text import clean, literal
 from tui.screens.call_back import call_back
+from tui.screens.tag_call import tag_call
 from tui.screens.thread import ThreadScreen
 from tui.widgets.call_facts import CallFacts
 from tui.widgets.call_insights import CallInsights
@@ -51,7 +52,7 @@ class CallDetailScreen(Screen[None]):
         # short descriptions: the footer must hold them all at 80 columns (the tooltips say more)
         Binding("r", "reply", "Reply", tooltip="Reply by text to this caller"),
         Binding("C", "call_back", "Call back", show=False, tooltip="Call this caller back through CallRail"),
-        Binding("a", "tag", "Tag", tooltip="Add a tag to this call"),
+        Binding("a", "tag", "Tag", tooltip="Add one of the account's tags to this call, or remove one"),
         Binding("n", "note", "Note", tooltip="Write or change the note on this call"),
         Binding("l", "lead_status", "Lead", tooltip="Lead status: a good lead, not a lead, or clear it"),
         Binding("v", "value", "Value", tooltip="Set the call's value"),
@@ -214,11 +215,12 @@ class CallDetailScreen(Screen[None]):
         self.dismiss()
 
     def action_tag(self) -> None:
-        def added(name: str | None) -> None:
-            if name:
-                self._update(f"tag “{name}”", tags=[name], append_tags=True)
+        if self.call is not None:
+            tag_call(self, self.call)
 
-        self.app.push_screen(TextPrompt("Add a tag", placeholder="Tag name, e.g. Quote requested"), added)
+    def save(self, what: str, **changes: Any) -> None:
+        """Change the call on CallRail (``what`` names the change in the messages), then show it."""
+        self._update(what, **changes)
 
     def action_note(self) -> None:
         call = self.call
