@@ -13,11 +13,12 @@ from textual.widgets import Input, OptionList, Static
 
 from tests.ui.detail_fixtures import START, Demo, HostApp, HostSettings, build_demo, start, start_demo
 from tui import display
+from tui.app import make_app
 from tui.callrail.models import Call, CallStatus, Conversation
 from tui.callrail.phones import digits
 from tui.screens.call_detail import CallDetailScreen
 from tui.screens.thread import ThreadScreen
-from tui.screenshots import wait_for, wait_until_polled
+from tui.screenshots import _call_with_transcript, wait_for, wait_until_polled
 from tui.widgets.call_facts import CallFacts
 from tui.widgets.call_insights import CallInsights
 from tui.widgets.modals import ChoicePrompt, TextPrompt
@@ -310,3 +311,17 @@ async def test_the_accounts_tags_are_offered_and_the_calls_own_can_be_removed(si
         await pilot.pause()
         assert chosen not in Call.model_validate(await sim_demo.server_call(call.id)).tags
         assert message_of(screen) == f"Saved the removal of “{chosen}”."
+
+
+async def test_at_80x24_the_transcript_keeps_most_of_the_height(demo) -> None:
+    app = make_app(demo.session, demo.settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until_polled(pilot, app)
+        call = _call_with_transcript(demo.session)
+        app.open_call(call.id)
+        await wait_for(pilot, lambda: demo.session.state.calls[call.id].conversational_transcript)
+        await wait_for(pilot, lambda: app.screen.query_one(Transcript).line_count > 3)
+        await pilot.pause()
+        insights = app.screen.query_one("#detail-insights-box").region
+        transcript = app.screen.query_one(Transcript).region
+        assert insights.height <= 4 and transcript.height >= 10, (insights, transcript)
