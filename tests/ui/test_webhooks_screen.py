@@ -49,9 +49,9 @@ async def test_enable_and_disable_one_company_after_asking(demo, tmp_path) -> No
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
         await pilot.press("enter")
-        await wait_for(pilot, lambda: row(app, first)[2] == "8 of 8")
+        await wait_for(pilot, lambda: row(app, first)[2] == "9 of 9")
         mine = [url for url in urls(demo.simulator) if url.startswith(PUBLIC)]
-        assert len(mine) == 8 and all(f"/webhooks/{first}/" in url for url in mine)
+        assert len(mine) == 9 and all(f"/webhooks/{first}/" in url for url in mine)
         assert [url for url in urls(demo.simulator) if not url.startswith(PUBLIC)] == others
 
         await pilot.press("d")
