@@ -22,6 +22,7 @@ from tui.callrail.client import CallRailClient
 from tui.callrail.clock import Clock
 from tui.callrail.errors import CallRailError
 from tui.callrail.models import Call, Company, Conversation
+from tui.live.actions import Actions, ClientActions
 from tui.live.events import (
     CallsChanged,
     ConversationsChanged,
@@ -65,11 +66,13 @@ class LiveSession:
         store: Store,
         clock: Clock,
         account_name: str = "",
+        actions: Actions | None = None,
     ) -> None:
         self.account_id = account_id
         self.account_name = account_name or store.get_meta(ACCOUNT_NAME_META) or account_id
         self.clock = clock
         self.client = client
+        self.actions: Actions = actions or ClientActions(client, account_id)
         self.budget = budget
         self.store = store
         self.state = LiveState()
@@ -77,31 +80,39 @@ class LiveSession:
         self.texting_enabled: bool | None = None
         self._listeners: list[Callable[[LiveEvent], None]] = []
         self.followups = Followups()  # calls still to watch: the poller reads it as its watchlist
-        self.poller = Poller(
-            client=client,
-            budget=budget,
-            account_id=account_id,
-            clock=clock,
-            store=store,
-            watchlist=self.followups,
-        )
+        self.poller = self._make_poller()
         self.status: PollStatus = self.poller.status
-        self.outbox = Outbox(
-            client=client,
-            account_id=account_id,
-            store=store,
-            budget=budget,
-            clock=clock,
-            emit=self._emit,
-            on_conversation=self._on_sent,
-            on_texting_enabled=self._on_texting_enabled,
-        )
+        self.outbox = self._make_outbox()
         self._sources: list[Source] = [self.poller]
         self._last_read: datetime | None = None
         self._runner: asyncio.Future | None = None
         self._first_shown = asyncio.Event()
         self._started_at = clock.now()
         self._stopped = False
+
+    def _make_poller(self) -> Poller:
+        """The main source (a viewer of a hub has the hub connection instead)."""
+        return Poller(
+            client=self.client,
+            budget=self.budget,
+            account_id=self.account_id,
+            clock=self.clock,
+            store=self.store,
+            watchlist=self.followups,
+        )
+
+    def _make_outbox(self) -> Outbox:
+        """What sends texts (a viewer of a hub hands them to the hub's)."""
+        return Outbox(
+            client=self.client,
+            account_id=self.account_id,
+            store=self.store,
+            budget=self.budget,
+            clock=self.clock,
+            emit=self._emit,
+            on_conversation=self._on_sent,
+            on_texting_enabled=self._on_texting_enabled,
+        )
 
     # -- events ---------------------------------------------------------------------------------------
 
@@ -180,8 +191,7 @@ class LiveSession:
 
     async def _load_companies(self) -> None:
         try:
-            companies = await self.client.list_companies(self.account_id)
-            account = await self.client.get_account(self.account_id)
+            companies, name = await self.actions.account()
         except CallRailError as error:
             message = f"Could not load the companies: {error.message}"
             self._on_status(replace(self.status, state=failure_state(error), message=message))
@@ -191,9 +201,9 @@ class LiveSession:
             COMPANIES_META,
             json.dumps([company.model_dump(mode="json", exclude_unset=True) for company in companies]),
         )
-        if account.name:
-            self.account_name = account.name
-            self.store.set_meta(ACCOUNT_NAME_META, account.name)
+        if name:
+            self.account_name = name
+            self.store.set_meta(ACCOUNT_NAME_META, name)
 
     def _set_companies(self, companies: list[Company]) -> None:
         self.companies = {company.id: company for company in companies}
@@ -252,7 +262,7 @@ class LiveSession:
                 pass
             except Exception:
                 log.exception("the live session had stopped with an error")
-        await self.client.aclose()
+        await self.actions.aclose()
         self.store.close()
 
     def refresh_now(self) -> None:
@@ -360,7 +370,7 @@ class LiveSession:
     async def open_call(self, call_id: str) -> Call:
         """The call with its detail fields (transcript, summary, ...)."""
         asked_at = self.clock.now()
-        call = await self.client.get_call(self.account_id, call_id)
+        call = await self.actions.open_call(call_id)
         self._ingest_calls([call], self._read_at(asked_at))
         merged = self.state.calls.get(call.id, call)
         self.followups.track([merged], self.clock.now(), opened=True)
@@ -368,18 +378,15 @@ class LiveSession:
 
     async def update_call(self, call_id: str, **changes) -> Call:
         """Tags, append_tags, note, lead_status, value (``None`` clears a field)."""
-        await self.client.update_call(self.account_id, call_id, **changes)
+        await self.actions.update_call(call_id, **changes)
         # the PUT answers with the default fields only (no tags, note, ...): read the call back
         return await self.open_call(call_id)
 
     async def call_back(self, *, customer_phone_number: str, tracking_number: str, my_phone: str) -> Call:
         """Have CallRail ring ``my_phone``, then the customer, who sees ``tracking_number`` (the number they
         called). Never retried (a real call); the new outbound call is in the feed at once."""
-        call = await self.client.create_outbound_call(
-            self.account_id,
-            caller_id=tracking_number,
-            customer_phone_number=customer_phone_number,
-            business_phone_number=my_phone,
+        call = await self.actions.call_back(
+            customer_phone_number=customer_phone_number, tracking_number=tracking_number, my_phone=my_phone
         )
         self._ingest_calls([call])
         self._on_status(replace(self.status, budget=self.budget.snapshot()))
@@ -388,16 +395,14 @@ class LiveSession:
     async def open_conversation(self, conversation_id: str) -> Conversation:
         """The conversation with a page of its messages, newest first."""
         asked_at = self.clock.now()
-        conversation = await self.client.get_conversation(self.account_id, conversation_id)
+        conversation = await self.actions.get_conversation(conversation_id)
         self._ingest_conversations([conversation], self._read_at(asked_at))
         return self.state.conversations[conversation.id]
 
     async def older_messages(self, conversation_id: str, page: int, per_page: int) -> Conversation:
         """Page ``page`` of a conversation's messages, newest first (page 1 is what ``open_conversation``
         brings); kept out of the state, which holds the newest page."""
-        return await self.client.get_conversation(
-            self.account_id, conversation_id, page=page, per_page=per_page, background=False
-        )
+        return await self.actions.get_conversation(conversation_id, page=page, per_page=per_page)
 
     def send_text(
         self, *, company_id: str, customer_phone_number: str, content: str, tracking_number: str | None = None
