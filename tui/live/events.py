@@ -79,6 +79,7 @@ class OutboxItem:
     updated_at: datetime
     conversation_id: str | None = None
     error: str = ""
+    sent_by: str = ""  # through a team hub: the viewer who sent it (empty: this app's user)
 
 
 @dataclass(frozen=True)

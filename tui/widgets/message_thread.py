@@ -88,7 +88,8 @@ def message_content(message: TextMessage, *, customer: str, where: tzinfo, now: 
 
 def outbox_content(item: OutboxItem, *, where: tzinfo, now: datetime) -> Content:
     state = STATE_LABELS[item.state]
-    meta = " · ".join(part for part in ("You", _time(item.created_at, where, now), state) if part)
+    who = clean(item.sent_by, single_line=True) or "You"  # through a hub: the colleague who sent it
+    meta = " · ".join(part for part in (who, _time(item.created_at, where, now), state) if part)
     lines: list[Content | str | tuple[str, str]] = [(meta, "bold"), "\n", clean(item.content)]
     if item.error:
         lines += ["\n", (clean(item.error, single_line=True), "italic")]
