@@ -33,7 +33,9 @@ def bearer(headers) -> str | None:
 
 
 def _message(text: str | None) -> dict[str, Any]:
-    if text is None or len(text.encode()) > MAX_MESSAGE:
+    if text is None:
+        raise HubError(CUT_BAD_MESSAGE, "binary messages are not taken")
+    if len(text.encode()) > MAX_MESSAGE:
         raise HubError(CUT_TOO_BIG, f"message too big (at most {MAX_MESSAGE} bytes)")
     try:
         return parse_object(text)
