@@ -14,7 +14,7 @@ from tui.hub.limits import MAX_BODY, MAX_MESSAGE, ActionLimiter
 
 
 async def test_actions_are_limited_per_viewer(tmp_path) -> None:
-    async with running_hub(tmp_path, limiter=ActionLimiter(per_minute=0.01, burst=3)) as rig:
+    async with running_hub(tmp_path, limiter=ActionLimiter(per_minute=0.01, burst=3)) as rig:  # noqa: SIM117
         async with rig.http(rig.token("Dana")) as dana, rig.http(rig.token("Sam")) as sam:
             answers = [await dana.post("/api/calls/CALnope/open") for _ in range(4)]
             assert [a.status_code for a in answers] == [404, 404, 404, 429]
