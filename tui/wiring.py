@@ -21,6 +21,8 @@ from tui.live.session import LiveSession
 from tui.live.store import Store
 
 if TYPE_CHECKING:
+    from tui.hub.server import Hub
+    from tui.live.webhooks.serve import WebhookIntake
     from tui.sim import Simulator
 
 STORE_FILE = "callrail.sqlite3"
@@ -107,3 +109,55 @@ def demo_session(
 
     simulator = Simulator(SimConfig(seed=seed), clock=SimClock(start, speed=speed))
     return session_on_simulator(simulator, data_dir=data_dir), simulator
+
+
+def hub_for_account(
+    settings: Settings, home: Path, *, public_url: str | None = None
+) -> tuple[Hub, WebhookIntake | None]:
+    """A team hub on the settings' account: its session, store and event log in ``home`` (with the viewers'
+    tokens), and with ``public_url`` the webhook receiver served by the hub under ``/webhooks``."""
+    from tui.live.webhooks.keys import key_fetcher
+    from tui.live.webhooks.serve import webhook_intake
+
+    if not settings.account_id:
+        raise ValueError("no account chosen")
+    session = session_for_account(
+        api_key=settings.api_key_value,
+        account_id=settings.account_id,
+        data_dir=home,
+        base_url=settings.base_url,
+        state_dir=settings.state_dir,
+        share=settings.share,
+    )
+    intake = None
+    if public_url:
+        intake = webhook_intake(
+            home,
+            session.clock,
+            fetch=key_fetcher(session.client, session.account_id),
+            companies=lambda: session.companies,
+            prefix="",
+        )
+        session.add_source(intake.source)
+    return _hub(session, home, home, settings.api_key_value, intake), intake
+
+
+def hub_on_demo(home: Path, data_dir: Path, *, seed: int = 7, speed: float = 20.0) -> Hub:
+    """A team hub on the in-process simulator (its data in ``data_dir``; the tokens in ``home``)."""
+    session, simulator = demo_session(seed=seed, speed=speed, data_dir=data_dir)
+    return _hub(session, home, data_dir, simulator.api_key, None)
+
+
+def _hub(session: LiveSession, home: Path, data_dir: Path, api_key: str, intake: WebhookIntake | None) -> Hub:
+    from tui.hub.eventlog import LOG_FILE, EventLog
+    from tui.hub.server import Hub
+    from tui.hub.tokens import ViewerTokens
+
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    return Hub(
+        session,
+        tokens=ViewerTokens(home),
+        events=EventLog(Path(data_dir) / LOG_FILE),
+        secrets=(api_key,),
+        webhooks=intake.receiver.app if intake is not None else None,
+    )

@@ -52,7 +52,7 @@ class Hub:
         self.session = session
         self.tokens = tokens
         self.events = events
-        self._secrets = tuple(secret for secret in secrets if secret)
+        self.secrets = tuple(secret for secret in secrets if secret)
         self.fanout = Fanout(session, events, scrub=self.scrub)
         self.actions = HubActions(self.fanout, limiter or ActionLimiter())
         routes: list[BaseRoute] = [
@@ -73,10 +73,10 @@ class Hub:
     def scrub(self, text: str) -> str:
         """Whatever goes to a viewer, with the hub's secrets masked (they are never put there; this is
         the last line)."""
-        for secret in self._secrets:
+        for secret in self.secrets:
             if secret in text:
                 log.error("a secret was about to reach a viewer; masked")
-                text = redact(text, self._secrets)
+                text = redact(text, self.secrets)
         return text
 
     async def run(self) -> None:
