@@ -71,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="the public address CallRail posts webhooks to (a proxy or tunnel)",
     )
     parser.add_argument(
+        "--hub", metavar="URL", help="watch a team hub (callrail-tui hub) with your token, not the account"
+    )
+    parser.add_argument(
         "--config", metavar="PATH", type=Path, help="config file to use instead of the default"
     )
 
@@ -235,7 +238,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def run_app(args: argparse.Namespace) -> int:
     from tui.app import make_app
-    from tui.wiring import session_from_settings
+    from tui.wiring import hub_session_from_settings, session_from_settings
 
     flags = {
         "base_url": args.base_url,
@@ -243,6 +246,7 @@ def run_app(args: argparse.Namespace) -> int:
         "mask": args.mask,
         "webhooks_listen": args.webhooks_listen,
         "webhooks_url": args.webhooks_url,
+        "hub_url": args.hub,
     }
     try:
         settings = load_settings(flags=flags, config_path=args.config)
@@ -253,11 +257,20 @@ def run_app(args: argparse.Namespace) -> int:
     if warning:
         print(f"callrail-tui: warning: {warning}", file=sys.stderr)
     _secrets.append(settings.api_key_value)
+    if settings.hub_url:
+        if settings.hub_token is None:
+            print("callrail-tui: --hub needs your viewer token: CALLRAIL_HUB_TOKEN or hub_token in", end=" ")
+            print(f"{settings.config_path} (the hub's owner makes one: callrail-tui hub viewer add NAME)")
+            return 2
+        _secrets.append(settings.hub_token.get_secret_value())
     log_path = setup_logging(settings.state_dir, secrets=_secrets)
     try:
-        session = (
-            session_from_settings(settings) if settings.has_credentials and settings.account_id else None
-        )
+        if settings.hub_url:
+            session = hub_session_from_settings(settings)
+        else:
+            session = (
+                session_from_settings(settings) if settings.has_credentials and settings.account_id else None
+            )
     except OSError as error:
         print(f"callrail-tui: cannot use the data folder {settings.data_dir}: {error}", file=sys.stderr)
         return 2

@@ -30,6 +30,8 @@ ENV_VARS: dict[str, str] = {
     "CALLRAIL_API_KEY": "api_key",
     "CALLRAIL_BASE_URL": "base_url",
     "CALLRAIL_ACCOUNT_ID": "account_id",
+    "CALLRAIL_HUB_URL": "hub_url",
+    "CALLRAIL_HUB_TOKEN": "hub_token",
 }
 # Settings a user may put in the config file.
 FILE_KEYS = (
@@ -45,6 +47,8 @@ FILE_KEYS = (
     "hide_abandoned_under",
     "webhooks_listen",
     "webhooks_url",
+    "hub_url",
+    "hub_token",
 )
 
 
@@ -103,6 +107,8 @@ class Settings(BaseModel):
     )  # seconds: shorter abandoned calls need no callback
     webhooks_listen: str | None = None  # HOST:PORT where the app receives CallRail's webhooks
     webhooks_url: str | None = None  # the public address CallRail posts them to (a proxy or tunnel)
+    hub_url: str | None = None  # a team hub to watch instead of the account (``callrail-tui --hub``)
+    hub_token: SecretStr | None = None  # this viewer's token for it (``hub viewer add``)
     config_path: Path = Field(default_factory=default_config_path)
     data_dir: Path = Field(default_factory=default_data_dir)
     state_dir: Path = Field(default_factory=default_state_dir)
@@ -114,6 +120,8 @@ class Settings(BaseModel):
         "my_phone",
         "webhooks_listen",
         "webhooks_url",
+        "hub_url",
+        "hub_token",
         mode="before",
     )
     @classmethod

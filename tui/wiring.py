@@ -161,3 +161,24 @@ def _hub(session: LiveSession, home: Path, data_dir: Path, api_key: str, intake:
         secrets=(api_key,),
         webhooks=intake.receiver.app if intake is not None else None,
     )
+
+
+def session_for_hub(url: str, token: str, *, data_dir: Path, clock: Clock | None = None) -> LiveSession:
+    """A viewer's session on a team hub (``callrail-tui --hub URL``): what the hub sent is kept in a store
+    of its own in ``data_dir``, so a restart while the hub is away still shows it."""
+    from tui.hub.viewer.link import HubLink
+    from tui.hub.viewer.session import HubSession
+
+    link = HubLink(url, token)
+    clock = clock or SystemClock()
+    name = "hub-" + hashlib.sha256(link.url.encode()).hexdigest()[:12] + ".sqlite3"
+    return HubSession(link, store=Store(Path(data_dir) / name, now=clock.now()), clock=clock)
+
+
+def hub_session_from_settings(settings: Settings) -> LiveSession:
+    """The viewer's session on the hub the settings name (``hub_url``, ``hub_token``)."""
+    if not settings.hub_url or settings.hub_token is None:
+        raise ValueError("no hub or no token")
+    return session_for_hub(
+        settings.hub_url, settings.hub_token.get_secret_value(), data_dir=settings.data_dir
+    )

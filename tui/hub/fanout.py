@@ -134,7 +134,7 @@ class Fanout:
             "type": "snapshot",
             "seq": self.events.last_seq,
             "you": name,
-            **self._account(),
+            **self.account(),
             "calls": [wire.record(call) for call in session.state.calls_newest_first()],
             "conversations": [wire.record(c) for c in session.state.conversations_newest_first()],
             "status": wire.status(session.status),
@@ -144,7 +144,7 @@ class Fanout:
             "presence": self.presence(),
         }
 
-    def _account(self) -> dict[str, Any]:
+    def account(self) -> dict[str, Any]:
         session = self.session
         return {
             "account_id": session.account_id,
@@ -182,7 +182,7 @@ class Fanout:
                 self.publish(message)
             if isinstance(event, PollStatus) and self.session.companies is not self._companies_sent:
                 self._companies_sent = self.session.companies
-                self.publish({"type": "account", **self._account()})
+                self.publish({"type": "account", **self.account()})
         except Exception:
             log.exception("telling the viewers failed")
 

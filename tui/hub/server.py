@@ -125,7 +125,7 @@ class Hub:
         return endpoint
 
     async def _me(self, name: str, request: Request) -> dict[str, Any]:
-        return {"name": name, "account_name": self.session.account_name}
+        return {"name": name, **self.fanout.account()}
 
     async def _health(self, request: Request) -> Response:
         return JSONResponse({"ok": True})
