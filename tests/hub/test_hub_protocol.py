@@ -1,9 +1,10 @@
-"""The hub's WebSocket over real loopback TCP: a snapshot of today on connect, then numbered events; a
-viewer that comes back gets only what it missed."""
+"""The hub's WebSocket over real loopback TCP: a snapshot of today on connect (in pieces), then numbered
+events."""
 
 from __future__ import annotations
 
 from tests.hub.conftest import connect, receive
+from tui.hub.fanout import SNAPSHOT_CHUNK
 
 
 async def test_a_viewer_gets_a_snapshot_then_numbered_events(rig) -> None:
@@ -11,10 +12,16 @@ async def test_a_viewer_gets_a_snapshot_then_numbered_events(rig) -> None:
     snapshot = await receive(socket)
     assert snapshot["type"] == "snapshot"
     assert snapshot["you"] == "Dana"
-    assert {call["id"] for call in snapshot["calls"]} == set(rig.session.state.calls)
     assert snapshot["companies"] and snapshot["status"]["budget"]["limit_hour"] > 0
-    caught_up = await receive(socket)
-    assert caught_up == {"type": "caught_up", "seq": snapshot["seq"]}
+    assert len(snapshot["calls"]) <= SNAPSHOT_CHUNK
+    calls = {call["id"] for call in snapshot["calls"]}
+    conversations = set()
+    while (message := await receive(socket))["type"] == "snapshot_more":
+        calls |= {call["id"] for call in message.get("calls", [])}
+        conversations |= {c["id"] for c in message.get("conversations", [])}
+    assert message == {"type": "caught_up", "seq": snapshot["seq"]}
+    assert calls == set(rig.session.state.calls)
+    assert conversations == set(rig.session.state.conversations)
     await rig.poll(minutes=20)
     event = await receive(socket, kind="calls")
     assert event["seq"] > snapshot["seq"]

@@ -34,6 +34,7 @@ from tui.live.session import LiveSession
 log = logging.getLogger(__name__)
 
 QUEUE_MAX = 5_000  # messages a viewer may fall behind before it is cut (it resumes by number)
+SNAPSHOT_CHUNK = 250  # records in each message of a snapshot
 CUT_OVERFLOW = 4000  # WebSocket close codes the hub uses (4000-4999 are the application's)
 CUT_REVOKED = 4401
 CUT_TOO_BIG = 1009
@@ -91,7 +92,8 @@ class Fanout:
         """Queue the viewer's start (what it missed since ``since``, else a snapshot) and register it."""
         missed = self.events.since(since) if since is not None else None
         if missed is None:
-            attendee.push(self._dumps(self.snapshot(attendee.name)))
+            for message in self.snapshot(attendee.name):
+                attendee.push(self._dumps(message))
         else:
             for seq, event in missed:
                 attendee.push(self._dumps({"seq": seq, **event}))
@@ -127,22 +129,39 @@ class Fanout:
 
     # -- what viewers are told ------------------------------------------------------------------------
 
-    def snapshot(self, name: str) -> dict[str, Any]:
+    def snapshot(self, name: str) -> list[dict[str, Any]]:
+        """Today as the hub holds it: the account, the status and the team's texts with the first calls,
+        then the rest of the calls and the conversations ``SNAPSHOT_CHUNK`` at a time (a viewer merges a
+        day's thousands of calls in pieces, never holding them all as JSON at once)."""
         session = self.session
         since = session.clock.now() - LOOKBACK
-        return {
+        calls = session.state.calls_newest_first()
+        conversations = session.state.conversations_newest_first()
+        first = {
             "type": "snapshot",
             "seq": self.events.last_seq,
             "you": name,
             **self.account(),
-            "calls": [wire.record(call) for call in session.state.calls_newest_first()],
-            "conversations": [wire.record(c) for c in session.state.conversations_newest_first()],
+            "calls": [wire.record(call) for call in calls[:SNAPSHOT_CHUNK]],
+            "conversations": [],
             "status": wire.status(session.status),
             "texting_enabled": session.texting_enabled,
             "texts_problem": session.texts_problem,
             "texts": [self._text(item) for item in session.outbox_items() if item.updated_at >= since],
             "presence": self.presence(),
         }
+        rest: list[dict[str, Any]] = [
+            {"type": "snapshot_more", "calls": [wire.record(c) for c in calls[at : at + SNAPSHOT_CHUNK]]}
+            for at in range(SNAPSHOT_CHUNK, len(calls), SNAPSHOT_CHUNK)
+        ]
+        rest += [
+            {
+                "type": "snapshot_more",
+                "conversations": [wire.record(c) for c in conversations[at : at + SNAPSHOT_CHUNK]],
+            }
+            for at in range(0, len(conversations), SNAPSHOT_CHUNK)
+        ]
+        return [first, *rest]
 
     def account(self) -> dict[str, Any]:
         session = self.session

@@ -150,6 +150,11 @@ class HubSource:
                 texting_enabled=message.get("texting_enabled"),
                 presence=message.get("presence"),
             )
+        if kind == "snapshot_more":
+            return HubBatch(
+                calls=wire.calls(message.get("calls", [])),
+                conversations=wire.conversations(message.get("conversations", [])),
+            )
         if kind == "caught_up":
             self._link_state = "connected"
             return HubBatch(status=self._status())
