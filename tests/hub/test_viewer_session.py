@@ -11,7 +11,7 @@ from collections import Counter
 from tests.hub.conftest import START, build_hub, until
 from tests.loopback import free_port
 from tui.hub.serve import hub_running
-from tui.live.events import CallsChanged, LiveEvent, OutboxState, PollState
+from tui.live.events import CallsChanged, LiveEvent, OutboxState, PollState, TeamPresence, Viewing
 from tui.sim import SimConfig, Simulator
 from tui.sim.clock import ManualClock
 from tui.wiring import session_for_hub
@@ -91,3 +91,41 @@ async def test_offline_from_the_hub_the_viewer_keeps_its_calls_and_resumes(tmp_p
     finally:
         await hub.session.stop()
         hub.events.close()
+
+
+async def test_a_second_reply_is_held_for_the_viewer_to_decide(rig, tmp_path) -> None:
+    call = next(c for c in rig.session.state.calls_newest_first() if c.tracking_phone_number)
+    text = {
+        "company_id": call.company_id,
+        "customer_phone_number": call.customer_phone_number,
+        "tracking_number": call.tracking_phone_number,
+    }
+    number = call.customer_phone_number
+    async with (
+        viewing(rig.url, rig.token("Dana"), tmp_path / "dana") as (dana, _),
+        viewing(rig.url, rig.token("Sam"), tmp_path / "sam") as (sam, _),
+    ):
+        dana.send_text(content="On our way", **text)
+        await until(lambda: any(i.state is OutboxState.SENT for i in dana.outbox.items(number)))
+        # Sam sees Dana's text, with her name
+        await until(lambda: any(i.sent_by == "Dana" for i in sam.outbox.items(number)))
+        held = sam.send_text(content="We can come at 3", **text)
+        await until(lambda: sam.store.outbox_item(held.id).state is OutboxState.HELD)
+        assert "Dana texted this caller" in sam.store.outbox_item(held.id).error
+        assert len(rig.texts_sent()) == 1
+        sam.resolve_unknown(held.id, sent=False)  # send mine too
+        await until(lambda: sam.store.outbox_item(held.id).state is OutboxState.SENT)
+        assert len(rig.texts_sent()) == 2
+
+
+async def test_viewers_see_what_colleagues_have_open(rig, tmp_path) -> None:
+    async with (
+        viewing(rig.url, rig.token("Dana"), tmp_path / "dana") as (dana, _),
+        viewing(rig.url, rig.token("Sam"), tmp_path / "sam") as (sam, sam_events),
+    ):
+        await until(lambda: dana.me == "Dana" and sam.me == "Sam")
+        dana.viewing("thread:+15125550164", composing=True)
+        expected = TeamPresence((Viewing("Dana", "thread:+15125550164", True),))
+        await until(lambda: expected in sam_events)
+        dana.stopped_viewing("thread:+15125550164")
+        await until(lambda: sam_events[-1] == TeamPresence((Viewing("Dana", None, False),)))

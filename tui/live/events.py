@@ -65,6 +65,7 @@ class OutboxState(StrEnum):
     FAILED = "failed"
     UNKNOWN = "unknown"
     CHECKING = "checking"  # unknown, and being looked for on CallRail right now: the user waits for it
+    HELD = "held"  # through a team hub: a colleague texted this caller minutes ago; send anyway, or drop it
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,22 @@ class OutboxHealth:
     setback: str = ""
 
 
+@dataclass(frozen=True)
+class Viewing:
+    """A colleague on the same team hub: what they have open (``call:<id>``, ``thread:<number>``)."""
+
+    name: str
+    open: str | None = None
+    composing: bool = False
+
+
+@dataclass(frozen=True)
+class TeamPresence:
+    """Through a team hub: who else is watching, and what each has open."""
+
+    colleagues: tuple[Viewing, ...] = ()
+
+
 LiveEvent = (
     PollStatus
     | CallsChanged
@@ -104,4 +121,5 @@ LiveEvent = (
     | InboundText
     | OutboxChanged
     | OutboxHealth
+    | TeamPresence
 )

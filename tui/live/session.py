@@ -422,6 +422,13 @@ class LiveSession:
     def outbox_items(self, customer_phone_number: str | None = None) -> list[OutboxItem]:
         return self.outbox.items(customer_phone_number)
 
+    def viewing(self, opened: str, *, composing: bool = False) -> None:
+        """The user has ``opened`` (``call:<id>``, ``thread:<number>``) in front of them, writing or not: a
+        team hub tells colleagues; alone, nobody needs to know."""
+
+    def stopped_viewing(self, opened: str) -> None:
+        """The user left ``opened``."""
+
     def save_draft(self, key: str, text: str) -> None:
         self.store.save_draft(key, text, now=self.clock.now())
 

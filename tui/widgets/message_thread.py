@@ -41,6 +41,7 @@ def opted_out(messages_newest_first: Iterable[TextMessage], outbox: Iterable[Out
 
 
 UNKNOWN_HINT = "Did it go out? ctrl+o: yes, mark it as sent · ctrl+t: no, send it again."
+HELD_HINT = "Send yours too? ctrl+t: yes, send it · ctrl+o: no, leave it to them."
 
 
 def conversation_messages(conversation: Conversation) -> list[TextMessage]:
@@ -93,8 +94,8 @@ def outbox_content(item: OutboxItem, *, where: tzinfo, now: datetime) -> Content
     lines: list[Content | str | tuple[str, str]] = [(meta, "bold"), "\n", clean(item.content)]
     if item.error:
         lines += ["\n", (clean(item.error, single_line=True), "italic")]
-    if item.state is OutboxState.UNKNOWN:
-        lines += ["\n", (UNKNOWN_HINT, "bold")]
+    if item.state in (OutboxState.UNKNOWN, OutboxState.HELD):
+        lines += ["\n", (UNKNOWN_HINT if item.state is OutboxState.UNKNOWN else HELD_HINT, "bold")]
     return Content.assemble(*lines)
 
 
@@ -122,7 +123,9 @@ class Bubble(Container):
         &.incoming > Static { border-left: wide $primary; background: $primary 10%; }
         &.outgoing > Static { border-right: wide $accent; background: $accent 10%; }
         &.-queued > Static, &.-sending > Static { border-right: wide $warning; }
-        &.-unknown > Static, &.-failed > Static { border-right: wide $error; background: $error 15%; }
+        &.-unknown > Static, &.-held > Static, &.-failed > Static {
+            border-right: wide $error; background: $error 15%;
+        }
     }
     """
 

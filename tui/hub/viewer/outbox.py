@@ -5,8 +5,9 @@ instance and the item's id): a retry after a dropped connection, or after a rest
 text the hub already took, never sent again. From then on the hub's outbox events say how it went. The
 team's other texts arrive the same way and are shown with who sent them.
 
-A hub that answers 409 (a colleague texted this caller minutes ago) leaves the text with the user, as a
-text of unknown fate is: send it anyway (it goes again with ``confirm``) or drop it.
+A hub that answers 409 (a colleague texted this caller minutes ago) holds the text for the user
+(``HELD``), who decides as on a text of unknown fate: send it anyway (it goes again with ``confirm``) or
+leave it to the colleague.
 """
 
 from __future__ import annotations
@@ -47,7 +48,6 @@ class HubOutbox:
         self._wake = asyncio.Event()
         self._handed: set[int] = set()  # taken by the hub: its events tell the rest
         self._confirm: set[int] = set()  # the user chose to send despite a colleague's reply
-        self._asking: set[int] = set()  # held for the user after a 409
         self._team: dict[int, OutboxItem] = {}  # colleagues' texts by the hub's id (shown with negative ids)
         self.problem = ""
 
@@ -72,10 +72,9 @@ class HubOutbox:
 
     def resolve_unknown(self, item_id: int, *, sent: bool) -> OutboxItem:
         item = self._store.outbox_item(item_id)
-        if item.state is not OutboxState.UNKNOWN:
+        if item.state not in (OutboxState.UNKNOWN, OutboxState.HELD):
             raise NothingToDecide("This text is not waiting for your decision.")
-        if item_id in self._asking:
-            self._asking.discard(item_id)
+        if item.state is OutboxState.HELD:
             if sent:  # "it was sent" here means: leave it, a colleague has answered
                 return self._set(item, OutboxState.FAILED, DROPPED)
             self._confirm.add(item_id)
@@ -152,10 +151,7 @@ class HubOutbox:
         try:
             answer = await self._link.request("POST", "/api/texts", body)
         except HubError as conflict:  # 409: a colleague has just texted this caller
-            self._asking.add(item.id)
-            self._set(
-                item, OutboxState.UNKNOWN, f"{conflict.message} ctrl+t sends yours anyway, ctrl+o drops it."
-            )
+            self._set(item, OutboxState.HELD, conflict.message)
             return True
         except (NetworkError, ServerError) as error:
             self._set(item, OutboxState.QUEUED, f"Not handed to the hub yet: {error.message}")

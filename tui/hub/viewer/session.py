@@ -4,11 +4,14 @@ the difference, except that the status names the hub and texts say who sent them
 
 from __future__ import annotations
 
+import asyncio
+
 from tui.callrail.budget import BudgetSnapshot
 from tui.callrail.clock import Clock
 from tui.hub.viewer.link import HubLink
 from tui.hub.viewer.outbox import HubOutbox
 from tui.hub.viewer.source import HubBatch, HubSource
+from tui.live.events import TeamPresence, Viewing
 from tui.live.session import LiveSession
 from tui.live.sources import Batch
 from tui.live.store import Store
@@ -32,7 +35,9 @@ class HubSession(LiveSession):
 
     def __init__(self, link: HubLink, *, store: Store, clock: Clock) -> None:
         self.link = link
-        self.presence: list[dict] = []  # who else has what open, as the hub last told
+        self.me = ""  # this viewer's name at the hub
+        self._viewing: tuple[str | None, bool] = (None, False)
+        self._presence_sent: asyncio.Task | None = None
         super().__init__(
             account_id=link.host,
             client=None,  # type: ignore[arg-type]
@@ -67,9 +72,24 @@ class HubSession(LiveSession):
             self.outbox.hub_text(item, key)
         if batch.texts_problem is not None:
             self.outbox.set_problem(batch.texts_problem)
+        if batch.you:
+            self.me = batch.you
         if batch.presence is not None:
-            self.presence = batch.presence
+            colleagues = tuple(
+                Viewing(str(v.get("name")), v.get("open"), bool(v.get("composing")))
+                for v in batch.presence
+                if v.get("name") != self.me
+            )
+            self._emit(TeamPresence(colleagues))
 
-    async def report_presence(self, opened: str | None, composing: bool = False) -> None:
-        """Tell the team which call or thread this viewer has open, and whether it is writing."""
-        await self.poller.send_presence(opened, composing)
+    def viewing(self, opened: str, *, composing: bool = False) -> None:
+        self._report((opened, composing))
+
+    def stopped_viewing(self, opened: str) -> None:
+        if self._viewing[0] == opened:
+            self._report((None, False))
+
+    def _report(self, viewing: tuple[str | None, bool]) -> None:
+        if viewing != self._viewing:
+            self._viewing = viewing
+            self._presence_sent = asyncio.ensure_future(self.poller.send_presence(*viewing))

@@ -42,9 +42,17 @@ class HubBatch(Batch):
     texts_problem: str | None = None
     texting_enabled: bool | None = None
     presence: list[dict[str, Any]] | None = None
+    you: str = ""  # the name the hub knows this viewer by
 
     def __bool__(self) -> bool:
-        extras = (self.account, self.texts, self.texts_problem, self.texting_enabled, self.presence)
+        extras = (
+            self.account,
+            self.texts,
+            self.texts_problem,
+            self.texting_enabled,
+            self.presence,
+            self.you or None,
+        )
         return super().__bool__() or any(extra is not None and extra != [] for extra in extras)
 
 
@@ -149,6 +157,7 @@ class HubSource:
                 texts_problem=message.get("texts_problem") or "",
                 texting_enabled=message.get("texting_enabled"),
                 presence=message.get("presence"),
+                you=str(message.get("you") or ""),
             )
         if kind == "snapshot_more":
             return HubBatch(
