@@ -129,3 +129,36 @@ async def test_viewers_see_what_colleagues_have_open(rig, tmp_path) -> None:
         await until(lambda: expected in sam_events)
         dana.stopped_viewing("thread:+15125550164")
         await until(lambda: sam_events[-1] == TeamPresence((Viewing("Dana", None, False),)))
+
+
+async def test_a_text_written_while_the_hub_is_away_goes_once_it_is_back(tmp_path) -> None:
+    sim = Simulator(SimConfig(seed=7), clock=ManualClock(START))
+    hub = build_hub(tmp_path, sim)
+    await hub.session.start()
+    hub.session.set_paused(True)
+    await hub.session.poll_once()
+    hub_runner = asyncio.create_task(hub.run())  # its outbox sends
+    call = next(c for c in hub.session.state.calls_newest_first() if c.tracking_phone_number)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with viewing(url, hub.tokens.add("Dana"), tmp_path / "viewer") as (viewer, _):
+            item = viewer.send_text(
+                company_id=call.company_id,
+                customer_phone_number=call.customer_phone_number,
+                content="Sorry we missed you",
+                tracking_number=call.tracking_phone_number,
+            )
+            await until(lambda: "Not handed to the hub yet" in viewer.store.outbox_item(item.id).error)
+            assert viewer.store.outbox_item(item.id).state is OutboxState.QUEUED
+            async with hub_running(hub, "127.0.0.1", port):
+                viewer.refresh_now()
+                await until(lambda: viewer.store.outbox_item(item.id).state is OutboxState.SENT)
+        sent = [r for r in sim.request_log if r.method == "POST" and "text-messages" in r.path]
+        assert len(sent) == 1
+    finally:
+        hub_runner.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await hub_runner
+        await hub.session.stop()
+        hub.events.close()
