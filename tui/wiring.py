@@ -112,7 +112,7 @@ def demo_session(
 
 
 def hub_for_account(
-    settings: Settings, home: Path, *, public_url: str | None = None
+    settings: Settings, home: Path, *, public_url: str | None = None, clock: Clock | None = None
 ) -> tuple[Hub, WebhookIntake | None]:
     """A team hub on the settings' account: its session, store and event log in ``home`` (with the viewers'
     tokens), and with ``public_url`` the webhook receiver served by the hub under ``/webhooks``."""
@@ -128,6 +128,7 @@ def hub_for_account(
         base_url=settings.base_url,
         state_dir=settings.state_dir,
         share=settings.share,
+        clock=clock,
     )
     intake = None
     if public_url:
@@ -136,7 +137,6 @@ def hub_for_account(
             session.clock,
             fetch=key_fetcher(session.client, session.account_id),
             companies=lambda: session.companies,
-            prefix="",
         )
         session.add_source(intake.source)
     return _hub(session, home, home, settings.api_key_value, intake), intake

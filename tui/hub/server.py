@@ -66,8 +66,8 @@ class Hub:
             Route("/api/texts/{key}/resolve", self._endpoint(self.actions.resolve_text), methods=["POST"]),
             WebSocketRoute("/ws", ViewerSockets(self.fanout, tokens).endpoint),
         ]
-        if webhooks is not None:
-            routes.append(Mount("/webhooks", app=webhooks))
+        if webhooks is not None:  # the receiver's own routes: /webhooks, /webhooks/<company>/<event>
+            routes.append(Mount("", app=webhooks))
         self.app = Starlette(routes=routes)
 
     def scrub(self, text: str) -> str:
