@@ -83,3 +83,17 @@ def test_a_demo_hub_serves_a_viewer_and_stops_on_sigint(demo_hub, capsys) -> Non
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=20) == 0
     assert "Traceback" not in process.stderr.read()
+
+
+def test_a_token_typed_at_the_prompt_is_kept_private(tmp_path, monkeypatch) -> None:
+    from tui.config import load_settings
+    from tui.hub_cli import ask_hub_token
+
+    config = tmp_path / "config.toml"
+    monkeypatch.setattr("getpass.getpass", lambda prompt: " crh_typed \n")
+    settings = ask_hub_token(
+        load_settings(flags={"hub_url": "https://hub.example.net"}, config_path=config, environ={})
+    )
+    assert settings.hub_token is not None and settings.hub_token.get_secret_value() == "crh_typed"
+    assert config.stat().st_mode & 0o777 == 0o600
+    assert load_settings(config_path=config, environ={}).hub_token.get_secret_value() == "crh_typed"

@@ -23,6 +23,7 @@ from tui.config import (
     permission_warning,
 )
 from tui.hub_cli import add_parser as add_hub_parser
+from tui.hub_cli import ask_hub_token
 from tui.hub_cli import run as run_hub
 from tui.logging_setup import redact, register_secret, setup_logging
 from tui.webhooks_cli import add_parser as add_webhooks_parser
@@ -258,6 +259,8 @@ def run_app(args: argparse.Namespace) -> int:
         print(f"callrail-tui: warning: {warning}", file=sys.stderr)
     _secrets.append(settings.api_key_value)
     if settings.hub_url:
+        if settings.hub_token is None and sys.stdin.isatty():
+            settings = ask_hub_token(settings)
         if settings.hub_token is None:
             print("callrail-tui: --hub needs your viewer token: CALLRAIL_HUB_TOKEN or hub_token in", end=" ")
             print(f"{settings.config_path} (the hub's owner makes one: callrail-tui hub viewer add NAME)")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import getpass
 import logging
 import shutil
 import signal
@@ -13,7 +14,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tui.config import ConfigError, Settings, listen_address, load_settings
+from pydantic import SecretStr
+
+from tui.config import ConfigError, Settings, listen_address, load_settings, save_settings
 from tui.hub.tokens import TokenError, ViewerTokens
 from tui.logging_setup import register_secret, setup_logging
 
@@ -46,6 +49,16 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     viewer = viewers.add_parser("viewer", help="add, list or revoke the viewers' tokens")
     viewer.add_argument("action", choices=("add", "list", "revoke"))
     viewer.add_argument("name", nargs="?", help="the viewer's name (add, revoke)")
+
+
+def ask_hub_token(settings: Settings) -> Settings:
+    """Ask once for the viewer's token (not echoed) and keep it in the config file, which is 0600."""
+    token = getpass.getpass(f"Your viewer token for {settings.hub_url} (from the hub's owner): ").strip()
+    if not token:
+        return settings
+    save_settings(settings.config_path, hub_token=token)
+    print(f"Saved in {settings.config_path} (readable only by you).")
+    return settings.model_copy(update={"hub_token": SecretStr(token)})
 
 
 def hub_home(settings: Settings, home: Path | None) -> Path:

@@ -3,13 +3,14 @@ messages are refused (its socket alone is closed), and nothing a viewer gets hol
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
 from websockets.exceptions import ConnectionClosed
 
 from tests.hub.conftest import connect, receive, running_hub
-from tui.hub.fanout import CUT_BAD_MESSAGE, CUT_TOO_BIG
+from tui.hub.fanout import CUT_BAD_MESSAGE, CUT_OVERFLOW, CUT_TOO_BIG, QUEUE_MAX, Attendee
 from tui.hub.limits import MAX_BODY, MAX_MESSAGE, ActionLimiter
 
 
@@ -76,3 +77,18 @@ async def test_no_response_holds_the_api_key(rig) -> None:
     everything = json.dumps(seen) + "".join(a.text + str(a.headers) for a in answers)
     assert key not in everything
     assert rig.hub.scrub(f"oops {key}") != f"oops {key}"
+
+
+async def test_a_viewer_that_stops_reading_is_cut_and_no_one_waits_for_it(rig) -> None:
+    stuck = Attendee("Stuck")
+    rig.hub.fanout.join(stuck, None)  # never drained
+    reader = await connect(rig, rig.token("Lee"))
+    await receive(reader, kind="caught_up")
+    for number in range(QUEUE_MAX):
+        rig.hub.fanout.publish({"type": "action", "by": "test", "what": f"filler {number}"})
+        if number % 250 == 0:
+            await asyncio.sleep(0.01)  # the reader's socket drains its queue meanwhile
+    assert stuck.cut_code == CUT_OVERFLOW  # it resumes by number when it comes back
+    assert (await receive(reader, kind="action"))["what"] == "filler 0"
+    await reader.close()
+    rig.hub.fanout.leave(stuck)
