@@ -86,8 +86,12 @@ def run(args: argparse.Namespace) -> int:
         print("callrail-tui once to save them in the config file; --demo serves the simulator instead.")
         return 2
     setup_logging(home, secrets=[settings.api_key_value])
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(settings, args, home, host, port))
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(_serve(settings, args, home, host, port))
+    except OSError as error:
+        print(f"callrail-tui hub: {error} (listening on {host}:{port}, folder {home})", file=sys.stderr)
+        return 2
     return 0
 
 

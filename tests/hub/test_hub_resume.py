@@ -3,6 +3,10 @@ nothing twice; a number the hub no longer keeps gets a fresh snapshot."""
 
 from __future__ import annotations
 
+import json
+
+import websockets
+
 from tests.hub.conftest import connect, receive
 from tui.hub import wire
 
@@ -45,6 +49,13 @@ async def test_resuming_brings_exactly_the_missed_events(rig) -> None:
 
 
 async def test_a_number_the_hub_does_not_know_gets_a_snapshot(rig) -> None:
-    socket = await connect(rig, rig.token("Dana"), since=10**9)
+    token = rig.token("Dana")
+    socket = await connect(rig, token, since=10**9)
     assert (await receive(socket))["type"] == "snapshot"
+    await socket.close()
+    # a number from another log (another hub, or this one started afresh) is not taken either
+    socket = await websockets.connect(rig.ws_url, additional_headers={"Authorization": f"Bearer {token}"})
+    await socket.send(json.dumps({"type": "hello", "since": 1, "log": "another-log"}))
+    first = await receive(socket)
+    assert first["type"] == "snapshot" and first["log"] == rig.hub.events.log_id
     await socket.close()

@@ -8,6 +8,7 @@ snapshot instead (``since`` returns None). Sequence numbers only grow, across re
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -35,6 +36,9 @@ MIGRATIONS = (
     CREATE INDEX sends_outbox ON sends (outbox_id);
     CREATE INDEX sends_number ON sends (customer_phone_number, sent_at);
     """,
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
 )
 
 
@@ -56,6 +60,13 @@ class EventLog:
         migrate(self._db, self._lock, MIGRATIONS, self._db.execute("PRAGMA user_version").fetchone()[0])
         self._keep = keep
         self._appended = 0
+        self.log_id = self._log_id()
+
+    def _log_id(self) -> str:
+        """This log's name: numbers from another log (another hub, a hub started afresh) mean nothing."""
+        with write_transaction(self._db, self._lock) as db:
+            db.execute("INSERT OR IGNORE INTO meta VALUES ('log_id', ?)", (secrets.token_hex(8),))
+            return db.execute("SELECT value FROM meta WHERE key = 'log_id'").fetchone()[0]
 
     # -- events ---------------------------------------------------------------------------------------
 

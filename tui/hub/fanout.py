@@ -88,9 +88,11 @@ class Fanout:
     def attendees(self) -> list[Attendee]:
         return list(self._attendees)
 
-    def join(self, attendee: Attendee, since: int | None) -> None:
-        """Queue the viewer's start (what it missed since ``since``, else a snapshot) and register it."""
-        missed = self.events.since(since) if since is not None else None
+    def join(self, attendee: Attendee, since: int | None, log_id: str | None = None) -> None:
+        """Queue the viewer's start (what it missed since ``since`` in log ``log_id``, else a snapshot)
+        and register it."""
+        same_log = log_id is None or log_id == self.events.log_id
+        missed = self.events.since(since) if since is not None and same_log else None
         if missed is None:
             for message in self.snapshot(attendee.name):
                 attendee.push(self._dumps(message))
@@ -140,6 +142,7 @@ class Fanout:
         first = {
             "type": "snapshot",
             "seq": self.events.last_seq,
+            "log": self.events.log_id,
             "you": name,
             **self.account(),
             "calls": [wire.record(call) for call in calls[:SNAPSHOT_CHUNK]],

@@ -1,7 +1,8 @@
 """The viewers' WebSocket: sign in, get the start (snapshot or what was missed), then the events.
 
 A viewer signs in with ``Authorization: Bearer <token>`` (a wrong one is refused with 401 before the
-socket opens) or with the token in its first message, ``{"type": "hello", "token": …, "since": N}``
+socket opens) or with the token in its first message, ``{"type": "hello", "token": …, "since": N,
+"log": <the snapshot's log>}``
 (a wrong one closes the socket, code 4401). After that it may send presence, ``{"type": "presence",
 "open": "call:<id>" | "thread:<number>" | null, "composing": bool}``. A message over ``MAX_MESSAGE`` or
 one that is not JSON closes that socket only.
@@ -78,9 +79,13 @@ class ViewerSockets:
             if name is None:
                 await self._close(websocket, CUT_REVOKED, "token refused")
                 return
-        since = hello.get("since")
+        since, log_id = hello.get("since"), hello.get("log")
         attendee = Attendee(name)
-        self._fanout.join(attendee, since if isinstance(since, int) and not isinstance(since, bool) else None)
+        self._fanout.join(
+            attendee,
+            since if isinstance(since, int) and not isinstance(since, bool) else None,
+            log_id if isinstance(log_id, str) else None,
+        )
         try:
             await self._serve(websocket, attendee)
         finally:

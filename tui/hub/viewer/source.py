@@ -67,6 +67,7 @@ class HubSource:
         self._wake = asyncio.Event()
         self._socket: Any = None
         self.seq: int | None = None  # the last event merged
+        self._log: str | None = None  # the hub's log the numbers are from
         self._hub_status = PollStatus(PollState.STARTING)
         self._link_state = "connecting"
         self._last_heard = None
@@ -111,7 +112,7 @@ class HubSource:
                     max_size=None,  # a day's snapshot
                 ) as socket:
                     self._socket = socket
-                    await socket.send(json.dumps({"type": "hello", "since": self.seq}))
+                    await socket.send(json.dumps({"type": "hello", "since": self.seq, "log": self._log}))
                     self._link_state = "catching up"
                     yield Batch(status=self._status())
                     async for raw in socket:
@@ -146,7 +147,7 @@ class HubSource:
         self._last_heard = self._clock.now()
         kind = message.get("type")
         if kind == "snapshot":
-            self.seq = message["seq"]
+            self.seq, self._log = message["seq"], message.get("log")
             self._hub_status = wire.read_status(message["status"])
             return HubBatch(
                 calls=wire.calls(message["calls"]),
