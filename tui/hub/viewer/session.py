@@ -37,7 +37,7 @@ class HubSession(LiveSession):
         self.link = link
         self.me = ""  # this viewer's name at the hub
         self._viewing: tuple[str | None, bool] = (None, False)
-        self._presence_sent: asyncio.Task | None = None
+        self._presence_sent: asyncio.Task | None = None  # the last report, held until it is sent
         super().__init__(
             account_id=link.host,
             client=None,  # type: ignore[arg-type]

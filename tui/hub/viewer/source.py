@@ -23,6 +23,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketExce
 
 from tui.callrail.clock import Clock
 from tui.hub import wire
+from tui.hub.fanout import CUT_REVOKED
 from tui.hub.viewer.link import HubLink
 from tui.live.events import OutboxItem, PollState, PollStatus
 from tui.live.sources import Batch
@@ -32,7 +33,6 @@ log = logging.getLogger(__name__)
 BACKOFF_MIN_S = 0.5
 BACKOFF_MAX_S = 30.0
 OPEN_TIMEOUT_S = 10.0
-REFUSED_CODES = (4401, 1008)
 
 
 @dataclass
@@ -120,7 +120,7 @@ class HubSource:
                         batch = self._read(json.loads(raw))
                         if batch:
                             yield batch
-                if socket.close_code in REFUSED_CODES:
+                if socket.close_code == CUT_REVOKED:
                     raise _Refused
             except InvalidStatus as error:
                 refused = error.response.status_code in (401, 403)
