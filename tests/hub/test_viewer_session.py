@@ -162,3 +162,12 @@ async def test_a_text_written_while_the_hub_is_away_goes_once_it_is_back(tmp_pat
             await hub_runner
         await hub.session.stop()
         hub.events.close()
+
+
+async def test_a_revoked_viewer_says_so_and_keeps_what_it_has(rig, tmp_path) -> None:
+    async with viewing(rig.url, rig.token("Dana"), tmp_path / "viewer") as (viewer, _):
+        await until(lambda: viewer.state.calls and viewer.poller.seq is not None)
+        rig.hub.tokens.revoke("Dana")
+        await until(lambda: viewer.status.state is PollState.AUTH_FAILED)
+        assert "refused this viewer's token" in viewer.status.message
+        assert viewer.state.calls

@@ -89,8 +89,7 @@ class Hub:
         while True:
             await asyncio.sleep(TOKENS_EVERY_S)
             try:
-                if not self.tokens.refresh():
-                    continue
+                self.tokens.refresh()
             except (OSError, ValueError):
                 log.warning("could not read the viewer tokens", exc_info=True)
                 continue

@@ -127,6 +127,9 @@ class HubSource:
                 self._link_state = "refused" if refused else "offline"
             except _Refused:
                 self._link_state = "refused"
+            except ConnectionClosed as closed:
+                revoked = closed.rcvd is not None and closed.rcvd.code == CUT_REVOKED
+                self._link_state = "refused" if revoked else "offline"
             except (OSError, TimeoutError, WebSocketException, ValueError) as error:
                 log.info("the hub connection dropped: %s", type(error).__name__)
                 self._link_state = "offline"
