@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from benchmarks import freshness, memory, simulator, startup, ui_scale, webhooks
+from benchmarks import freshness, hub, memory, simulator, startup, ui_scale, webhooks
 from benchmarks.figures import Figure, as_json, percentile, table, with_ratios
 
 
@@ -122,3 +122,10 @@ async def test_webhooks_at_a_toy_size() -> None:
     assert figures["webhook_kept"] == 20
     assert 0 < figures["webhook_answer_p50_ms"] <= figures["webhook_answer_p99_ms"]
     assert figures["webhook_accepted_per_s"] > 0 and figures["webhook_merge_us"] > 0
+
+
+def test_hub_with_two_viewers_for_a_quarter_hour() -> None:
+    figures = by_key(hub.measure(0.25, viewers=2))
+    assert figures["hub_requests_ratio_25_viewers"] == 1.0  # one poll and one detail read for all
+    assert figures["hub_fanout_events"] > 0 and figures["hub_fanout_p99_ms"] > 0
+    assert 20 < figures["hub_viewer_rss_mb"] < 2_000
