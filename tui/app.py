@@ -36,7 +36,7 @@ from tui.messages import CompanyChosen, LiveUpdate, OpenCall, ReplyTo
 from tui.screens.feed import FeedScreen
 from tui.screens.setup import KeyChecker, SetupNeeds, SetupScreen
 from tui.widgets.status_bar import StatusBar
-from tui.wiring import client_for_key, session_from_settings
+from tui.wiring import check_hub, client_for_key, session_from_settings
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +135,11 @@ class CallRailApp(App[None]):
             self._start_session()
         else:
             needs = SetupNeeds(
-                self.settings, self.client_factory, self._start_after_setup, self.report_worker_failure
+                self.settings,
+                self.client_factory,
+                self._start_after_setup,
+                self.report_worker_failure,
+                check_hub=check_hub,
             )
             self.push_screen(SetupScreen(needs))
 

@@ -60,7 +60,10 @@ def session_for_account(
 
 def session_from_settings(settings: Settings) -> LiveSession:
     """The live session for the account the settings name (a real one, or ``callrail-tui sim``), with
-    its webhook receiver listening when ``webhooks_listen`` is set."""
+    its webhook receiver listening when ``webhooks_listen`` is set; or a viewer's on the hub the settings
+    name (``hub_url``)."""
+    if settings.hub_url:
+        return hub_session_from_settings(settings)
     if not settings.account_id:
         raise ValueError("no account chosen")
     session = session_for_account(
@@ -182,3 +185,16 @@ def hub_session_from_settings(settings: Settings) -> LiveSession:
     return session_for_hub(
         settings.hub_url, settings.hub_token.get_secret_value(), data_dir=settings.data_dir
     )
+
+
+async def check_hub(url: str, token: str) -> str:
+    """The hub's account name if it takes ``token`` (the setup screen's check); a ``CallRailError`` (or a
+    ``ValueError`` for an address that is not a URL) when not."""
+    from tui.hub.viewer.link import HubLink
+
+    link = HubLink(url, token)
+    try:
+        _, name = await link.account()
+    finally:
+        await link.aclose()
+    return name
