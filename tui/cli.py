@@ -239,7 +239,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def run_app(args: argparse.Namespace) -> int:
     from tui.app import make_app
-    from tui.wiring import hub_session_from_settings, session_from_settings
+    from tui.wiring import session_from_settings
 
     flags = {
         "base_url": args.base_url,
@@ -268,12 +268,8 @@ def run_app(args: argparse.Namespace) -> int:
         _secrets.append(settings.hub_token.get_secret_value())
     log_path = setup_logging(settings.state_dir, secrets=_secrets)
     try:
-        if settings.hub_url:
-            session = hub_session_from_settings(settings)
-        else:
-            session = (
-                session_from_settings(settings) if settings.has_credentials and settings.account_id else None
-            )
+        ready = settings.hub_url or (settings.has_credentials and settings.account_id)
+        session = session_from_settings(settings) if ready else None
     except OSError as error:
         print(f"callrail-tui: cannot use the data folder {settings.data_dir}: {error}", file=sys.stderr)
         return 2
