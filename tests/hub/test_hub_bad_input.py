@@ -80,6 +80,7 @@ async def test_no_response_holds_the_api_key(rig) -> None:
 
 
 async def test_a_viewer_that_stops_reading_is_cut_and_no_one_waits_for_it(rig) -> None:
+    rig.token("Stuck")
     stuck = Attendee("Stuck")
     rig.hub.fanout.join(stuck, None)  # never drained
     reader = await connect(rig, rig.token("Lee"))
