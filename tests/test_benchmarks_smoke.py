@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from benchmarks import freshness, memory, push, simulator, startup, ui_scale, webhooks
+from benchmarks import freshness, hub, memory, push, simulator, startup, ui_scale, webhooks
 from benchmarks.figures import Figure, as_json, percentile, table, with_ratios
 
 
@@ -139,3 +139,10 @@ async def test_push_against_polling_at_a_toy_size() -> None:
     )
     assert figures["webhook_requests_ratio"] < 1  # push spends fewer requests than polling, even briefly
     assert figures["webhook_calls_missed"] == figures["webhook_texts_missed"] == 0
+
+
+def test_hub_with_two_viewers_for_a_quarter_hour() -> None:
+    figures = by_key(hub.measure(0.25, viewers=2))
+    assert figures["hub_requests_ratio_25_viewers"] == 1.0  # one poll and one detail read for all
+    assert figures["hub_fanout_events"] > 0 and figures["hub_fanout_p99_ms"] > 0
+    assert 20 < figures["hub_viewer_rss_mb"] < 2_000

@@ -36,7 +36,7 @@ from tui.messages import CompanyChosen, LiveUpdate, OpenCall, ReplyTo
 from tui.screens.feed import FeedScreen
 from tui.screens.setup import KeyChecker, SetupNeeds, SetupScreen
 from tui.widgets.status_bar import StatusBar
-from tui.wiring import client_for_key, session_from_settings
+from tui.wiring import check_hub, client_for_key, session_from_settings
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +140,11 @@ class CallRailApp(App[None]):
             self._start_session()
         else:
             needs = SetupNeeds(
-                self.settings, self.client_factory, self._start_after_setup, self.report_worker_failure
+                self.settings,
+                self.client_factory,
+                self._start_after_setup,
+                self.report_worker_failure,
+                check_hub=check_hub,
             )
             self.push_screen(SetupScreen(needs))
 
@@ -431,6 +435,8 @@ class CallRailApp(App[None]):
             return
 
         def add() -> None:
+            if not screen.is_attached:  # gone again before its first refresh
+                return
             footers = screen.query(Footer)
             if footers and not screen.query(StatusBar):
                 screen.mount(StatusBar(self.context), before=footers.first())

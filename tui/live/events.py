@@ -104,6 +104,7 @@ class OutboxState(StrEnum):
     FAILED = "failed"
     UNKNOWN = "unknown"
     CHECKING = "checking"  # unknown, and being looked for on CallRail right now: the user waits for it
+    HELD = "held"  # through a team hub: a colleague texted this caller minutes ago; send anyway, or drop it
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ class OutboxItem:
     updated_at: datetime
     conversation_id: str | None = None
     error: str = ""
+    sent_by: str = ""  # through a team hub: the viewer who sent it (empty: this app's user)
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,22 @@ class OutboxHealth:
     setback: str = ""
 
 
+@dataclass(frozen=True)
+class Viewing:
+    """A colleague on the same team hub: what they have open (``call:<id>``, ``thread:<number>``)."""
+
+    name: str
+    open: str | None = None
+    composing: bool = False
+
+
+@dataclass(frozen=True)
+class TeamPresence:
+    """Through a team hub: who else is watching, and what each has open."""
+
+    colleagues: tuple[Viewing, ...] = ()
+
+
 LiveEvent = (
     PollStatus
     | CallsChanged
@@ -145,4 +163,5 @@ LiveEvent = (
     | OutboxChanged
     | OutboxHealth
     | ChannelStatus
+    | TeamPresence
 )

@@ -23,6 +23,7 @@ from tui.callrail.client import CallRailClient
 from tui.callrail.clock import Clock
 from tui.callrail.errors import CallRailError
 from tui.callrail.models import Call, Company, Conversation
+from tui.live.actions import Actions, ClientActions
 from tui.live.backstop import Backstop
 from tui.live.events import (
     CallsChanged,
@@ -70,6 +71,7 @@ class LiveSession:
         clock: Clock,
         account_name: str = "",
         reconcile_every: tuple[float, float] | None = None,
+        actions: Actions | None = None,
     ) -> None:
         """``reconcile_every``: seconds between reads of calls and of conversations while webhooks carry
         the data (``tui.live.backstop``)."""
@@ -77,6 +79,7 @@ class LiveSession:
         self.account_name = account_name or store.get_meta(ACCOUNT_NAME_META) or account_id
         self.clock = clock
         self.client = client
+        self.actions: Actions = actions or ClientActions(client, account_id)
         self.budget = budget
         self.store = store
         self.state = LiveState()
@@ -87,34 +90,42 @@ class LiveSession:
         self.handled = HandledMarks(store, clock)  # the needs-attention inbox's marks
         self.merge = Merger(self.state, store, self.followups, clock, self._emit)
         self.tags = TagNames(client, account_id, clock)  # offered when the user tags a call
-        self.poller = Poller(
-            client=client,
-            budget=budget,
-            account_id=account_id,
-            clock=clock,
-            store=store,
-            watchlist=self.followups,
-        )
+        self.poller = self._make_poller()
         self.status: PollStatus = self.poller.status
         self.backstop = Backstop(
             self.poller, self._emit, **({"every": reconcile_every} if reconcile_every else {})
         )
-        self.outbox = Outbox(
-            client=client,
-            account_id=account_id,
-            store=store,
-            budget=budget,
-            clock=clock,
-            emit=self._emit,
-            on_conversation=self._on_sent,
-            on_texting_enabled=self._on_texting_enabled,
-        )
+        self.outbox = self._make_outbox()
         self._sources: list[Source] = [self.poller]
         self.webhooks: WebhookControl | None = None  # set when the account's webhooks can point at us
         self._before_stop: list[Callable[[], Awaitable[None]]] = []
         self._runner: asyncio.Future | None = None
         self._first_shown = asyncio.Event()
         self._stopped = False
+
+    def _make_poller(self) -> Poller:
+        """The main source (a viewer of a hub has the hub connection instead)."""
+        return Poller(
+            client=self.client,
+            budget=self.budget,
+            account_id=self.account_id,
+            clock=self.clock,
+            store=self.store,
+            watchlist=self.followups,
+        )
+
+    def _make_outbox(self) -> Outbox:
+        """What sends texts (a viewer of a hub hands them to the hub's)."""
+        return Outbox(
+            client=self.client,
+            account_id=self.account_id,
+            store=self.store,
+            budget=self.budget,
+            clock=self.clock,
+            emit=self._emit,
+            on_conversation=self._on_sent,
+            on_texting_enabled=self._on_texting_enabled,
+        )
 
     # -- events ---------------------------------------------------------------------------------------
 
@@ -197,8 +208,7 @@ class LiveSession:
 
     async def _load_companies(self) -> None:
         try:
-            companies = await self.client.list_companies(self.account_id)
-            account = await self.client.get_account(self.account_id)
+            companies, name = await self.actions.account()
         except CallRailError as error:
             message = f"Could not load the companies: {error.message}"
             self._on_status(replace(self.status, state=failure_state(error), message=message))
@@ -208,9 +218,9 @@ class LiveSession:
             COMPANIES_META,
             json.dumps([company.model_dump(mode="json", exclude_unset=True) for company in companies]),
         )
-        if account.name:
-            self.account_name = account.name
-            self.store.set_meta(ACCOUNT_NAME_META, account.name)
+        if name:
+            self.account_name = name
+            self.store.set_meta(ACCOUNT_NAME_META, name)
 
     def _set_companies(self, companies: list[Company]) -> None:
         self.companies = {company.id: company for company in companies}
@@ -284,7 +294,7 @@ class LiveSession:
                 pass
             except Exception:
                 log.exception("the live session had stopped with an error")
-        await self.client.aclose()
+        await self.actions.aclose()
         self.store.close()
 
     def refresh_now(self) -> None:
@@ -322,7 +332,7 @@ class LiveSession:
     async def open_call(self, call_id: str) -> Call:
         """The call with its detail fields (transcript, summary, ...)."""
         asked_at = self.clock.now()
-        call = await self.client.get_call(self.account_id, call_id)
+        call = await self.actions.open_call(call_id)
         self._answered()
         self.merge.calls([call], self.merge.read_at(asked_at))
         merged = self.state.calls.get(call.id, call)
@@ -331,18 +341,15 @@ class LiveSession:
 
     async def update_call(self, call_id: str, **changes) -> Call:
         """Tags, append_tags, note, lead_status, value (``None`` clears a field)."""
-        await self.client.update_call(self.account_id, call_id, **changes)
+        await self.actions.update_call(call_id, **changes)
         # the PUT answers with the default fields only (no tags, note, ...): read the call back
         return await self.open_call(call_id)
 
     async def call_back(self, *, customer_phone_number: str, tracking_number: str, my_phone: str) -> Call:
         """Have CallRail ring ``my_phone``, then the customer, who sees ``tracking_number`` (the number they
         called). Never retried (a real call); the new outbound call is in the feed at once."""
-        call = await self.client.create_outbound_call(
-            self.account_id,
-            caller_id=tracking_number,
-            customer_phone_number=customer_phone_number,
-            business_phone_number=my_phone,
+        call = await self.actions.call_back(
+            customer_phone_number=customer_phone_number, tracking_number=tracking_number, my_phone=my_phone
         )
         self._answered()
         self.merge.calls([call])
@@ -352,7 +359,7 @@ class LiveSession:
     async def open_conversation(self, conversation_id: str) -> Conversation:
         """The conversation with a page of its messages, newest first."""
         asked_at = self.clock.now()
-        conversation = await self.client.get_conversation(self.account_id, conversation_id)
+        conversation = await self.actions.get_conversation(conversation_id)
         self._answered()
         self.merge.conversations([conversation], self.merge.read_at(asked_at))
         return self.state.conversations[conversation.id]
@@ -360,9 +367,7 @@ class LiveSession:
     async def older_messages(self, conversation_id: str, page: int, per_page: int) -> Conversation:
         """Page ``page`` of a conversation's messages, newest first (page 1 is what ``open_conversation``
         brings); kept out of the state, which holds the newest page."""
-        return await self.client.get_conversation(
-            self.account_id, conversation_id, page=page, per_page=per_page, background=False
-        )
+        return await self.actions.get_conversation(conversation_id, page=page, per_page=per_page)
 
     def send_text(
         self, *, company_id: str, customer_phone_number: str, content: str, tracking_number: str | None = None
@@ -381,6 +386,13 @@ class LiveSession:
 
     def outbox_items(self, customer_phone_number: str | None = None) -> list[OutboxItem]:
         return self.outbox.items(customer_phone_number)
+
+    def viewing(self, opened: str, *, composing: bool = False) -> None:
+        """The user has ``opened`` (``call:<id>``, ``thread:<number>``) in front of them, writing or not: a
+        team hub tells colleagues; alone, nobody needs to know."""
+
+    def stopped_viewing(self, opened: str) -> None:
+        """The user left ``opened``."""
 
     def save_draft(self, key: str, text: str) -> None:
         self.store.save_draft(key, text, now=self.clock.now())

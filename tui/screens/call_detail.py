@@ -34,6 +34,7 @@ from tui.widgets.call_facts import CallFacts
 from tui.widgets.call_insights import CallInsights
 from tui.widgets.caller_history import CallerHistory, history_entries
 from tui.widgets.modals import LeadChoice, LeadStatusPrompt, TextPrompt
+from tui.widgets.presence_line import PresenceLine
 from tui.widgets.screen_commands import ScreenActions
 from tui.widgets.transcript import Transcript
 
@@ -85,6 +86,7 @@ class CallDetailScreen(Screen[None]):
                 yield Label("This caller's history", classes="detail-section")
                 yield CallerHistory(id="detail-history")
             with Vertical(id="detail-main"):
+                yield PresenceLine(f"call:{self.call_id}")
                 yield Static(id="detail-message")
                 with VerticalScroll(id="detail-insights-box"):
                     yield CallInsights(id="detail-insights")
@@ -102,6 +104,13 @@ class CallDetailScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self.ctx.live.unsubscribe(self)
+        self.session.stopped_viewing(f"call:{self.call_id}")
+
+    def on_screen_resume(self) -> None:
+        self.session.viewing(f"call:{self.call_id}")
+
+    def on_screen_suspend(self) -> None:
+        self.session.stopped_viewing(f"call:{self.call_id}")
 
     # -- showing -------------------------------------------------------------------------------------
 

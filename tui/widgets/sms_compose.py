@@ -33,6 +33,7 @@ STATE_LABELS = {
     OutboxState.FAILED: "Failed",
     OutboxState.UNKNOWN: "Outcome unknown: check the thread",
     OutboxState.CHECKING: "Checking whether it went out…",
+    OutboxState.HELD: "Held: a colleague just texted them; see the thread",
 }
 
 
