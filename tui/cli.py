@@ -23,6 +23,8 @@ from tui.config import (
     permission_warning,
 )
 from tui.logging_setup import redact, register_secret, setup_logging
+from tui.web_cli import add_parser as add_web_parser
+from tui.web_cli import run as run_web
 from tui.webhooks_cli import add_parser as add_webhooks_parser
 from tui.webhooks_cli import run as run_webhooks
 
@@ -72,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", metavar="PATH", type=Path, help="config file to use instead of the default"
     )
 
-    commands = parser.add_subparsers(dest="command", metavar="{sim,webhooks}")
+    commands = parser.add_subparsers(dest="command", metavar="{sim,webhooks,web}")
     sim = commands.add_parser(
         "sim",
         help="serve the CallRail v3 simulator over HTTP",
@@ -117,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--webhook-delay", type=float, default=0.0, metavar="RATE", help="sent up to 2 sim minutes late"
     )
     add_webhooks_parser(commands)
+    add_web_parser(commands)
     return parser
 
 
@@ -273,6 +276,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_sim(args)
         if args.command == "webhooks":
             return run_webhooks(args)
+        if args.command == "web":
+            return run_web(args)
         if args.demo:
             return run_demo(args)
         return run_app(args)
