@@ -94,7 +94,7 @@ class WebServer(Server):
         session_id = self.sign_in.exchange(token.strip())
         if session_id is None:
             return self._sign_in_page(request, refused=bool(token))
-        response = web.HTTPSeeOther("/")
+        response = web.Response(status=303, headers={"Location": "/"})
         response.set_cookie(
             COOKIE,
             session_id,
