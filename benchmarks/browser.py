@@ -56,6 +56,6 @@ class Screen:
         return text
 
     async def press(self, *keys: str) -> None:
-        await self.page.click(".textual-terminal")
+        await self.page.focus(".xterm-helper-textarea")  # a click would land on a row
         for key in keys:
             await self.page.keyboard.press(key)
