@@ -9,7 +9,7 @@ import platform
 import sys
 import time
 
-from benchmarks import freshness, memory, simulator, startup, ui_scale, webhooks
+from benchmarks import freshness, memory, simulator, startup, ui_scale, web, webhooks
 from benchmarks.figures import Figure, as_json, table, with_ratios
 
 BENCHMARKS = {
@@ -19,6 +19,7 @@ BENCHMARKS = {
     "memory": memory.run,
     "simulator": simulator.run,
     "webhooks": webhooks.run,
+    "web": web.run,
 }
 
 
