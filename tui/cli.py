@@ -26,6 +26,8 @@ from tui.hub_cli import add_parser as add_hub_parser
 from tui.hub_cli import ask_hub_token
 from tui.hub_cli import run as run_hub
 from tui.logging_setup import redact, register_secret, setup_logging
+from tui.web_cli import add_parser as add_web_parser
+from tui.web_cli import run as run_web
 from tui.webhooks_cli import add_parser as add_webhooks_parser
 from tui.webhooks_cli import run as run_webhooks
 
@@ -78,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", metavar="PATH", type=Path, help="config file to use instead of the default"
     )
 
-    commands = parser.add_subparsers(dest="command", metavar="{sim,webhooks,hub}")
+    commands = parser.add_subparsers(dest="command", metavar="{sim,webhooks,hub,web}")
     sim = commands.add_parser(
         "sim",
         help="serve the CallRail v3 simulator over HTTP",
@@ -124,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_webhooks_parser(commands)
     add_hub_parser(commands)
+    add_web_parser(commands)
     return parser
 
 
@@ -290,6 +293,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_webhooks(args)
         if args.command == "hub":
             return run_hub(args)
+        if args.command == "web":
+            return run_web(args)
         if args.demo:
             return run_demo(args)
         return run_app(args)

@@ -191,6 +191,11 @@ class SmsCompose(Vertical):
         return True
 
     def action_send(self) -> None:
+        # a priority binding runs as the key arrives, before the text box has taken the keys typed just
+        # before it (a fast typist, a paste, a browser tab): send once it has
+        self.text_area.call_later(self._send_typed)
+
+    def _send_typed(self) -> None:
         text = self.text
         problem = send_problem(text, self._limit)
         if problem is not None:
