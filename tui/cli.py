@@ -56,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=DESCRIPTION,
         epilog=EPILOG.format(config_path=default_config_path()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,  # an option of a command (hub --web) is not taken for one of the app's
     )
     parser.add_argument("--demo", action="store_true", help="run on the built-in simulator; needs no account")
     parser.add_argument("--speed", type=float, default=20.0, help="demo pace, times real time (default 20)")

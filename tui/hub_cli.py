@@ -8,17 +8,23 @@ import asyncio
 import contextlib
 import getpass
 import logging
+import shlex
 import shutil
 import signal
 import sys
 import tempfile
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 
 from tui.config import ConfigError, Settings, listen_address, load_settings, save_settings
 from tui.hub.tokens import TokenError, ViewerTokens
 from tui.logging_setup import register_secret, setup_logging
+
+if TYPE_CHECKING:
+    from tui.hub.server import Hub
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +44,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "--public-url",
         metavar="URL",
         help="where CallRail reaches this hub (behind TLS): webhooks are received at URL/webhooks/…",
+    )
+    parser.add_argument(
+        "--web",
+        metavar="HOST:PORT",
+        help="also serve the app to browser tabs there: each viewer signs in with their token",
     )
     parser.add_argument("--demo", action="store_true", help="serve the built-in simulator's account")
     parser.add_argument("--speed", type=float, default=20.0, help="demo pace, times real time (default 20)")
@@ -78,8 +89,10 @@ def run(args: argparse.Namespace) -> int:
         return run_viewer(ViewerTokens(home), args.action, args.name)
     try:
         host, port = listen_address(args.listen)
+        if args.web:
+            listen_address(args.web)
     except ValueError as error:
-        print(f"callrail-tui hub: --listen: {error}", file=sys.stderr)
+        print(f"callrail-tui hub: --listen or --web: {error}", file=sys.stderr)
         return 2
     if not args.demo and not (settings.has_credentials and settings.account_id):
         print("callrail-tui hub: no API key or account: set CALLRAIL_API_KEY and CALLRAIL_ACCOUNT_ID, or run")
@@ -120,6 +133,28 @@ def run_viewer(tokens: ViewerTokens, action: str, name: str | None) -> int:
         return 1
 
 
+@contextlib.asynccontextmanager
+async def browser_tabs(listen: str | None, hub: Hub, home: Path, host: str, port: int) -> AsyncIterator[None]:
+    """With ``listen``, the app served to browser tabs there (``callrail-tui web``), each tab a viewer of
+    this hub signed in with that viewer's token; the key stays here."""
+    if not listen:
+        yield
+        return
+    from tui.web.server import WebServer
+    from tui.web.viewer_sign_in import ViewerSignIn
+
+    web_host, web_port = listen_address(listen)
+    local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    command = "exec " + shlex.join([sys.executable, "-m", "tui", "--hub", f"http://{local}:{port}"])
+    server = WebServer(command, sign_in=ViewerSignIn(hub.tokens, home), host=web_host, port=web_port)
+    runner = await server.start()
+    print(f"Browser tabs: {server.public_url} (each viewer signs in with their own token).")
+    try:
+        yield
+    finally:
+        await runner.cleanup()
+
+
 async def _serve(settings: Settings, args: argparse.Namespace, home: Path, host: str, port: int) -> None:
     from tui.hub.serve import hub_running
     from tui.wiring import hub_for_account, hub_on_demo
@@ -140,7 +175,7 @@ async def _serve(settings: Settings, args: argparse.Namespace, home: Path, host:
         await hub.session.start()
         if webhooks is not None:
             await webhooks.keys.ensure()
-        async with hub_running(hub, host, port):
+        async with hub_running(hub, host, port), browser_tabs(args.web, hub, home, host, port):
             print(f"Hub for {hub.session.account_name} on http://{host}:{port} (put TLS in front of it).")
             if args.public_url:
                 print(f"Webhooks: {args.public_url.rstrip('/')}/webhooks/… — run once:")

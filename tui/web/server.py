@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -18,6 +19,9 @@ from yarl import URL
 
 from tui.web.sign_in import COOKIE, SignIn
 from tui.web.tab import IdleLimited, Tab
+
+if TYPE_CHECKING:
+    from tui.web.viewer_sign_in import ViewerSignIn
 
 TEMPLATES = Path(__file__).parent / "templates"
 IDLE_MINUTES = 8 * 60.0
@@ -34,7 +38,7 @@ class WebServer(Server):
         self,
         command: str,
         *,
-        sign_in: SignIn,
+        sign_in: SignIn | ViewerSignIn,
         host: str,
         port: int,
         public_url: str | None = None,
@@ -117,6 +121,7 @@ class WebServer(Server):
             write_str=websocket.send_str,
             close=websocket.close,
             download_manager=self.download_manager,
+            env=self.sign_in.env_for(request.cookies.get(COOKIE)),
         )
         self.tabs.add(tab)
         try:

@@ -45,3 +45,7 @@ class SignIn:
             if expires <= now:
                 del self._sessions[known]
         return any(secrets.compare_digest(session_id.encode(), known.encode()) for known in self._sessions)
+
+    def env_for(self, session_id: str | None) -> dict[str, str | None]:
+        """What a tab opened in this session adds to its environment: nothing (it is this machine's user)."""
+        return {}

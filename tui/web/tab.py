@@ -16,6 +16,21 @@ ENDED = (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR)
 
 
 class Tab(AppService):
+    def __init__(self, *args, env: dict[str, str | None] | None = None, **kwargs) -> None:
+        """``env``: changes to the app process's environment (a hub viewer's token and folders; ``None``
+        takes a variable out, such as the API key the hub was started with)."""
+        super().__init__(*args, **kwargs)
+        self._env = env or {}
+
+    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
+        environment = super()._build_environment(width, height)
+        for name, value in self._env.items():
+            if value is None:
+                environment.pop(name, None)
+            else:
+                environment[name] = value
+        return environment
+
     @property
     def pid(self) -> int | None:
         """The app process's id (the command is run with ``exec``, so not a shell's)."""
