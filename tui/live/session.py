@@ -428,6 +428,14 @@ class LiveSession:
         self._ingest_conversations([conversation], self._read_at(asked_at))
         return self.state.conversations[conversation.id]
 
+    def watch_thread(self, conversation_id: str) -> None:
+        """The user opened this conversation: it is read at the pace of the calls list (unless webhooks
+        bring its texts) until ``unwatch_thread``, so the customer's reply shows within seconds."""
+        self.poller.thread.open(conversation_id)
+
+    def unwatch_thread(self, conversation_id: str) -> None:
+        self.poller.thread.close(conversation_id)
+
     async def older_messages(self, conversation_id: str, page: int, per_page: int) -> Conversation:
         """Page ``page`` of a conversation's messages, newest first (page 1 is what ``open_conversation``
         brings); kept out of the state, which holds the newest page."""

@@ -143,10 +143,19 @@ class ThreadScreen(Screen[None]):
         self._show()
         self.query_one(SmsCompose).focus_editor()
         if self.conversation_id:
+            self.session.watch_thread(self.conversation_id)
             self._load()
 
     def on_unmount(self) -> None:
         self.ctx.live.unsubscribe(self)
+        if self.conversation_id:
+            self.session.unwatch_thread(self.conversation_id)
+
+    def _found(self, conversation_id: str) -> None:
+        """The conversation this thread is, once it exists (the first text to this customer)."""
+        if self.conversation_id is None:
+            self.conversation_id = conversation_id
+            self.session.watch_thread(conversation_id)
 
     # -- drafts ----------------------------------------------------------------------------------------
 
@@ -259,7 +268,7 @@ class ThreadScreen(Screen[None]):
         elif isinstance(event, ConversationsChanged):
             for conversation in (*event.new, *event.changed):
                 if self._is_mine(conversation):
-                    self.conversation_id = self.conversation_id or conversation.id
+                    self._found(conversation.id)
                     self._message("")
                     self._show()
                     return
@@ -279,8 +288,8 @@ class ThreadScreen(Screen[None]):
             return
         if item.id == self._last_item_id:
             self.query_one(SmsCompose).show_item(item)
-        if item.conversation_id and not self.conversation_id:
-            self.conversation_id = item.conversation_id
+        if item.conversation_id:
+            self._found(item.conversation_id)
         self._show()
         if item.state is OutboxState.SENT and self.conversation_id:
             self._load()
