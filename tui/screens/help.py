@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.context import context_of
 from tui.screens.call_detail import CallDetailScreen
 from tui.screens.companies import CompaniesScreen
 from tui.screens.feed import FeedScreen
@@ -24,6 +25,7 @@ from tui.screens.webhooks import WebhooksScreen
 from tui.widgets.list_keys import LIST_KEYS
 from tui.widgets.sms_compose import SmsCompose
 
+THREAD = "A text thread"
 # The places whose keys are listed after the app's own ("Everywhere"), each with its bindings.
 PLACES: tuple[tuple[str, Iterable[BindingType]], ...] = (
     ("Live feed", FeedScreen.BINDINGS),
@@ -32,7 +34,7 @@ PLACES: tuple[tuple[str, Iterable[BindingType]], ...] = (
     ("Call detail", CallDetailScreen.BINDINGS),
     ("Texts", TextsScreen.BINDINGS),
     ("Needs attention", InboxScreen.BINDINGS),
-    ("A text thread", (*ThreadScreen.BINDINGS, *SmsCompose.BINDINGS)),
+    (THREAD, (*ThreadScreen.BINDINGS, *SmsCompose.BINDINGS)),
     ("Webhooks", WebhooksScreen.BINDINGS),
 )
 EXTRA_KEYS = (
@@ -92,8 +94,11 @@ class HelpScreen(ModalScreen[None]):
     def _keys(self) -> Group:
         heading = self.get_component_rich_style("help--heading", partial=True)
         parts: list[Table | Text] = [Text("Keys", style=heading)]
+        unused = SmsCompose.unused_actions(context_of(self).settings.enter_sends)
         for title, place_bindings in (("Everywhere", self.app.BINDINGS), *PLACES):
             bindings = _described(place_bindings)
+            if title == THREAD:  # which key sends follows the enter_sends setting
+                bindings = [binding for binding in bindings if binding.action not in unused]
             if not bindings:
                 continue
             table = Table.grid(padding=(0, 2))

@@ -132,7 +132,12 @@ class ThreadScreen(Screen[None]):
         yield MessageThread(
             empty="No texts with this customer yet. Write the first one below.", id="thread-messages"
         )
-        yield SmsCompose(text=self._load_draft(), save_draft=self._save_draft, id="thread-compose")
+        yield SmsCompose(
+            text=self._load_draft(),
+            save_draft=self._save_draft,
+            enter_sends=self.ctx.settings.enter_sends,
+            id="thread-compose",
+        )
         yield Footer()
 
     def on_mount(self) -> None:
