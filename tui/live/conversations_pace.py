@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from tui.callrail.models import Conversation
 
-EVERY = timedelta(seconds=60)
+EVERY = timedelta(seconds=40)
 EVERY_ACTIVE = timedelta(seconds=20)
 EVERY_QUIET = timedelta(seconds=120)
 TEXTING_ACTIVE_FOR = timedelta(minutes=3)  # after the user sent a text
