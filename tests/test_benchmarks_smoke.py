@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from benchmarks import freshness, memory, simulator, startup, ui_scale, webhooks
+from benchmarks import freshness, memory, open_thread, simulator, startup, ui_scale, webhooks
 from benchmarks.figures import Figure, as_json, percentile, table, with_ratios
 
 
@@ -128,3 +128,22 @@ def test_a_floor_goal_is_met_from_above() -> None:
     assert Figure("rate", 600, "/s", goal=500, at_least=True).met is True
     assert Figure("rate", 400, "/s", goal=500, at_least=True).met is False
     assert ">= 500" in table([Figure("rate", 600, "/s", goal=500, at_least=True)])
+
+
+async def test_an_open_thread_on_a_short_morning() -> None:
+    best = freshness.best_p50_s(timedelta(hours=10))
+    figures = by_key(
+        await open_thread.measure(
+            freshness.ten_hour_day, freshness.DAY_START + timedelta(hours=2), timedelta(minutes=20), best
+        )
+    )
+    assert 0 < figures["texts_open_thread_replies"] <= figures["texts_open_thread_opened"]
+    assert (
+        0 < figures["texts_open_thread_p50_s"] == pytest.approx(figures["texts_open_thread_p50_ratio"] * best)
+    )
+
+
+def test_a_quick_runs_texts_figures_are_indicative_too() -> None:
+    for key in freshness.FEW_TEXTS:
+        figure = freshness.indicative(Figure(key, 12.0, "s", goal=10.0))
+        assert figure.goal is None and figure.met is None
