@@ -14,7 +14,6 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.context import context_of
 from tui.screens.call_detail import CallDetailScreen
 from tui.screens.companies import CompaniesScreen
 from tui.screens.feed import FeedScreen
@@ -75,6 +74,12 @@ class HelpScreen(ModalScreen[None]):
         "help--voicemail",
     }
 
+    def __init__(self, *, enter_sends: bool = False) -> None:
+        """``enter_sends``: the setting, which decides the key that sends a text (help opens before
+        setup too, when there is no session yet)."""
+        super().__init__()
+        self._enter_sends = enter_sends
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
             yield Static(id="help-keys")
@@ -94,7 +99,7 @@ class HelpScreen(ModalScreen[None]):
     def _keys(self) -> Group:
         heading = self.get_component_rich_style("help--heading", partial=True)
         parts: list[Table | Text] = [Text("Keys", style=heading)]
-        unused = SmsCompose.unused_actions(context_of(self).settings.enter_sends)
+        unused = SmsCompose.unused_actions(self._enter_sends)
         for title, place_bindings in (("Everywhere", self.app.BINDINGS), *PLACES):
             bindings = _described(place_bindings)
             if title == THREAD:  # which key sends follows the enter_sends setting
