@@ -9,7 +9,7 @@ import platform
 import sys
 import time
 
-from benchmarks import freshness, memory, simulator, startup, ui_scale, webhooks
+from benchmarks import freshness, hub, memory, simulator, startup, ui_scale, web, webhooks
 from benchmarks.figures import Figure, as_json, table, with_ratios
 
 BENCHMARKS = {
@@ -19,6 +19,8 @@ BENCHMARKS = {
     "memory": memory.run,
     "simulator": simulator.run,
     "webhooks": webhooks.run,
+    "hub": hub.run,
+    "web": web.run,
 }
 
 

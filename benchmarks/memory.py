@@ -101,8 +101,8 @@ async def feed_day(session, feed: DayFeed, pilot) -> None:
         until = moment + TICK
         calls = [Call.model_validate(payload) for payload in feed.calls_at(moment, until)]
         conversations = [Conversation.model_validate(p) for p in feed.conversations_at(moment, until)]
-        session._ingest_calls(calls)  # what the poller hands each read to
-        session._ingest_conversations(conversations)
+        session.merge.calls(calls)  # what the poller hands each read to
+        session.merge.conversations(conversations)
         await pilot.pause(0)
         moment = until
     await pilot.pause()

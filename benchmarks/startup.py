@@ -108,7 +108,9 @@ def child_first_frame(kind: str, data_dir: Path, calls: int, spawned_at: float, 
     async def until_loaded(pilot) -> None:
         first = await next_frame_after(ready)
         full = await next_frame_after(loaded)
-        out.write_text(json.dumps({"ms": first, "full_ms": full}))
+        from benchmarks.memory import rss_mb
+
+        out.write_text(json.dumps({"ms": first, "full_ms": full, "rss_mb": rss_mb()}))
         pilot.app.exit()
 
     app.run(headless=True, size=SIZE, auto_pilot=until_loaded)

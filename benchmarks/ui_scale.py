@@ -149,7 +149,7 @@ async def measure_feed(home: Path, count: int, presses: int, big: Call) -> tuple
 
         async def merge() -> None:
             calls = [Call.model_validate(payload) for payload in payloads]
-            session._ingest_calls(calls)  # what the poller hands each read to
+            session.merge.calls(calls)  # what the poller hands each read to
             await wait_for(pilot, lambda: table.row_count >= rows_before + NEW_CALLS)
             await pilot.pause()
 

@@ -27,7 +27,7 @@ CONCURRENT = 16  # senders at once in the burst
 BURST = 5000
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -40,7 +40,7 @@ async def measure(serial: int, burst: int) -> list[Figure]:
     with tempfile.TemporaryDirectory() as data_dir:
         intake = webhook_intake(data_dir, SystemClock())
         intake.keys.put(COMPANY, KEY)
-        port = _free_port()
+        port = free_port()
         url = f"http://127.0.0.1:{port}/webhooks/{COMPANY}/post_call_webhook"
         now = datetime.now(UTC)
         bodies = [body(number, now) for number in range(serial)]
@@ -94,4 +94,8 @@ def _commit_one_by_one(path: Path, bodies: list[bytes]) -> float:
 
 
 def run(*, quick: bool = False) -> list[Figure]:
-    return asyncio.run(measure(200, 1000) if quick else measure(1000, BURST))
+    """The receiver's own figures, then push against polling (``benchmarks.push``)."""
+    from benchmarks import push
+
+    receiver = asyncio.run(measure(200, 1000) if quick else measure(1000, BURST))
+    return [*receiver, *push.figures(quick=quick)]

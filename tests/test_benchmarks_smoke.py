@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from benchmarks import freshness, memory, open_thread, simulator, startup, ui_scale, webhooks
+from benchmarks import freshness, hub, memory, open_thread, push, simulator, startup, ui_scale, webhooks
 from benchmarks.figures import Figure, as_json, percentile, table, with_ratios
 
 
@@ -128,6 +128,24 @@ def test_a_floor_goal_is_met_from_above() -> None:
     assert Figure("rate", 600, "/s", goal=500, at_least=True).met is True
     assert Figure("rate", 400, "/s", goal=500, at_least=True).met is False
     assert ">= 500" in table([Figure("rate", 600, "/s", goal=500, at_least=True)])
+
+
+async def test_push_against_polling_at_a_toy_size() -> None:
+    start = push.DAY_START + timedelta(hours=2)
+    figures = by_key(await push.measure(start, timedelta(minutes=20), timedelta(minutes=5)))
+    assert (
+        figures["webhook_timed"] > 0
+        and 0 < figures["webhook_calls_p50_ms"] <= figures["webhook_calls_p99_ms"]
+    )
+    assert figures["webhook_requests_ratio"] < 1  # push spends fewer requests than polling, even briefly
+    assert figures["webhook_calls_missed"] == figures["webhook_texts_missed"] == 0
+
+
+def test_hub_with_two_viewers_for_a_quarter_hour() -> None:
+    figures = by_key(hub.measure(0.25, viewers=2))
+    assert figures["hub_requests_ratio_25_viewers"] == 1.0  # one poll and one detail read for all
+    assert figures["hub_fanout_events"] > 0 and figures["hub_fanout_p99_ms"] > 0
+    assert 20 < figures["hub_viewer_rss_mb"] < 2_000
 
 
 async def test_an_open_thread_on_a_short_morning() -> None:

@@ -25,7 +25,7 @@ def imported_modules(package: str) -> dict[str, set[str]]:
     return found
 
 
-@pytest.mark.parametrize("package", ["callrail", "live", "sim"])
+@pytest.mark.parametrize("package", ["callrail", "live", "sim", "hub"])
 def test_lower_layers_never_import_textual(package: str) -> None:
     offenders = {
         path: sorted(name for name in names if name.split(".")[0] in ("textual", "rich"))

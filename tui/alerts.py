@@ -1,21 +1,25 @@
 """Alerts for what arrives while the app runs: one toast per kind and one bell per poll, however many
-calls or texts the poll brought ("Call from Maria Delgado +2 more"); a call seen ringing that ends
-unanswered is announced again, as missed."""
+calls, texts or forms the poll brought ("Call from Maria Delgado +2 more"); a call seen ringing that ends
+unanswered is announced again, as missed, in place of its own toast if that is still up. At most
+``MAX_TOASTS`` of these toasts are on screen: a new one takes the place of the oldest."""
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable
 
 from textual.app import App
+from textual.notifications import Notification, Notify
 from textual.timer import Timer
 
-from tui import display
-from tui.callrail.models import NEEDS_CALLBACK, Call, Conversation
+from tui import display, form_text
+from tui.callrail.models import NEEDS_CALLBACK, Call, Conversation, FormSubmission
 from tui.context import Context
 from tui.safe_text import clean
 
 # Alerts wait for the end of the poll that brought them; ones that come outside a poll wait this long.
 ALERT_FLUSH_AFTER = 1.0
+MAX_TOASTS = 3
 
 
 class Alerts:
@@ -26,12 +30,15 @@ class Alerts:
         self._calls: list[Call] = []
         self._missed: list[Call] = []
         self._texts: list[Conversation] = []
+        self._forms: list[FormSubmission] = []
         self._timer: Timer | None = None
+        self._shown: deque[Notification] = deque()  # our toasts, oldest first
+        self._toast_of: dict[str, Notification] = {}  # a call's own toast (one call, not "+2 more")
 
     @property
     def waiting(self) -> bool:
         """Something is queued to be announced."""
-        return self._timer is not None or bool(self._calls or self._missed or self._texts)
+        return self._timer is not None or bool(self._calls or self._missed or self._texts or self._forms)
 
     def call_arrived(self, call: Call) -> None:
         if call.is_live:
@@ -49,7 +56,10 @@ class Alerts:
     def text_arrived(self, conversation: Conversation) -> None:
         self._queue(self._texts, conversation)
 
-    def _queue(self, pending: list, item: Call | Conversation) -> None:
+    def form_arrived(self, form: FormSubmission) -> None:
+        self._queue(self._forms, form)
+
+    def _queue(self, pending: list, item: Call | Conversation | FormSubmission) -> None:
         settings = self._context().settings
         if not (settings.notify_toast or settings.notify_bell):
             return
@@ -64,10 +74,10 @@ class Alerts:
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        calls, missed, texts = self._calls, self._missed, self._texts
-        if not (calls or missed or texts):
+        calls, missed, texts, forms = self._calls, self._missed, self._texts, self._forms
+        if not (calls or missed or texts or forms):
             return
-        self._calls, self._missed, self._texts = [], [], []
+        self._calls, self._missed, self._texts, self._forms = [], [], [], []
         mask = self._context().mask
         if calls:
             self._toast("Call", calls, [display.caller_name(call, mask=mask) for call in calls])
@@ -77,6 +87,8 @@ class Alerts:
             )
         if texts:
             self._toast("New text", texts, [self._texter(conversation, mask) for conversation in texts])
+        if forms:
+            self._toast("Form", forms, [form_text.who(form, mask=mask) for form in forms])
         if self._context().settings.notify_bell:
             self._app.bell()
 
@@ -103,4 +115,29 @@ class Alerts:
             title = context.company_name(companies[0], getattr(items[0], "company_name", None))
         else:
             title = f"{len(companies)} companies"
-        self._app.notify(text, title=title, severity="warning" if warn else "information", markup=False)
+        toast = Notification(
+            text,
+            title,
+            "warning" if warn else "information",
+            self._app.NOTIFICATION_TIMEOUT,
+            markup=False,
+        )
+        if len(items) == 1 and isinstance(items[0], Call):
+            earlier = self._toast_of.pop(items[0].id, None)
+            if earlier is not None:
+                self._take_down(earlier)  # the call's ringing toast becomes its missed one
+            self._toast_of[items[0].id] = toast
+        self._show(toast)
+
+    def _show(self, toast: Notification) -> None:
+        while self._shown and (self._shown[0].has_expired or len(self._shown) >= MAX_TOASTS):
+            self._take_down(self._shown[0])
+        self._shown.append(toast)
+        self._app.post_message(Notify(toast))
+
+    def _take_down(self, toast: Notification) -> None:
+        if toast in self._shown:
+            self._shown.remove(toast)
+        self._toast_of = {call_id: shown for call_id, shown in self._toast_of.items() if shown is not toast}
+        # Textual has no public way to take one toast down; the pinned version's own is used.
+        self._app._unnotify(toast)

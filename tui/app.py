@@ -29,19 +29,21 @@ from tui.alerts import Alerts
 from tui.callrail.models import Call
 from tui.config import Settings, permission_warning
 from tui.context import Context
-from tui.live.events import CallsChanged, InboundCall, InboundText, OutboxHealth, PollStatus
+from tui.live.events import CallsChanged, InboundCall, InboundForm, InboundText, OutboxHealth, PollStatus
 from tui.live.session import LiveSession
 from tui.logging_setup import redact
 from tui.messages import CompanyChosen, LiveUpdate, OpenCall, ReplyTo
 from tui.screens.feed import FeedScreen
 from tui.screens.setup import KeyChecker, SetupNeeds, SetupScreen
 from tui.widgets.status_bar import StatusBar
-from tui.wiring import client_for_key, session_from_settings
+from tui.wiring import check_hub, client_for_key, session_from_settings
 
 log = logging.getLogger(__name__)
 
 FREEZE_AFTER_CALLS = 500
-_NEEDS_SESSION = frozenset({"feed", "companies", "texts", "inbox", "webhooks", "toggle_pause", "refresh_now"})
+_NEEDS_SESSION = frozenset(
+    {"feed", "companies", "texts", "forms", "inbox", "webhooks", "toggle_pause", "refresh_now"}
+)
 
 SessionFactory = Callable[[Settings], LiveSession]
 ClientFactory = Callable[[str, str], KeyChecker]
@@ -60,6 +62,7 @@ class CallRailApp(App[None]):
         Binding("f", "feed", "Feed", show=False, tooltip="The live call feed"),
         Binding("c", "companies", "Companies", show=False, tooltip="Companies with today's calls; pick one"),
         Binding("t", "texts", "Texts", show=False, tooltip="Text conversations"),
+        Binding("F", "forms", "Forms", show=False, tooltip="Today's form submissions"),
         Binding("i", "inbox", "Inbox", show=False, tooltip="What still needs a person: missed calls, texts"),
         Binding("w", "webhooks", "Webhooks", show=False, tooltip="Each company's webhooks: push to this app"),
         Binding("p", "toggle_pause", "Pause", show=False, tooltip="Pause or resume polling"),
@@ -137,7 +140,11 @@ class CallRailApp(App[None]):
             self._start_session()
         else:
             needs = SetupNeeds(
-                self.settings, self.client_factory, self._start_after_setup, self.report_worker_failure
+                self.settings,
+                self.client_factory,
+                self._start_after_setup,
+                self.report_worker_failure,
+                check_hub=check_hub,
             )
             self.push_screen(SetupScreen(needs))
 
@@ -175,6 +182,8 @@ class CallRailApp(App[None]):
             self.alerts.call_arrived(event.call)
         elif isinstance(event, InboundText):
             self.alerts.text_arrived(event.conversation)
+        elif isinstance(event, InboundForm):
+            self.alerts.form_arrived(event.form)
         elif isinstance(event, CallsChanged):
             self.alerts.calls_changed(event.changed)
             self._freeze_long_lived(len(event.new))
@@ -256,6 +265,12 @@ class CallRailApp(App[None]):
 
         if not isinstance(self.screen, TextsScreen):
             self.push_screen(TextsScreen())
+
+    def action_forms(self) -> None:
+        from tui.screens.forms import FormsScreen
+
+        if not isinstance(self.screen, FormsScreen):
+            self.push_screen(FormsScreen())
 
     def action_inbox(self) -> None:
         from tui.screens.inbox import InboxScreen
@@ -380,6 +395,7 @@ class CallRailApp(App[None]):
                 "Companies", "Companies with today's calls; pick one to filter (c)", self.action_companies
             )
             yield SystemCommand("Texts", "Text conversations (t)", self.action_texts)
+            yield SystemCommand("Forms", "Today's form submissions (F)", self.action_forms)
             yield SystemCommand(
                 "Needs attention", "Missed calls and texts still waiting for a person (i)", self.action_inbox
             )
@@ -419,6 +435,8 @@ class CallRailApp(App[None]):
             return
 
         def add() -> None:
+            if not screen.is_attached:  # gone again before its first refresh
+                return
             footers = screen.query(Footer)
             if footers and not screen.query(StatusBar):
                 screen.mount(StatusBar(self.context), before=footers.first())

@@ -22,7 +22,12 @@ from tui.config import (
     load_settings,
     permission_warning,
 )
+from tui.hub_cli import add_parser as add_hub_parser
+from tui.hub_cli import ask_hub_token
+from tui.hub_cli import run as run_hub
 from tui.logging_setup import redact, register_secret, setup_logging
+from tui.web_cli import add_parser as add_web_parser
+from tui.web_cli import run as run_web
 from tui.webhooks_cli import add_parser as add_webhooks_parser
 from tui.webhooks_cli import run as run_webhooks
 
@@ -69,10 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="the public address CallRail posts webhooks to (a proxy or tunnel)",
     )
     parser.add_argument(
+        "--hub", metavar="URL", help="watch a team hub (callrail-tui hub) with your token, not the account"
+    )
+    parser.add_argument(
         "--config", metavar="PATH", type=Path, help="config file to use instead of the default"
     )
 
-    commands = parser.add_subparsers(dest="command", metavar="{sim,webhooks}")
+    commands = parser.add_subparsers(dest="command", metavar="{sim,webhooks,hub,web}")
     sim = commands.add_parser(
         "sim",
         help="serve the CallRail v3 simulator over HTTP",
@@ -117,6 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--webhook-delay", type=float, default=0.0, metavar="RATE", help="sent up to 2 sim minutes late"
     )
     add_webhooks_parser(commands)
+    add_hub_parser(commands)
+    add_web_parser(commands)
     return parser
 
 
@@ -240,6 +250,7 @@ def run_app(args: argparse.Namespace) -> int:
         "mask": args.mask,
         "webhooks_listen": args.webhooks_listen,
         "webhooks_url": args.webhooks_url,
+        "hub_url": args.hub,
     }
     try:
         settings = load_settings(flags=flags, config_path=args.config)
@@ -250,11 +261,18 @@ def run_app(args: argparse.Namespace) -> int:
     if warning:
         print(f"callrail-tui: warning: {warning}", file=sys.stderr)
     _secrets.append(settings.api_key_value)
+    if settings.hub_url:
+        if settings.hub_token is None and sys.stdin.isatty():
+            settings = ask_hub_token(settings)
+        if settings.hub_token is None:
+            print("callrail-tui: --hub needs your viewer token: CALLRAIL_HUB_TOKEN or hub_token in", end=" ")
+            print(f"{settings.config_path} (the hub's owner makes one: callrail-tui hub viewer add NAME)")
+            return 2
+        _secrets.append(settings.hub_token.get_secret_value())
     log_path = setup_logging(settings.state_dir, secrets=_secrets)
     try:
-        session = (
-            session_from_settings(settings) if settings.has_credentials and settings.account_id else None
-        )
+        ready = settings.hub_url or (settings.has_credentials and settings.account_id)
+        session = session_from_settings(settings) if ready else None
     except OSError as error:
         print(f"callrail-tui: cannot use the data folder {settings.data_dir}: {error}", file=sys.stderr)
         return 2
@@ -273,6 +291,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_sim(args)
         if args.command == "webhooks":
             return run_webhooks(args)
+        if args.command == "hub":
+            return run_hub(args)
+        if args.command == "web":
+            return run_web(args)
         if args.demo:
             return run_demo(args)
         return run_app(args)

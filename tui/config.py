@@ -30,6 +30,8 @@ ENV_VARS: dict[str, str] = {
     "CALLRAIL_API_KEY": "api_key",
     "CALLRAIL_BASE_URL": "base_url",
     "CALLRAIL_ACCOUNT_ID": "account_id",
+    "CALLRAIL_HUB_URL": "hub_url",
+    "CALLRAIL_HUB_TOKEN": "hub_token",
 }
 # Settings a user may put in the config file.
 FILE_KEYS = (
@@ -49,6 +51,8 @@ FILE_KEYS = (
     "webhooks_always_on",
     "reconcile_calls_every",
     "reconcile_texts_every",
+    "hub_url",
+    "hub_token",
     "enter_sends",
 )
 
@@ -116,6 +120,8 @@ class Settings(BaseModel):
     # seconds between reads of calls / conversations while webhooks carry the data
     reconcile_calls_every: float = Field(default=60.0, ge=10.0, le=3600.0)
     reconcile_texts_every: float = Field(default=120.0, ge=10.0, le=3600.0)
+    hub_url: str | None = None  # a team hub to watch instead of the account (``callrail-tui --hub``)
+    hub_token: SecretStr | None = None  # this viewer's token for it (``hub viewer add``)
     config_path: Path = Field(default_factory=default_config_path)
     data_dir: Path = Field(default_factory=default_data_dir)
     state_dir: Path = Field(default_factory=default_state_dir)
@@ -128,6 +134,8 @@ class Settings(BaseModel):
         "handled_tag",
         "webhooks_listen",
         "webhooks_url",
+        "hub_url",
+        "hub_token",
         mode="before",
     )
     @classmethod

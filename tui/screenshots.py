@@ -28,6 +28,11 @@ from tui.wiring import SIM_URL, session_on_simulator
 # A Tuesday, 11:45 in Chicago: business hours in every company's zone.
 SCENE_START = datetime(2026, 11, 24, 17, 45, tzinfo=UTC)
 SIZE = (120, 36)
+PUBLIC_URL = "https://monitor.example.net"  # where the screenshots' CallRail would post webhooks
+OTHER_CONSUMER = "https://crm.example.com/hooks"  # another integration on the same webhooks
+# The first poll reads calls and conversations; the clock moves on this far (seconds) for the next one,
+# which reads today's forms.
+FORMS_READ_AFTER = 10.0
 
 
 class HeldClock(ManualClock):
@@ -70,7 +75,22 @@ def scene(
         **options,
     )
     session = session_on_simulator(simulator, data_dir=config.data_dir)
+    if config.webhooks_url:
+        from tui.live.webhooks.serve import intake_for_session
+
+        intake_for_session(session, config.data_dir, public_url=config.webhooks_url)
     return Scene(session, simulator, clock, config)
+
+
+async def show_webhooks(pilot, built: Scene) -> None:
+    """The Webhooks screen with another consumer on every company and this app on the first two."""
+    assert built.session.webhooks is not None
+    built.simulator.add_webhook_receiver(OTHER_CONSUMER)
+    await built.session.webhooks.enable(sorted(built.session.companies)[:2])
+    await pilot.press("w")
+    table = pilot.app.screen.query_one("#webhooks-table")
+    await wait_for(pilot, lambda: table.row_count == len(built.session.companies))
+    await pilot.pause()
 
 
 async def wait_for(pilot, condition: Callable[[], object], *, timeout: float = 20.0) -> None:
@@ -91,9 +111,18 @@ async def wait_until_polled(pilot, app: CallRailApp) -> None:
     await pilot.pause()
 
 
+async def wait_until_forms_read(pilot, app: CallRailApp) -> None:
+    """After the first poll: the held clock moves on for one more poll, which reads today's forms."""
+    session = app.session
+    assert session is not None and isinstance(session.clock, HeldClock)
+    session.clock.advance(FORMS_READ_AFTER)
+    await wait_for(pilot, lambda: session.state.forms.by_id)
+    await pilot.pause()
+
+
 async def capture(out: Path, *, seed: int = 7) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="callrail-tui-shots-") as home:
-        built = scene(Path(home), seed=seed)
+        built = scene(Path(home), seed=seed, webhooks_url=PUBLIC_URL)
         app = make_app(built.session, built.settings)
         saved: list[Path] = []
 
@@ -136,9 +165,22 @@ async def capture(out: Path, *, seed: int = 7) -> list[Path]:
             save("text-thread")
             await pilot.press("escape")
 
+            await show_webhooks(pilot, built)
+            save("webhooks")
+            await pilot.press("escape")
+
             await pilot.press("question_mark")
             await pilot.pause()
             save("help")
+            await pilot.press("escape")
+
+            await wait_until_forms_read(pilot, app)
+            await pilot.press("F")
+            await pilot.pause()
+            save("forms")
+            await pilot.press("enter")
+            await pilot.pause(0.2)
+            save("form-detail")
             await built.session.stop()
         return saved
 

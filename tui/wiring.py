@@ -25,6 +25,8 @@ from tui.live.sources import Batch
 from tui.live.store import Store
 
 if TYPE_CHECKING:
+    from tui.hub.server import Hub
+    from tui.live.webhooks.serve import WebhookIntake
     from tui.sim import Simulator
 
 STORE_FILE = "callrail.sqlite3"
@@ -71,7 +73,9 @@ def session_for_account(
 def session_from_settings(settings: Settings) -> LiveSession:
     """The live session for the account the settings name (a real one, or ``callrail-tui sim``), with
     its webhook receiver listening when ``webhooks_listen`` is set, and the companies' webhooks managed
-    from the app when ``webhooks_url`` is."""
+    from the app when ``webhooks_url`` is; or a viewer's on the hub the settings name (``hub_url``)."""
+    if settings.hub_url:
+        return hub_session_from_settings(settings)
     if not settings.account_id:
         raise ValueError("no account chosen")
     session = session_for_account(
@@ -180,3 +184,89 @@ class _SimulatorDelivering:
 
     def texting_happened(self) -> None:
         """Deliveries go when the simulated day makes them."""
+
+
+def hub_for_account(
+    settings: Settings, home: Path, *, public_url: str | None = None, clock: Clock | None = None
+) -> tuple[Hub, WebhookIntake | None]:
+    """A team hub on the settings' account: its session, store and event log in ``home`` (with the viewers'
+    tokens), and with ``public_url`` the webhook receiver served by the hub under ``/webhooks``."""
+    from tui.live.webhooks.keys import key_fetcher
+    from tui.live.webhooks.serve import webhook_intake
+
+    if not settings.account_id:
+        raise ValueError("no account chosen")
+    session = session_for_account(
+        api_key=settings.api_key_value,
+        account_id=settings.account_id,
+        data_dir=home,
+        base_url=settings.base_url,
+        state_dir=settings.state_dir,
+        share=settings.share,
+        clock=clock,
+    )
+    intake = None
+    if public_url:
+        intake = webhook_intake(
+            home,
+            session.clock,
+            fetch=key_fetcher(session.client, session.account_id),
+            companies=lambda: session.companies,
+        )
+        session.add_source(intake.source, pushes=True)
+    return _hub(session, home, home, settings.api_key_value, intake), intake
+
+
+def hub_on_demo(home: Path, data_dir: Path, *, seed: int = 7, speed: float = 20.0) -> Hub:
+    """A team hub on the in-process simulator (its data in ``data_dir``; the tokens in ``home``)."""
+    session, simulator = demo_session(seed=seed, speed=speed, data_dir=data_dir)
+    return _hub(session, home, data_dir, simulator.api_key, None)
+
+
+def _hub(session: LiveSession, home: Path, data_dir: Path, api_key: str, intake: WebhookIntake | None) -> Hub:
+    from tui.hub.eventlog import LOG_FILE, EventLog
+    from tui.hub.server import Hub
+    from tui.hub.tokens import ViewerTokens
+
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    return Hub(
+        session,
+        tokens=ViewerTokens(home),
+        events=EventLog(Path(data_dir) / LOG_FILE),
+        secrets=(api_key,),
+        webhooks=intake.receiver.app if intake is not None else None,
+    )
+
+
+def session_for_hub(url: str, token: str, *, data_dir: Path, clock: Clock | None = None) -> LiveSession:
+    """A viewer's session on a team hub (``callrail-tui --hub URL``): what the hub sent is kept in a store
+    of its own in ``data_dir``, so a restart while the hub is away still shows it."""
+    from tui.hub.viewer.link import HubLink
+    from tui.hub.viewer.session import HubSession
+
+    link = HubLink(url, token)
+    clock = clock or SystemClock()
+    name = "hub-" + hashlib.sha256(link.url.encode()).hexdigest()[:12] + ".sqlite3"
+    return HubSession(link, store=Store(Path(data_dir) / name, now=clock.now()), clock=clock)
+
+
+def hub_session_from_settings(settings: Settings) -> LiveSession:
+    """The viewer's session on the hub the settings name (``hub_url``, ``hub_token``)."""
+    if not settings.hub_url or settings.hub_token is None:
+        raise ValueError("no hub or no token")
+    return session_for_hub(
+        settings.hub_url, settings.hub_token.get_secret_value(), data_dir=settings.data_dir
+    )
+
+
+async def check_hub(url: str, token: str) -> str:
+    """The hub's account name if it takes ``token`` (the setup screen's check); a ``CallRailError`` (or a
+    ``ValueError`` for an address that is not a URL) when not."""
+    from tui.hub.viewer.link import HubLink
+
+    link = HubLink(url, token)
+    try:
+        _, name = await link.account()
+    finally:
+        await link.aclose()
+    return name

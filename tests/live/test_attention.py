@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tui.callrail.models import Call, Conversation
+from tui.callrail.models import Call, Conversation, FormSubmission
 from tui.live.attention import Attention, AttentionKind
 from tui.live.handled import HandledMarks
 from tui.live.state import LiveState
@@ -56,12 +56,14 @@ class Inbox:
         self.attention = Attention(self.state, self.marks, **options)
         self.attention.rebuild()
 
-    def add(self, *records: Call | Conversation) -> None:
+    def add(self, *records: Call | Conversation | FormSubmission) -> None:
         calls = self.state.merge_calls([r for r in records if isinstance(r, Call)])
         conversations = self.state.merge_conversations([r for r in records if isinstance(r, Conversation)])
+        forms = self.state.forms.merge([r for r in records if isinstance(r, FormSubmission)])
         self.attention.update(
             [*calls.new, *calls.changed],
             [*conversations.new, *conversations.changed],
+            [*forms.new, *forms.changed],
         )
 
     @property
@@ -255,3 +257,45 @@ def test_rebuild_matches_updates():
     updated = inbox.ids
     inbox.attention.rebuild()
     assert inbox.ids == updated == ["m", "Q", "v"]
+
+
+def form(form_id: str, minutes_ago: float, **fields) -> FormSubmission:
+    data = {
+        "id": form_id,
+        "company_id": "COM1",
+        "submitted_at": (NOW - timedelta(minutes=minutes_ago)).isoformat(),
+        "customer_name": "Dana Reyes",
+        "customer_phone_number": CALLER,
+        "form_url": "https://baystate.example/contact",
+    }
+    return FormSubmission.model_validate(data | fields)
+
+
+def test_a_new_form_needs_attention_until_the_company_calls_or_texts_that_number():
+    inbox = Inbox()
+    inbox.add(form("f1", 30))
+    [item] = inbox.attention.items
+    assert (
+        item.kind is AttentionKind.FORM and item.reason == "new form" and item.customer_name == "Dana Reyes"
+    )
+    inbox.add(conversation("c", ("outgoing", 40, "Earlier text")))  # before the form: still waiting
+    assert inbox.ids == ["f1"]
+    inbox.add(conversation("c", ("outgoing", 5, "Hi Dana, got your form"), ("outgoing", 40, "Earlier text")))
+    assert inbox.ids == []
+
+    other = Inbox()
+    other.add(form("f2", 30, customer_phone_number="+15125550199"))
+    other.add(call("back", 10, "outbound", customer_phone_number="+15125550199"))
+    assert other.ids == []
+
+
+def test_a_form_marked_handled_stays_handled_and_undo_brings_it_back():
+    inbox = Inbox()
+    inbox.add(form("f1", 30))
+    [item] = inbox.attention.items
+    inbox.attention.mark_handled(item)
+    assert inbox.ids == []
+    inbox.attention.rebuild()
+    assert inbox.ids == []
+    inbox.attention.undo()
+    assert inbox.ids == ["f1"]

@@ -22,7 +22,7 @@ from .conftest import make_env, max_in_window
 BUSY = SimConfig(
     seed=7, call_volume=2.0, external_share=0.2, after_hours_volume=0.0, time_zone="America/New_York"
 )
-# The calls list gets at least 1/SLACK of the budget's pace (conversations take ~7%, re-reads ~0).
+# The calls list gets at least 1/SLACK of the budget's pace (conversations take ~7%, forms ~2%, re-reads ~0).
 SLACK = 1.2
 
 

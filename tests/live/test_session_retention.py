@@ -71,13 +71,13 @@ async def test_a_new_day_forgets_calls_older_than_the_lookback(tmp_path):
     env = make_env(tmp_path)
     session = env.session
     yesterday = [a_call(f"OLD{n}", START - LOOKBACK - timedelta(hours=2, minutes=n)) for n in range(3)]
-    session._ingest_calls(yesterday)
+    session.merge.calls(yesterday)
     live = a_call("OLDLIVE", START - LOOKBACK - timedelta(hours=1), call_type="in_progress", duration=None)
-    session._ingest_calls([live])
+    session.merge.calls([live])
     session.followups.track([live], session.clock.now())
     env.events.clear()
 
-    session._ingest_calls([a_call("TODAY", START - timedelta(minutes=1))])
+    session.merge.calls([a_call("TODAY", START - timedelta(minutes=1))])
     event = next(e for e in env.events if isinstance(e, CallsChanged))
     assert sorted(event.removed) == ["OLD0", "OLD1", "OLD2", "OLDLIVE"]
     assert [call.id for call in event.new] == ["TODAY"]
@@ -91,9 +91,9 @@ async def test_a_new_day_forgets_calls_older_than_the_lookback(tmp_path):
 async def test_a_clock_that_jumps_ahead_does_not_empty_the_feed(tmp_path):
     env = make_env(tmp_path)
     session = env.session
-    session._ingest_calls([a_call("A", START - timedelta(hours=2)), a_call("B", START - timedelta(hours=1))])
+    session.merge.calls([a_call("A", START - timedelta(hours=2)), a_call("B", START - timedelta(hours=1))])
     env.clock.advance(timedelta(days=3).total_seconds())
-    session._ingest_calls([a_call("B", START - timedelta(hours=1), note="called back")])
+    session.merge.calls([a_call("B", START - timedelta(hours=1), note="called back")])
     assert set(session.state.calls) == {"A", "B"}
     await session.stop()
 
@@ -101,9 +101,9 @@ async def test_a_clock_that_jumps_ahead_does_not_empty_the_feed(tmp_path):
 async def test_a_call_read_again_is_not_forgotten_in_the_same_read(tmp_path):
     env = make_env(tmp_path)
     session = env.session
-    session._ingest_calls([a_call("NEW", START - timedelta(minutes=5))])
+    session.merge.calls([a_call("NEW", START - timedelta(minutes=5))])
     old = a_call("ANCIENT", START - timedelta(days=2))
-    assert session._ingest_calls([old]).new == [old]
+    assert session.merge.calls([old]).new == [old]
     assert "ANCIENT" in session.state.calls
     await session.stop()
 
@@ -125,14 +125,14 @@ def a_conversation(conversation_id: str, last_message_at, phone: str = "+1512555
 async def test_a_new_day_forgets_conversations_older_than_the_lookback(tmp_path):
     env = make_env(tmp_path)
     session = env.session
-    session._ingest_conversations(
+    session.merge.conversations(
         [
             a_conversation(f"OLDC{n}", START - LOOKBACK - timedelta(hours=1, minutes=n), f"+1999{n}")
             for n in range(3)
         ]
     )
     env.events.clear()
-    session._ingest_conversations([a_conversation("TODAYC", START - timedelta(minutes=1), "+15550001")])
+    session.merge.conversations([a_conversation("TODAYC", START - timedelta(minutes=1), "+15550001")])
     event = next(e for e in env.events if isinstance(e, ConversationsChanged))
     assert sorted(event.removed) == ["OLDC0", "OLDC1", "OLDC2"]
     assert set(session.state.conversations) == {"TODAYC"}

@@ -12,6 +12,7 @@ from tui.live.events import (
     PollState,
     PollStatus,
 )
+from tui.screenshots import scene
 from tui.sim import SimConfig
 from tui.wiring import demo_session
 
@@ -215,3 +216,32 @@ async def test_the_demo_pushes_webhooks_to_its_own_receiver_and_polls_only_to_re
     finally:
         await session.stop()
         await asyncio.wait_for(runner, 1)
+
+
+async def test_live_again_as_soon_as_a_request_succeeds_not_at_the_next_retry(tmp_path):
+    built = scene(tmp_path)  # a clock that stands still unless moved: the poller's retry never comes
+    session, clock = built.session, built.clock
+    await session.start()
+    runner = asyncio.create_task(session.run())
+
+    async def until(condition, move: bool = False) -> None:
+        for _ in range(2000):
+            if condition():
+                return
+            if move:
+                clock.advance(1)
+            await asyncio.sleep(0.01)
+        raise AssertionError("never")
+
+    try:
+        await until(lambda: session.status.state is PollState.OK and session.state.calls)
+        call_id = next(iter(session.state.calls))
+        built.simulator.faults.error_rate = 1.0
+        session.refresh_now()
+        await until(lambda: session.status.state is PollState.OFFLINE, move=True)
+        built.simulator.faults.reset()
+        await session.open_call(call_id)  # the user opens a call: CallRail answers
+        await until(lambda: session.status.state is PollState.OK)
+    finally:
+        await session.stop()
+        runner.cancel()

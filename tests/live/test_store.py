@@ -1,7 +1,7 @@
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
-from tui.callrail.models import Call, Conversation
+from tui.callrail.models import Call, Conversation, FormSubmission
 from tui.live.events import OutboxState
 from tui.live.store import MIGRATIONS, SCHEMA_VERSION, Store
 
@@ -180,3 +180,21 @@ def test_handled_marks_survive_reopen_and_old_ones_are_pruned(tmp_path):
     assert store.handled_keys() == {"call:old", "call:new"}
     store.prune(NOW - timedelta(days=8))
     assert store.handled_keys() == {"call:new"}
+
+
+def test_forms_round_trip_survive_reopen_and_are_pruned(tmp_path):
+    store = Store(tmp_path / "s.db")
+    recent = FormSubmission.model_validate(
+        {
+            "id": "FRM1",
+            "submitted_at": (NOW - timedelta(hours=1)).isoformat(),
+            "form_data": {"[b]x": "\x1b[31m"},
+        }
+    )
+    old = FormSubmission.model_validate({"id": "FRM2", "submitted_at": (NOW - timedelta(days=9)).isoformat()})
+    store.upsert_forms([recent, old])
+    store.close()
+    store = Store(tmp_path / "s.db")
+    assert store.load_forms(NOW - timedelta(days=1)) == [recent]
+    assert store.prune(NOW - timedelta(days=8)) == 1
+    assert [f.id for f in store.load_forms(NOW - timedelta(days=30))] == ["FRM1"]

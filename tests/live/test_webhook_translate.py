@@ -116,8 +116,31 @@ def test_the_event_is_read_from_the_body_when_the_url_does_not_say():
 def test_what_cannot_be_keyed_or_shown_is_none():
     assert translate(ev.POST_CALL, body({"answered": True}), COMPANY) is None
     assert translate(ev.TEXT_RECEIVED, body(TEXT | {"conversation_id": ""}), COMPANY) is None
-    assert translate(ev.FORM, body({"id": 1, "form_data": {}}), COMPANY) is None
+    assert translate(ev.FORM, body({"form_data": {"name": "Ann"}}), COMPANY) is None
+    assert translate(ev.FORM, body({"resource_id": "FRM1", "form_data": "not fields"}), COMPANY) is None
     assert translate(ev.POST_CALL, b"[]", COMPANY) is None
+
+
+def test_a_form_is_keyed_by_resource_id_with_its_fields_and_loses_the_extras():
+    payload = {
+        "id": 77,
+        "resource_id": "FRM9a8b",
+        "company_resource_id": COMPANY,
+        "person_resource_id": "PER1",
+        "form_data": {"name": "[red]Ann[/red]", "phone": "512-555-0164"},
+        "landing_page_url": "https://x.example/lp",
+        "referrer": "google",
+        "submitted_at": "2025-03-11T10:31:07.442-05:00",
+        "utm_source": "google",
+        "keywords": "",
+        "timestamp": "2025-03-11T10:31:09.000-05:00",
+    }
+    records = translate(ev.FORM, body(payload), COMPANY)
+    [form] = records.forms
+    assert (form.id, form.company_id, form.person_id) == ("FRM9a8b", COMPANY, "PER1")
+    assert form.form_data == payload["form_data"] and form.keywords is None
+    assert form.submitted_at.isoformat() == "2025-03-11T15:31:07.442000+00:00"
+    assert "utm_source" not in form.model_dump() and records.observed_at is not None
 
 
 def test_phone_numbers():

@@ -8,7 +8,7 @@ from datetime import timedelta
 from textual.widgets import Static
 
 from tui.app import make_app
-from tui.live.events import BudgetSnapshot, PollState, PollStatus
+from tui.live.events import BudgetSnapshot, CatchUp, PollState, PollStatus
 from tui.screenshots import SCENE_START, SIZE, wait_for, wait_until_polled
 from tui.widgets.budget_meter import BudgetMeter, describe
 from tui.widgets.status_bar import StatusBar
@@ -134,3 +134,9 @@ def test_the_outbound_call_budget_shows_once_a_call_back_was_placed() -> None:
     )
     text = line(PollStatus(PollState.OK, budget=called))
     assert "Calls left 79 hour · 1,599 day" in text
+
+
+def test_a_catch_up_says_how_far_back_it_has_read() -> None:
+    catch_up = CatchUp(3, SCENE_START - timedelta(hours=5), SCENE_START - timedelta(hours=24))
+    text = line(PollStatus(PollState.OK, budget=BUDGET, catch_up=catch_up))
+    assert "catching up: 3 pages read, back to 12:45:00 of 17:45:00" in text

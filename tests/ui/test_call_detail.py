@@ -13,14 +13,15 @@ from textual.widgets import Input, OptionList, Static
 
 from tests.ui.detail_fixtures import START, Demo, HostApp, HostSettings, build_demo, start, start_demo
 from tui import display
+from tui.app import make_app
 from tui.callrail.models import Call, CallStatus, Conversation
 from tui.callrail.phones import digits
 from tui.screens.call_detail import CallDetailScreen
 from tui.screens.thread import ThreadScreen
-from tui.screenshots import wait_for, wait_until_polled
+from tui.screenshots import _call_with_transcript, wait_for, wait_until_polled
 from tui.widgets.call_facts import CallFacts
 from tui.widgets.call_insights import CallInsights
-from tui.widgets.modals import TextPrompt
+from tui.widgets.modals import ChoicePrompt, TextPrompt
 from tui.widgets.sms_compose import SmsCompose
 from tui.widgets.transcript import Transcript
 
@@ -90,6 +91,9 @@ async def test_tag_note_and_lead_status_reach_the_server(sim_demo: Demo):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_detail(app, pilot, call.id)
         await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
+        await pilot.press("end", "enter")  # the last choice: a new tag
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
         await pilot.press(*"Callback Thursday", "enter")
         await app.workers.wait_for_complete()
         await pilot.press("n")
@@ -208,7 +212,7 @@ async def test_in_the_app_enter_opens_a_call_r_replies_and_the_palette_offers_it
         await pilot.press(*"Add tag")
         await wait_for(pilot, lambda: app.screen.query_one(CommandList).option_count > 0)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is detail)
         await pilot.press("r")
@@ -273,3 +277,51 @@ async def test_saving_a_note_costs_one_update_and_one_read_back(sim_demo: Demo):
         await app.workers.wait_for_complete()
         methods = [record.method for record in sim_demo.sim.request_log[before:] if not record.external]
         assert methods == ["PUT", "GET"]
+
+
+async def test_the_accounts_tags_are_offered_and_the_calls_own_can_be_removed(sim_demo: Demo):
+    call = sim_demo.answered_call()
+    known = sorted(
+        {t.name for t in sim_demo.sim.account.tags.values() if t.company_id in (None, call.company_id)},
+        key=str.casefold,
+    )
+    app = HostApp(sim_demo.session)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_detail(app, pilot, call.id)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
+        options = app.screen.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        offered = [label for label in labels if label.startswith("Add “")]
+        assert offered and all(label[5:-1] in known for label in offered)
+        chosen = offered[0][5:-1]
+        options.highlighted = labels.index(offered[0])
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert chosen in Call.model_validate(await sim_demo.server_call(call.id)).tags
+
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
+        options = app.screen.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        options.highlighted = labels.index(f"Remove “{chosen}”")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert chosen not in Call.model_validate(await sim_demo.server_call(call.id)).tags
+        assert message_of(screen) == f"Saved the removal of “{chosen}”."
+
+
+async def test_at_80x24_the_transcript_keeps_most_of_the_height(demo) -> None:
+    app = make_app(demo.session, demo.settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until_polled(pilot, app)
+        call = _call_with_transcript(demo.session)
+        app.open_call(call.id)
+        await wait_for(pilot, lambda: demo.session.state.calls[call.id].conversational_transcript)
+        await wait_for(pilot, lambda: app.screen.query_one(Transcript).line_count > 3)
+        await pilot.pause()
+        insights = app.screen.query_one("#detail-insights-box").region
+        transcript = app.screen.query_one(Transcript).region
+        assert insights.height <= 4 and transcript.height >= 10, (insights, transcript)

@@ -38,10 +38,10 @@ async def test_the_feed_drops_calls_the_session_forgot(app, demo, make_call) -> 
         await wait_until_polled(pilot, app)
         table = app.screen.table
         session = demo.session
-        session._ingest_calls([make_call("YESTERDAY", 60 * 30)])
+        session.merge.calls([make_call("YESTERDAY", 60 * 30)])
         await wait_for(pilot, lambda: table.row_of("YESTERDAY") is not None)
         rows = table.row_count
-        session._ingest_calls([make_call("JUSTNOW", -1)])
+        session.merge.calls([make_call("JUSTNOW", -1)])
         await wait_for(pilot, lambda: table.row_of("JUSTNOW") is not None)
         assert app.screen.table is table  # the same table: rows dropped by key, not a rebuild
         assert table.row_of("YESTERDAY") is None

@@ -16,10 +16,11 @@ from tui.live.attention import Attention, AttentionKind
 from tui.live.sources import Batch
 from tui.screens.call_detail import CallDetailScreen
 from tui.screens.feed import FeedScreen
+from tui.screens.form_detail import FormDetailScreen
 from tui.screens.help import HelpScreen
 from tui.screens.inbox import InboxScreen
 from tui.screens.thread import ThreadScreen
-from tui.screenshots import SIZE, wait_for, wait_until_polled
+from tui.screenshots import SIZE, wait_for, wait_until_forms_read, wait_until_polled
 from tui.widgets.attention_list import AttentionList
 from tui.widgets.modals import ChoicePrompt
 
@@ -235,3 +236,21 @@ async def test_help_and_the_palette_list_the_inbox(app, demo) -> None:
         await pilot.press("escape")
         commands = [command.title for command in app.get_system_commands(app.screen)]
         assert "Needs attention" in commands
+
+
+async def test_new_forms_are_in_the_inbox_and_open_as_a_form(app, demo) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until_polled(pilot, app)
+        await wait_until_forms_read(pilot, app)
+        listed = await open_inbox(pilot, app)
+        form_item = next(item for item in listed.items if item.kind is AttentionKind.FORM)
+        listed.show(app.screen.attention.groups(), keep=form_item)
+        await pilot.pause()
+        assert any("✎ new form" in line for line in lines(listed))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormDetailScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, InboxScreen))
+        await pilot.press("h")  # handled: it leaves the inbox
+        await pilot.pause()
+        assert all(item.slot != form_item.slot for item in listed.items)

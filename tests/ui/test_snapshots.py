@@ -10,18 +10,21 @@ from pathlib import Path
 
 from tui.app import CallRailApp, make_app
 from tui.config import Settings
-from tui.screenshots import SIZE, scene, wait_until_polled
+from tui.screenshots import PUBLIC_URL, SIZE, scene, show_webhooks, wait_until_forms_read, wait_until_polled
 
 # Shown on the setup screen; a fixed path keeps the snapshot the same on every machine.
 SHOWN_CONFIG_PATH = Path("/home/you/.config/callrail-tui/config.toml")
 
 
-def polled(keys: tuple[str, ...] = ()):
-    """``run_before``: wait for the first poll, press keys, then stop the session (the screen stays)."""
+def polled(keys: tuple[str, ...] = (), *, forms: bool = False):
+    """``run_before``: wait for the first poll (and with ``forms``, the next, which reads today's forms),
+    press keys, then stop the session (the screen stays)."""
 
     async def run_before(pilot) -> None:
         app: CallRailApp = pilot.app
         await wait_until_polled(pilot, app)
+        if forms:
+            await wait_until_forms_read(pilot, app)
         await pilot.press(*keys)
         await pilot.pause()
         assert app.session is not None
@@ -66,3 +69,23 @@ def test_texts(snap_compare, tmp_path: Path) -> None:
 
 def test_inbox(snap_compare, tmp_path: Path) -> None:
     assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=polled(("i", "j", "j")))
+
+
+def test_webhooks(snap_compare, tmp_path: Path) -> None:
+    built = scene(tmp_path, webhooks_url=PUBLIC_URL)
+
+    async def run_before(pilot) -> None:
+        await wait_until_polled(pilot, pilot.app)
+        await show_webhooks(pilot, built)
+        await built.session.stop()
+
+    assert snap_compare(make_app(built.session, built.settings), terminal_size=SIZE, run_before=run_before)
+
+
+def test_forms(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=polled(("F",), forms=True))
+
+
+def test_form_detail(snap_compare, tmp_path: Path) -> None:
+    run_before = polled(("F", "enter"), forms=True)
+    assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=run_before)

@@ -3,6 +3,7 @@ consumers' URLs untouched; without a public URL it says how to set webhooks up."
 
 from __future__ import annotations
 
+import httpx
 from textual.widgets import DataTable, Static
 
 from tui.app import make_app
@@ -48,9 +49,9 @@ async def test_enable_and_disable_one_company_after_asking(demo, tmp_path) -> No
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
         await pilot.press("enter")
-        await wait_for(pilot, lambda: row(app, first)[2] == "8 of 8")
+        await wait_for(pilot, lambda: row(app, first)[2] == "9 of 9")
         mine = [url for url in urls(demo.simulator) if url.startswith(PUBLIC)]
-        assert len(mine) == 8 and all(f"/webhooks/{first}/" in url for url in mine)
+        assert len(mine) == 9 and all(f"/webhooks/{first}/" in url for url in mine)
         assert [url for url in urls(demo.simulator) if not url.startswith(PUBLIC)] == others
 
         await pilot.press("d")
@@ -59,6 +60,18 @@ async def test_enable_and_disable_one_company_after_asking(demo, tmp_path) -> No
         await wait_for(pilot, lambda: row(app, first)[2] == "none")
         assert urls(demo.simulator) == others
         assert demo.session.webhooks.enabled() == {}
+
+        # a forged delivery is refused and counted on screen
+        transport = httpx.ASGITransport(app=intake.receiver.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://receiver") as client:
+            forged = await client.post(
+                f"/webhooks/{first}/pre_call_webhook",
+                content=b'{"resource_id": "CAL1"}',
+                headers={"Content-Type": "application/json", "Signature": "forged"},
+            )
+        assert forged.status_code == 401
+        deliveries = app.screen.query_one("#webhooks-deliveries", Static)
+        await wait_for(pilot, lambda: "1 refused (1 bad signature)" in str(deliveries.render()))
     intake.close()
 
 

@@ -1,13 +1,13 @@
 """What still needs a person: the needs-attention inbox, computed from the live state and handled marks.
 
-Two kinds of item today (a form submission will be a third: one more ``AttentionKind`` and one more
-``_check_…``):
+Three kinds of item:
 
 - a missed, abandoned or voicemail call with nothing after it from the same company: no answered call
   from that number, no call back (any outbound call to it) and no text sent to it. An abandoned call
   shorter than ``hide_abandoned_under`` seconds is left out;
 - a conversation whose last message is the customer's and needs a reply (``tui.live.replies``: not a
-  STOP, not a closing "Thanks!").
+  STOP, not a closing "Thanks!");
+- a new form submission: nothing sent to its number by the same company since (no call back, no text).
 
 An item the user marked handled (``HandledMarks``) is left out, and so is a call that carries the
 ``handled_tag`` (when one is set): a colleague handled it. Items are oldest first, grouped by company
@@ -24,7 +24,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from tui.callrail.models import NEEDS_CALLBACK, Call, CallStatus, Conversation
+from tui.callrail.models import NEEDS_CALLBACK, Call, CallStatus, Conversation, FormSubmission
+from tui.live.forms import form_name, form_phone
 from tui.live.replies import conversation_messages, needs_reply
 from tui.live.state import LiveState
 
@@ -37,6 +38,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 class AttentionKind(StrEnum):
     CALL = "call"
     TEXT = "text"
+    FORM = "form"
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class AttentionItem:
     reason: str  # "missed", "abandoned", "voicemail", "awaiting a reply"
     # what a handled mark is kept under: a new message in a handled conversation opens it again
     key: str
-    record: Call | Conversation = field(compare=False)
+    record: Call | Conversation | FormSubmission = field(compare=False)
 
     @property
     def slot(self) -> tuple[AttentionKind, str]:
@@ -63,6 +65,10 @@ class AttentionGroup:
     company_id: str | None
     company_name: str | None
     items: list[AttentionItem]
+
+
+def _same_company(one: str | None, other: str | None) -> bool:
+    return one is None or other is None or one == other
 
 
 def _key(kind: AttentionKind, record_id: str, at: datetime | None = None) -> str:
@@ -97,11 +103,14 @@ class Attention:
             self._check_call(call)
         for conversation in self._state.conversations.values():
             self._check_conversation(conversation)
+        for form in self._state.forms.by_id.values():
+            self._check_form(form)
 
     def update(
         self,
         calls: Iterable[Call] = (),
         conversations: Iterable[Conversation] = (),
+        forms: Iterable[FormSubmission] = (),
         *,
         removed_calls: Iterable[str] = (),
         removed_conversations: Iterable[str] = (),
@@ -123,12 +132,19 @@ class Attention:
                 numbers.add(conversation.customer_phone_number)
             else:
                 self._check_conversation(conversation)
+        for form in forms:
+            if phone := form_phone(form):
+                numbers.add(phone)
+            else:
+                self._check_form(form)
         for number in numbers:
             number_calls, number_conversations = self._state.history_for(number)
             for call in number_calls:
                 self._check_call(call)
             for conversation in number_conversations:
                 self._check_conversation(conversation)
+            for form in self._state.forms.for_number(number):
+                self._check_form(form)
 
     def _put(self, slot: tuple[AttentionKind, str], item: AttentionItem | None) -> None:
         if item is None:
@@ -172,7 +188,7 @@ class Attention:
         return any(
             other.status is CallStatus.OUTBOUND
             and (other.start_time or _EPOCH) > call.start_time
-            and (other.company_id is None or call.company_id is None or other.company_id == call.company_id)
+            and _same_company(other.company_id, call.company_id)
             for other in calls
         )
 
@@ -218,6 +234,47 @@ class Attention:
             record=conversation,
         )
 
+    def _check_form(self, form: FormSubmission) -> None:
+        self._put((AttentionKind.FORM, form.id), self._form_item(form))
+
+    def _form_item(self, form: FormSubmission) -> AttentionItem | None:
+        if form.submitted_at is None:
+            return None
+        key = _key(AttentionKind.FORM, form.id)
+        if key in self._marks or self._answered_since(form_phone(form), form.company_id, form.submitted_at):
+            return None
+        return AttentionItem(
+            kind=AttentionKind.FORM,
+            id=form.id,
+            company_id=form.company_id,
+            company_name=None,
+            customer_name=form_name(form),
+            customer_phone_number=form_phone(form),
+            since=form.submitted_at,
+            reason="new form",
+            key=key,
+            record=form,
+        )
+
+    def _answered_since(self, number: str | None, company_id: str | None, since: datetime) -> bool:
+        """The company called this number or texted it after ``since``."""
+        if not number:
+            return False
+        calls, conversations = self._state.history_for(number)
+        if any(
+            call.status is CallStatus.OUTBOUND
+            and (call.start_time or _EPOCH) > since
+            and _same_company(call.company_id, company_id)
+            for call in calls
+        ):
+            return True
+        return any(
+            not message.incoming and (message.created_at or _EPOCH) > since
+            for conversation in conversations
+            if _same_company(conversation.company_id, company_id)
+            for message in conversation_messages(conversation)
+        )
+
     # -- reading --------------------------------------------------------------------------------------
 
     @property
@@ -255,6 +312,9 @@ class Attention:
         if item.kind is AttentionKind.CALL:
             if (call := self._state.calls.get(item.id)) is not None:
                 self._check_call(call)
+        elif item.kind is AttentionKind.FORM:
+            if (form := self._state.forms.by_id.get(item.id)) is not None:
+                self._check_form(form)
         elif (conversation := self._state.conversations.get(item.id)) is not None:
             self._check_conversation(conversation)
         return item

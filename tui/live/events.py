@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from tui.callrail.budget import BudgetSnapshot
-from tui.callrail.models import Call, Conversation, TextMessage
+from tui.callrail.models import Call, Conversation, FormSubmission, TextMessage
 
 
 class PollState(StrEnum):
@@ -20,12 +20,23 @@ class PollState(StrEnum):
 
 
 @dataclass(frozen=True)
+class CatchUp:
+    """A read of the calls list that takes several pages (a first start, after an outage): ``pages``
+    read so far, the oldest call they reached, back to ``since``."""
+
+    pages: int
+    reached: datetime
+    since: datetime
+
+
+@dataclass(frozen=True)
 class PollStatus:
     state: PollState
     last_success: datetime | None = None
     next_poll_at: datetime | None = None
     message: str = ""
     budget: BudgetSnapshot | None = None
+    catch_up: CatchUp | None = None
 
 
 class Channel(StrEnum):
@@ -71,6 +82,21 @@ class InboundText:
     message: TextMessage
 
 
+@dataclass(frozen=True)
+class FormsChanged:
+    """Form submissions new to the app, and known ones a later read added to (a tag, a note)."""
+
+    new: list[FormSubmission] = field(default_factory=list)
+    changed: list[FormSubmission] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class InboundForm:
+    """A form submitted while the app runs (toast + bell, as a call)."""
+
+    form: FormSubmission
+
+
 class OutboxState(StrEnum):
     QUEUED = "queued"
     SENDING = "sending"
@@ -78,6 +104,7 @@ class OutboxState(StrEnum):
     FAILED = "failed"
     UNKNOWN = "unknown"
     CHECKING = "checking"  # unknown, and being looked for on CallRail right now: the user waits for it
+    HELD = "held"  # through a team hub: a colleague texted this caller minutes ago; send anyway, or drop it
 
 
 @dataclass(frozen=True)
@@ -92,6 +119,7 @@ class OutboxItem:
     updated_at: datetime
     conversation_id: str | None = None
     error: str = ""
+    sent_by: str = ""  # through a team hub: the viewer who sent it (empty: this app's user)
 
 
 @dataclass(frozen=True)
@@ -108,13 +136,32 @@ class OutboxHealth:
     setback: str = ""
 
 
+@dataclass(frozen=True)
+class Viewing:
+    """A colleague on the same team hub: what they have open (``call:<id>``, ``thread:<number>``)."""
+
+    name: str
+    open: str | None = None
+    composing: bool = False
+
+
+@dataclass(frozen=True)
+class TeamPresence:
+    """Through a team hub: who else is watching, and what each has open."""
+
+    colleagues: tuple[Viewing, ...] = ()
+
+
 LiveEvent = (
     PollStatus
     | CallsChanged
     | ConversationsChanged
     | InboundCall
     | InboundText
+    | FormsChanged
+    | InboundForm
     | OutboxChanged
     | OutboxHealth
     | ChannelStatus
+    | TeamPresence
 )

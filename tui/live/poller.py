@@ -10,8 +10,8 @@ Then the conversation the user has open, if any (``open_thread``: so a reply sho
 most ``EXTRAS_PER_CYCLE`` other request, each only when the budget has room for it at once (so it never
 makes the next call poll wait): a detail read for a call the user opened before its transcript
 existed, the newest conversations when due (``conversations_pace``, and never more than
-``CONVERSATIONS_SHARE`` of the pace on average), or a re-read of a watched call the calls list does not
-reach.
+``CONVERSATIONS_SHARE`` of the pace on average), today's form submissions every five minutes
+(``form_poll``), or a re-read of a watched call the calls list does not reach.
 
 Cycles start at an even pace (``pacing.call_interval``), start to start: the rate the day's plan gives the
 hour (``pacing.hourly_plan``, by when calls are expected: ``profile``, learned from the store's calls and the
@@ -33,21 +33,18 @@ import logging
 from collections import deque
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
+from functools import partial
 
 from tui.callrail.budget import Bucket
 from tui.callrail.client import DETAIL_CALL_FIELDS, LIST_CALL_FIELDS, PAGE_MAX
 from tui.callrail.clock import Clock
-from tui.callrail.errors import (
-    AuthError,
-    BudgetExhausted,
-    CallRailError,
-    NotFound,
-    PermissionDenied,
-    RateLimited,
-)
+from tui.callrail.errors import BudgetExhausted, CallRailError, NotFound, RateLimited
+from tui.callrail.models import Call
 from tui.live.conversations_pace import TEXTING_ACTIVE_FOR, ConversationsPace
-from tui.live.events import PollState, PollStatus
+from tui.live.events import CatchUp, PollState, PollStatus
+from tui.live.failures import failure_state
 from tui.live.followups import STALE_LIVE_AFTER, Followups
+from tui.live.form_poll import FormReads
 from tui.live.open_thread import OpenThread
 from tui.live.pacing import HOUR, call_interval, planned_rate, slowdown, sustainable_rate
 from tui.live.profile import FLAT, ArrivalProfile, from_store
@@ -85,15 +82,6 @@ CONVERSATIONS_SYNCED = "conversations_synced_at"
 LAST_SUCCESS = "last_poll_success"
 
 
-def failure_state(error: CallRailError) -> PollState:
-    """What a failed request says about the connection to CallRail."""
-    if isinstance(error, AuthError | PermissionDenied):
-        return PollState.AUTH_FAILED
-    if isinstance(error, RateLimited | BudgetExhausted):
-        return PollState.RATE_LIMITED
-    return PollState.OFFLINE
-
-
 class Poller:
     def __init__(
         self,
@@ -104,6 +92,7 @@ class Poller:
         clock: Clock,
         store: Store,
         watchlist: Followups,
+        thread: OpenThread | None = None,
     ) -> None:
         self._client = client
         self._budget = budget
@@ -111,7 +100,7 @@ class Poller:
         self._clock = clock
         self._store = store
         self.followups = watchlist
-        self.thread = OpenThread()  # the conversation the user has open: read every cycle
+        self.thread = thread or OpenThread()  # the conversation the user has open: read every cycle
         self._wake = asyncio.Event()
         self._paused = False
         self._forced = False  # refresh_now: one cycle even while paused or after an auth failure
@@ -133,9 +122,13 @@ class Poller:
         self._profile_at: datetime | None = None
         self._failures = 0
         self._error_delay: float | None = None
+        note_sent = partial(self._note_sent, EXTRA)
+        self._forms = FormReads(
+            client, account_id, store, budget=budget, profile=self.profile, note_sent=note_sent
+        )
         self._state = PollState.STARTING
         self._message = ""
-        self.status = self._status()
+        self.status = PollStatus(PollState.STARTING, self._last_success, budget=budget.snapshot())
 
     # -- control --------------------------------------------------------------------------------------
 
@@ -271,7 +264,12 @@ class Poller:
             async for batch in self._read_open_thread():
                 yield batch
             allowed = EXTRAS_PER_CYCLE
-            for step in (self._read_detail, self._maybe_read_conversations, self._reread_due):
+            for step in (
+                self._read_detail,
+                self._maybe_read_conversations,
+                self._forms.read,
+                self._reread_due,
+            ):
                 if allowed <= 0 or not self._room_now():
                     break
                 batch = Batch()
@@ -323,10 +321,20 @@ class Poller:
             if len(self._listed_starts) >= WINDOW_CALLS_MAX:
                 watched = max(watched, self._listed_starts[WINDOW_CALLS_MAX - 1])
             since = min(since, watched)
-        await self._list_calls(since, LIST_CALL_FIELDS, batch, call_poll=True)
+        listed: list[Call] = []
+        async for calls, pages, more in self._calls_pages(since, LIST_CALL_FIELDS, call_poll=True):
+            listed += calls
+            batch.calls += calls
+            if more:  # a long catch-up shows page by page, saying how far back it has read
+                reached = min((call.start_time for call in calls if call.start_time), default=since)
+                batch.status = self._publish(
+                    self._state, self._message, catch_up=CatchUp(pages, reached, since)
+                )
+                yield
+                batch.calls, batch.status = [], None
         self._calls_synced = started
         self._store.set_time(CALLS_SYNCED, started)
-        self._listed_starts = sorted((c.start_time for c in batch.calls if c.start_time), reverse=True)
+        self._listed_starts = sorted((c.start_time for c in listed if c.start_time), reverse=True)
         newest = self._listed_starts[0] if self._listed_starts else None
         if newest is not None and (self._newest_start is None or newest > self._newest_start):
             self._newest_start = newest
@@ -334,10 +342,13 @@ class Poller:
         yield
         self.followups.covered(since, started)
 
-    async def _list_calls(self, since: datetime, fields, batch: Batch, *, call_poll: bool = False) -> None:
-        """Every call that started at or after ``since`` into ``batch``, newest first, page by page, one
-        of each id (on an error the pages read so far stay in it; the window is read again next time)."""
-        found = {call.id for call in batch.calls}
+    async def _calls_pages(
+        self, since: datetime, fields, *, call_poll: bool = False
+    ) -> AsyncIterator[tuple[list[Call], int, bool]]:
+        """Every call that started at or after ``since``, newest first, one of each id: each page's new
+        calls, how many pages are read, and whether more follow (on an error what was handed over stays;
+        the window is read again next time)."""
+        found: set[str] = set()
         for offset in range(MAX_PAGES):
             self._note_sent(CALL_POLL if call_poll and offset == 0 else PAGE if offset else EXTRA)
             page = await self._client.list_calls(
@@ -351,11 +362,11 @@ class Poller:
                 fields=fields,
                 background=True,
             )
-            for call in page.items:
-                if call.id not in found:
-                    found.add(call.id)
-                    batch.calls.append(call)
-            if not page.items or page.has_next_page is False or len(page.items) < PAGE_MAX:
+            calls = [call for call in page.items if call.id not in found]
+            found.update(call.id for call in calls)
+            last = not page.items or page.has_next_page is False or len(page.items) < PAGE_MAX
+            yield calls, offset + 1, not last and offset + 1 < MAX_PAGES
+            if last:
                 break
 
     # -- everything else, one request at a time ----------------------------------------------------
@@ -406,7 +417,8 @@ class Poller:
         recent = {call_id: start for call_id, start in starts.items() if now - start < STALE_LIVE_AFTER}
         since = min(recent.values()) if len(recent) > 1 else None
         if since is not None:
-            await self._list_calls(since, LIST_CALL_FIELDS, batch)
+            async for calls, _, _ in self._calls_pages(since, LIST_CALL_FIELDS):
+                batch.calls += calls
         for call_id in due:
             if since is not None and call_id in recent:
                 continue
@@ -459,17 +471,16 @@ class Poller:
 
     # -- status ---------------------------------------------------------------------------------------
 
-    def _status(self, next_poll_at: datetime | None = None) -> PollStatus:
-        return PollStatus(
-            state=self._state,
-            last_success=self._last_success,
-            next_poll_at=next_poll_at,
-            message=self._message,
-            budget=self._budget.snapshot(),
-        )
-
-    def _publish(self, state: PollState, message: str, *, next_poll_at: datetime | None = None) -> PollStatus:
+    def _publish(
+        self,
+        state: PollState,
+        message: str,
+        *,
+        next_poll_at: datetime | None = None,
+        catch_up: CatchUp | None = None,
+    ) -> PollStatus:
         self._state = state
         self._message = message
-        self.status = self._status(next_poll_at)
+        budget = self._budget.snapshot()
+        self.status = PollStatus(state, self._last_success, next_poll_at, message, budget, catch_up)
         return self.status

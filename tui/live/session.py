@@ -23,33 +23,33 @@ from tui.callrail.client import CallRailClient
 from tui.callrail.clock import Clock
 from tui.callrail.errors import CallRailError
 from tui.callrail.models import Call, Company, Conversation
+from tui.live.actions import Actions, ClientActions
 from tui.live.backstop import Backstop
 from tui.live.events import (
     CallsChanged,
     ConversationsChanged,
-    InboundCall,
-    InboundText,
     LiveEvent,
     OutboxItem,
+    PollState,
     PollStatus,
 )
+from tui.live.failures import failure_state
 from tui.live.followups import Followups
 from tui.live.handled import HandledMarks
+from tui.live.merging import Merger
+from tui.live.open_thread import OpenThread
 from tui.live.outbox import Outbox
-from tui.live.poller import LOOKBACK, Poller, failure_state
+from tui.live.poller import LOOKBACK, Poller
 from tui.live.sources import Batch, Source
 from tui.live.state import LiveState
 from tui.live.store import Store
+from tui.live.tag_names import TagNames
 
 if TYPE_CHECKING:
     from tui.live.webhooks.control import WebhookControl
 
 log = logging.getLogger(__name__)
 
-# A call or text first seen this soon after it happened is announced (toast + bell); older ones, found by
-# a catch-up after a restart or an outage, are not; nor are those from before the app started (they were
-# there when the user looked).
-ANNOUNCE_WITHIN = timedelta(minutes=15)
 COMPANIES_META = "companies"
 FIRST_CALLS = 100  # read from the store before the first frame: a few screens of the feed
 STORED_CALLS_BATCH = 250  # then this many at a time (~15 ms each), the event loop free in between
@@ -72,6 +72,7 @@ class LiveSession:
         clock: Clock,
         account_name: str = "",
         reconcile_every: tuple[float, float] | None = None,
+        actions: Actions | None = None,
     ) -> None:
         """``reconcile_every``: seconds between reads of calls and of conversations while webhooks carry
         the data (``tui.live.backstop``)."""
@@ -79,6 +80,7 @@ class LiveSession:
         self.account_name = account_name or store.get_meta(ACCOUNT_NAME_META) or account_id
         self.clock = clock
         self.client = client
+        self.actions: Actions = actions or ClientActions(client, account_id)
         self.budget = budget
         self.store = store
         self.state = LiveState()
@@ -87,36 +89,46 @@ class LiveSession:
         self._listeners: list[Callable[[LiveEvent], None]] = []
         self.followups = Followups()  # calls still to watch: the poller reads it as its watchlist
         self.handled = HandledMarks(store, clock)  # the needs-attention inbox's marks
-        self.poller = Poller(
-            client=client,
-            budget=budget,
-            account_id=account_id,
-            clock=clock,
-            store=store,
-            watchlist=self.followups,
-        )
+        self.merge = Merger(self.state, store, self.followups, clock, self._emit)
+        self.tags = TagNames(client, account_id, clock)  # offered when the user tags a call
+        self.open_thread = OpenThread()  # the conversation the user has open: the poller reads it
+        self.poller = self._make_poller()
         self.status: PollStatus = self.poller.status
         self.backstop = Backstop(
             self.poller, self._emit, **({"every": reconcile_every} if reconcile_every else {})
         )
-        self.outbox = Outbox(
-            client=client,
-            account_id=account_id,
-            store=store,
-            budget=budget,
-            clock=clock,
+        self.outbox = self._make_outbox()
+        self._sources: list[Source] = [self.poller]
+        self.webhooks: WebhookControl | None = None  # set when the account's webhooks can point at us
+        self._before_stop: list[Callable[[], Awaitable[None]]] = []
+        self._runner: asyncio.Future | None = None
+        self._first_shown = asyncio.Event()
+        self._stopped = False
+
+    def _make_poller(self) -> Poller:
+        """The main source (a viewer of a hub has the hub connection instead)."""
+        return Poller(
+            client=self.client,
+            budget=self.budget,
+            account_id=self.account_id,
+            clock=self.clock,
+            store=self.store,
+            watchlist=self.followups,
+            thread=self.open_thread,
+        )
+
+    def _make_outbox(self) -> Outbox:
+        """What sends texts (a viewer of a hub hands them to the hub's)."""
+        return Outbox(
+            client=self.client,
+            account_id=self.account_id,
+            store=self.store,
+            budget=self.budget,
+            clock=self.clock,
             emit=self._emit,
             on_conversation=self._on_sent,
             on_texting_enabled=self._on_texting_enabled,
         )
-        self._sources: list[Source] = [self.poller]
-        self.webhooks: WebhookControl | None = None  # set when the account's webhooks can point at us
-        self._before_stop: list[Callable[[], Awaitable[None]]] = []
-        self._last_read: datetime | None = None
-        self._runner: asyncio.Future | None = None
-        self._first_shown = asyncio.Event()
-        self._started_at = clock.now()
-        self._stopped = False
 
     # -- events ---------------------------------------------------------------------------------------
 
@@ -170,6 +182,7 @@ class LiveSession:
         conversations = self.store.load_conversations(now - LOOKBACK)
         conversation_changes = self.state.merge_conversations(conversations, STORED)
         self._emit(ConversationsChanged(new=conversation_changes.new))
+        self._emit(self.state.forms.merge(self.store.load_forms(now - LOOKBACK)))
         try:
             self.store.prune(now - STORE_KEEPS)
         except sqlite3.Error:
@@ -198,8 +211,7 @@ class LiveSession:
 
     async def _load_companies(self) -> None:
         try:
-            companies = await self.client.list_companies(self.account_id)
-            account = await self.client.get_account(self.account_id)
+            companies, name = await self.actions.account()
         except CallRailError as error:
             message = f"Could not load the companies: {error.message}"
             self._on_status(replace(self.status, state=failure_state(error), message=message))
@@ -209,9 +221,9 @@ class LiveSession:
             COMPANIES_META,
             json.dumps([company.model_dump(mode="json", exclude_unset=True) for company in companies]),
         )
-        if account.name:
-            self.account_name = account.name
-            self.store.set_meta(ACCOUNT_NAME_META, account.name)
+        if name:
+            self.account_name = name
+            self.store.set_meta(ACCOUNT_NAME_META, name)
 
     def _set_companies(self, companies: list[Company]) -> None:
         self.companies = {company.id: company for company in companies}
@@ -250,14 +262,16 @@ class LiveSession:
 
     def apply(self, batch: Batch) -> None:
         """Merge what a source brought: into the state and the store, the watchlist, the listeners."""
-        observed_at = batch.observed_at or self._read_at(self.clock.now())
+        observed_at = batch.observed_at or self.merge.read_at(self.clock.now())
         happened: list[datetime | None] = []
         if batch.calls:
-            happened += [call.start_time for call in self._ingest_calls(batch.calls, observed_at).new]
+            happened += [call.start_time for call in self.merge.calls(batch.calls, observed_at).new]
         for call_id in batch.gone_calls:
             self.followups.forget(call_id)
         if batch.conversations:
-            happened += self._ingest_conversations(batch.conversations, observed_at)
+            happened += self.merge.conversations(batch.conversations, observed_at)
+        if batch.forms:
+            self.merge.forms(batch.forms)
         if batch.status is not None:
             self._on_status(batch.status)
         if batch.push_problem is not None:
@@ -283,7 +297,7 @@ class LiveSession:
                 pass
             except Exception:
                 log.exception("the live session had stopped with an error")
-        await self.client.aclose()
+        await self.actions.aclose()
         self.store.close()
 
     def refresh_now(self) -> None:
@@ -302,91 +316,16 @@ class LiveSession:
         """The budget now (the status carries it as of the last poll; a send spends it in between)."""
         return self.budget.snapshot()
 
-    # -- data in --------------------------------------------------------------------------------------
-
-    def _read_at(self, asked_at: datetime) -> datetime:
-        """When one of our own reads observed what it brings: when it was asked, and after every read
-        merged before it even if the clock has not moved (a frozen or coarse clock)."""
-        last = self._last_read
-        if last is not None and asked_at <= last:
-            asked_at = last + timedelta(microseconds=1)
-        self._last_read = asked_at
-        return asked_at
-
-    def _ingest_calls(self, calls: list[Call], observed_at: datetime | None = None) -> CallsChanged:
-        changes = self.state.merge_calls(calls, observed_at)
-        if not (changes.new or changes.changed):
-            return changes
-        now = self.clock.now()
-        self.store.upsert_calls([*changes.new, *changes.changed], seen_at=now)
-        self.followups.track([*changes.new, *changes.changed], now)
-        removed = self._forget_old_calls(now, keep={call.id for call in calls})
-        if removed:
-            changes = replace(changes, removed=removed)
-        self._emit(changes)
-        for call in changes.new:
-            if call.direction != "outbound" and self._announced(call.start_time, now):
-                self._emit(InboundCall(call))
-        return changes
-
-    def _forget_old_calls(self, now: datetime, *, keep: set[str]) -> list[str]:
-        """Drop from memory the calls older than the lookback (the store keeps them), so a second day
-        does not double what the app holds. "Older" is measured back from the newest call, never past
-        the clock: a clock that jumps ahead (a wrong wall clock) does not empty the feed."""
-        newest = self.state.newest_start
-        if newest is None:
-            return []
-        removed = self.state.forget_calls_before(min(now, newest) - LOOKBACK, keep=keep)
-        for call_id in removed:
-            self.followups.forget(call_id)
-        return removed
-
-    def _ingest_conversations(
-        self, conversations: list[Conversation], observed_at: datetime | None = None
-    ) -> list[datetime | None]:
-        """Merge; when the newest message happened in each conversation that has one it had not."""
-        before = {
-            c.id: self.state.conversations[c.id].last_message_at
-            for c in conversations
-            if c.id in self.state.conversations
-        }
-        changes = self.state.merge_conversations(conversations, observed_at)
-        if not (changes.new or changes.changed):
-            return []
-        now = self.clock.now()
-        self.store.upsert_conversations([*changes.new, *changes.changed])
-        removed = self._forget_old_conversations(now, keep={c.id for c in conversations})
-        if removed:
-            changes = replace(changes, removed=removed)
-        self._emit(changes)
-        moved: list[datetime | None] = []
-        for conversation in (*changes.new, *changes.changed):
-            previous = before.get(conversation.id)
-            latest = conversation.last_message_at
-            if latest is not None and (previous is None or latest > previous):
-                moved.append(latest)
-            newest = conversation.newest_messages[0] if conversation.newest_messages else None
-            if newest is None or not newest.incoming or newest.created_at is None:
-                continue
-            fresh = self._announced(newest.created_at, now)
-            if fresh and (previous is None or newest.created_at > previous):
-                self._emit(InboundText(conversation, newest))
-        return moved
-
-    def _announced(self, happened: datetime | None, now: datetime) -> bool:
-        return happened is not None and happened >= self._started_at and now - happened < ANNOUNCE_WITHIN
-
-    def _forget_old_conversations(self, now: datetime, *, keep: set[str]) -> list[str]:
-        """Drop from memory the conversations with no message within the lookback (the store keeps them),
-        measured back from the newest message as calls are from the newest call."""
-        newest = self.state.newest_message_at
-        if newest is None:
-            return []
-        return self.state.forget_conversations_before(min(now, newest) - LOOKBACK, keep=keep)
-
     def _on_sent(self, conversation: Conversation) -> None:
         self.poller.texting_happened()
-        self._ingest_conversations([conversation], self._read_at(self.clock.now()))
+        self.merge.conversations([conversation], self.merge.read_at(self.clock.now()))
+        self._answered()
+
+    def _answered(self) -> None:
+        """A request just got its answer: if the status still says offline, poll now (the poller may be
+        backing off for a minute), so the app says live again as soon as CallRail answers."""
+        if self.status.state is PollState.OFFLINE:
+            self.poller.refresh_now()
 
     def _on_texting_enabled(self, enabled: bool) -> None:
         self.texting_enabled = enabled
@@ -396,52 +335,50 @@ class LiveSession:
     async def open_call(self, call_id: str) -> Call:
         """The call with its detail fields (transcript, summary, ...)."""
         asked_at = self.clock.now()
-        call = await self.client.get_call(self.account_id, call_id)
-        self._ingest_calls([call], self._read_at(asked_at))
+        call = await self.actions.open_call(call_id)
+        self._answered()
+        self.merge.calls([call], self.merge.read_at(asked_at))
         merged = self.state.calls.get(call.id, call)
         self.followups.track([merged], self.clock.now(), opened=True)
         return merged
 
     async def update_call(self, call_id: str, **changes) -> Call:
         """Tags, append_tags, note, lead_status, value (``None`` clears a field)."""
-        await self.client.update_call(self.account_id, call_id, **changes)
+        await self.actions.update_call(call_id, **changes)
         # the PUT answers with the default fields only (no tags, note, ...): read the call back
         return await self.open_call(call_id)
 
     async def call_back(self, *, customer_phone_number: str, tracking_number: str, my_phone: str) -> Call:
         """Have CallRail ring ``my_phone``, then the customer, who sees ``tracking_number`` (the number they
         called). Never retried (a real call); the new outbound call is in the feed at once."""
-        call = await self.client.create_outbound_call(
-            self.account_id,
-            caller_id=tracking_number,
-            customer_phone_number=customer_phone_number,
-            business_phone_number=my_phone,
+        call = await self.actions.call_back(
+            customer_phone_number=customer_phone_number, tracking_number=tracking_number, my_phone=my_phone
         )
-        self._ingest_calls([call])
+        self._answered()
+        self.merge.calls([call])
         self._on_status(replace(self.status, budget=self.budget.snapshot()))
         return self.state.calls.get(call.id, call)
 
     async def open_conversation(self, conversation_id: str) -> Conversation:
         """The conversation with a page of its messages, newest first."""
         asked_at = self.clock.now()
-        conversation = await self.client.get_conversation(self.account_id, conversation_id)
-        self._ingest_conversations([conversation], self._read_at(asked_at))
+        conversation = await self.actions.get_conversation(conversation_id)
+        self._answered()
+        self.merge.conversations([conversation], self.merge.read_at(asked_at))
         return self.state.conversations[conversation.id]
 
     def watch_thread(self, conversation_id: str) -> None:
         """The user opened this conversation: it is read at the pace of the calls list (unless webhooks
         bring its texts) until ``unwatch_thread``, so the customer's reply shows within seconds."""
-        self.poller.thread.open(conversation_id)
+        self.open_thread.open(conversation_id)
 
     def unwatch_thread(self, conversation_id: str) -> None:
-        self.poller.thread.close(conversation_id)
+        self.open_thread.close(conversation_id)
 
     async def older_messages(self, conversation_id: str, page: int, per_page: int) -> Conversation:
         """Page ``page`` of a conversation's messages, newest first (page 1 is what ``open_conversation``
         brings); kept out of the state, which holds the newest page."""
-        return await self.client.get_conversation(
-            self.account_id, conversation_id, page=page, per_page=per_page, background=False
-        )
+        return await self.actions.get_conversation(conversation_id, page=page, per_page=per_page)
 
     def send_text(
         self, *, company_id: str, customer_phone_number: str, content: str, tracking_number: str | None = None
@@ -460,6 +397,13 @@ class LiveSession:
 
     def outbox_items(self, customer_phone_number: str | None = None) -> list[OutboxItem]:
         return self.outbox.items(customer_phone_number)
+
+    def viewing(self, opened: str, *, composing: bool = False) -> None:
+        """The user has ``opened`` (``call:<id>``, ``thread:<number>``) in front of them, writing or not: a
+        team hub tells colleagues; alone, nobody needs to know."""
+
+    def stopped_viewing(self, opened: str) -> None:
+        """The user left ``opened``."""
 
     def save_draft(self, key: str, text: str) -> None:
         self.store.save_draft(key, text, now=self.clock.now())

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from tui.callrail.models import Call, Conversation
+from tui.callrail.models import Call, Conversation, FormSubmission
 from tui.live.events import PollStatus
 
 
 @dataclass
 class Batch:
-    """What a source brought in one go: calls and conversations as the API shows them now, ids of calls
-    the API no longer has (marked as spam, deleted), and the source's status when it changed.
+    """What a source brought in one go: calls, conversations and forms as the API shows them now, ids of
+    calls the API no longer has (marked as spam, deleted), and the source's status when it changed.
 
     ``observed_at``: when the source saw the records (a webhook's timestamp); none means as merged. A
     field the state holds from a later observation is not rolled back by this batch."""
@@ -28,13 +28,14 @@ class Batch:
     calls: list[Call] = field(default_factory=list)
     conversations: list[Conversation] = field(default_factory=list)
     gone_calls: list[str] = field(default_factory=list)
+    forms: list[FormSubmission] = field(default_factory=list)
     status: PollStatus | None = None
     observed_at: datetime | None = None
     pushed: bool = False  # brought by a webhook delivery, not read by a poll
     push_problem: str | None = None  # a push source cannot take deliveries: why ("" when it can again)
 
     def __bool__(self) -> bool:
-        return bool(self.calls or self.conversations or self.gone_calls or self.status)
+        return bool(self.calls or self.conversations or self.gone_calls or self.forms or self.status)
 
 
 class Source(Protocol):

@@ -1,4 +1,4 @@
-"""The in-memory view the UI reads: calls and conversations by id, and what is derived from them.
+"""The in-memory view the UI reads: calls, conversations and forms by id, and what is derived from them.
 
 Sources disagree and arrive in any order: each field keeps the value observed last (``versions``), so
 the state ends the same whatever the order. Merging costs O(changed records): the per-number indexes
@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tui.callrail.models import NEEDS_CALLBACK, Call, CallStatus, Conversation
 from tui.live.events import CallsChanged, ConversationsChanged
+from tui.live.forms import FormBook
 from tui.live.versions import (
     MESSAGE_FIELDS,
     Messages,
@@ -62,6 +63,7 @@ class LiveState:
     def __init__(self) -> None:
         self.calls: dict[str, Call] = {}
         self.conversations: dict[str, Conversation] = {}
+        self.forms = FormBook(self.zone_for)  # ``forms.today(now)``: today's form submissions
         self._newest_message_at: datetime | None = None
         self._zones: dict[str, tzinfo] = {}
         self._order: list[tuple[float, str]] = []  # (-start, id): newest first

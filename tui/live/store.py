@@ -1,4 +1,4 @@
-"""The local SQLite store: calls and conversations the app has seen, drafts, the text outbox, meta.
+"""The local SQLite store: calls, conversations and forms the app has seen, drafts, the text outbox, meta.
 
 Models are stored as their JSON (``model_dump(mode="json", exclude_unset=True)``) and read back with the
 lenient models, so a field the API adds later survives a round trip. The schema is versioned with
@@ -19,6 +19,7 @@ from pathlib import Path
 
 from tui.callrail.models import Call, Conversation
 from tui.live.events import OutboxItem, OutboxState
+from tui.live.form_store import FORMS_TABLE, FormRows
 from tui.live.sqlite import migrate, write_transaction
 
 MEMORY = ":memory:"
@@ -79,6 +80,7 @@ MIGRATIONS: tuple[str, ...] = (
         marked_at REAL NOT NULL
     );
     """,
+    FORMS_TABLE,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -104,7 +106,7 @@ def _moment(epoch: float | None) -> datetime | None:
     return datetime.fromtimestamp(epoch, UTC) if epoch is not None else None
 
 
-class Store:
+class Store(FormRows):
     """One SQLite file (or ``":memory:"``). Safe to call from the event loop and from worker threads."""
 
     def __init__(self, path: Path | str, *, now: datetime | None = None) -> None:
@@ -241,17 +243,18 @@ class Store:
         return counts
 
     def prune(self, before: datetime) -> int:
-        """Delete calls that started, and conversations last active, before ``before``, and older handled
-        marks (never drafts or the outbox: what the user wrote stays); how many calls and conversations
-        went."""
+        """Delete calls that started, conversations last active and forms sent before ``before``, and
+        older handled marks (never drafts or the outbox: what the user wrote stays); how many calls,
+        conversations and forms went."""
         cutoff = before.timestamp()
         with self._transaction() as db:
             calls = db.execute("DELETE FROM calls WHERE start_time < ?", (cutoff,)).rowcount
             conversations = db.execute(
                 "DELETE FROM conversations WHERE last_message_at < ?", (cutoff,)
             ).rowcount
+            forms = db.execute("DELETE FROM forms WHERE submitted_at < ?", (cutoff,)).rowcount
             db.execute("DELETE FROM handled WHERE marked_at < ?", (cutoff,))
-        return calls + conversations
+        return calls + conversations + forms
 
     def upsert_conversations(self, conversations: Iterable[Conversation]) -> None:
         rows = [

@@ -5,6 +5,8 @@ a message, never a crash."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.dom import DOMNode
 
 from tui import display
@@ -21,17 +23,32 @@ def _check_phone(text: str) -> str | None:
     return None if us_phone(text) else "Type a US or Canadian number, like 512-555-0164."
 
 
+@dataclass(frozen=True)
+class Callee:
+    """Who is called back: their number, the tracking number they see, and their name as shown."""
+
+    number: str | None
+    tracking_number: str | None
+    name: str
+
+
 def call_back(node: DOMNode, call: Call) -> None:
     """Start calling back ``call``'s caller from ``node`` (a screen): ask, confirm, place the call."""
+    name = display.caller_name(call, mask=context_of(node).mask)
+    call_back_to(node, Callee(call.customer_phone_number, call.tracking_phone_number, name))
+
+
+def call_back_to(node: DOMNode, callee: Callee) -> None:
+    """Call ``callee`` back from ``node`` (a screen): ask for ``my_phone`` once, confirm, place the call."""
     ctx = context_of(node)
-    if not call.customer_phone_number:
+    if not callee.number:
         node.notify("This caller's number is unknown, so they cannot be called back.", severity="warning")
         return
-    if not call.tracking_phone_number:
-        node.notify("This call has no tracking number to call back from.", severity="warning")
+    if not callee.tracking_number:
+        node.notify("No tracking number is known to call back from.", severity="warning")
         return
     if ctx.settings.my_phone:
-        _confirm(node, call, ctx.settings.my_phone)
+        _confirm(node, callee, ctx.settings.my_phone)
         return
 
     def entered(text: str | None) -> None:
@@ -45,7 +62,7 @@ def call_back(node: DOMNode, call: Call) -> None:
                 f"Could not save your number to {ctx.settings.config_path}: {error}", severity="error"
             )
         ctx.settings = ctx.settings.model_copy(update={"my_phone": number})
-        _confirm(node, call, number)
+        _confirm(node, callee, number)
 
     prompt = TextPrompt(
         "Your phone (CallRail rings it first, then the caller)",
@@ -56,11 +73,11 @@ def call_back(node: DOMNode, call: Call) -> None:
     node.app.push_screen(prompt, entered)
 
 
-def _confirm(node: DOMNode, call: Call, my_phone: str) -> None:
+def _confirm(node: DOMNode, callee: Callee, my_phone: str) -> None:
     ctx = context_of(node)
-    caller = display.caller_name(call, mask=ctx.mask)
-    number = display.compact_phone(call.customer_phone_number, mask=ctx.mask)
-    tracking = display.compact_phone(call.tracking_phone_number)
+    caller = callee.name
+    number = display.compact_phone(callee.number, mask=ctx.mask)
+    tracking = display.compact_phone(callee.tracking_number)
     note = (
         f"CallRail rings your phone ({display.compact_phone(my_phone)}) first; when you answer, it calls "
         f"{number}, who sees {tracking}, the number they called."
@@ -70,18 +87,18 @@ def _confirm(node: DOMNode, call: Call, my_phone: str) -> None:
     def chosen(choice: str | None) -> None:
         if choice == CALL_NOW:
             node.run_worker(
-                _place(node, call, my_phone), group="call-back", exclusive=True, exit_on_error=False
+                _place(node, callee, my_phone), group="call-back", exclusive=True, exit_on_error=False
             )
 
     node.app.push_screen(ChoicePrompt(f"Call back {caller}?", choices, note=note), chosen)
 
 
-async def _place(node: DOMNode, call: Call, my_phone: str) -> None:
+async def _place(node: DOMNode, callee: Callee, my_phone: str) -> None:
     session = context_of(node).session
     try:
         await session.call_back(
-            customer_phone_number=call.customer_phone_number or "",
-            tracking_number=call.tracking_phone_number or "",
+            customer_phone_number=callee.number or "",
+            tracking_number=callee.tracking_number or "",
             my_phone=my_phone,
         )
     except CallRailError as error:

@@ -23,15 +23,18 @@ from tui import display
 from tui.callrail.errors import CallRailError
 from tui.callrail.models import Call
 from tui.context import Context, context_of
-from tui.live.events import CallsChanged, ConversationsChanged
+from tui.live.events import CallsChanged, ConversationsChanged, FormsChanged
+from tui.live.forms import form_phone
 from tui.live.session import LiveSession
 from tui.safe_text import clean, literal
 from tui.screens.call_back import call_back
+from tui.screens.tag_call import tag_call
 from tui.screens.thread import ThreadScreen
 from tui.widgets.call_facts import CallFacts
 from tui.widgets.call_insights import CallInsights
 from tui.widgets.caller_history import CallerHistory, history_entries
 from tui.widgets.modals import LeadChoice, LeadStatusPrompt, TextPrompt
+from tui.widgets.presence_line import PresenceLine
 from tui.widgets.screen_commands import ScreenActions
 from tui.widgets.transcript import Transcript
 
@@ -50,7 +53,7 @@ class CallDetailScreen(Screen[None]):
         # short descriptions: the footer must hold them all at 80 columns (the tooltips say more)
         Binding("r", "reply", "Reply", tooltip="Reply by text to this caller"),
         Binding("C", "call_back", "Call back", show=False, tooltip="Call this caller back through CallRail"),
-        Binding("a", "tag", "Tag", tooltip="Add a tag to this call"),
+        Binding("a", "tag", "Tag", tooltip="Add one of the account's tags to this call, or remove one"),
         Binding("n", "note", "Note", tooltip="Write or change the note on this call"),
         Binding("l", "lead_status", "Lead", tooltip="Lead status: a good lead, not a lead, or clear it"),
         Binding("v", "value", "Value", tooltip="Set the call's value"),
@@ -83,6 +86,7 @@ class CallDetailScreen(Screen[None]):
                 yield Label("This caller's history", classes="detail-section")
                 yield CallerHistory(id="detail-history")
             with Vertical(id="detail-main"):
+                yield PresenceLine(f"call:{self.call_id}")
                 yield Static(id="detail-message")
                 with VerticalScroll(id="detail-insights-box"):
                     yield CallInsights(id="detail-insights")
@@ -100,6 +104,13 @@ class CallDetailScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self.ctx.live.unsubscribe(self)
+        self.session.stopped_viewing(f"call:{self.call_id}")
+
+    def on_screen_resume(self) -> None:
+        self.session.viewing(f"call:{self.call_id}")
+
+    def on_screen_suspend(self) -> None:
+        self.session.stopped_viewing(f"call:{self.call_id}")
 
     # -- showing -------------------------------------------------------------------------------------
 
@@ -126,7 +137,9 @@ class CallDetailScreen(Screen[None]):
         self.query_one(CallInsights).show(call, empty=self._pending_text(call, "summary"), mask=mask)
         transcript = self.query_one(Transcript)
         transcript.show_call(call, placeholder=self._pending_text(call, "transcript"), mask=mask)
-        entries = history_entries(call, calls, conversations)
+        number = call.customer_phone_number
+        forms = self.session.state.forms.for_number(number) if number else []
+        entries = history_entries(calls, conversations, forms, exclude=call.id)
         self.query_one(CallerHistory).show(entries, where=where, now=now)
         self.refresh_bindings()
 
@@ -155,10 +168,15 @@ class CallDetailScreen(Screen[None]):
         if isinstance(event, CallsChanged):
             if any(call.id == self.call_id for call in (*event.new, *event.changed)):
                 self._show()
-        elif isinstance(event, ConversationsChanged):
+        elif isinstance(event, ConversationsChanged | FormsChanged):
             call = self.call
             number = call.customer_phone_number if call else None
-            if number and any(c.customer_phone_number == number for c in (*event.new, *event.changed)):
+            records = (*event.new, *event.changed)
+            if isinstance(event, FormsChanged):
+                numbers = {form_phone(form) for form in records}
+            else:
+                numbers = {conversation.customer_phone_number for conversation in records}
+            if number and number in numbers:
                 self._show()
 
     # -- loading and saving ------------------------------------------------------------------------
@@ -206,11 +224,12 @@ class CallDetailScreen(Screen[None]):
         self.dismiss()
 
     def action_tag(self) -> None:
-        def added(name: str | None) -> None:
-            if name:
-                self._update(f"tag “{name}”", tags=[name], append_tags=True)
+        if self.call is not None:
+            tag_call(self, self.call)
 
-        self.app.push_screen(TextPrompt("Add a tag", placeholder="Tag name, e.g. Quote requested"), added)
+    def save(self, what: str, **changes: Any) -> None:
+        """Change the call on CallRail (``what`` names the change in the messages), then show it."""
+        self._update(what, **changes)
 
     def action_note(self) -> None:
         call = self.call

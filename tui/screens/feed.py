@@ -37,6 +37,9 @@ class FeedScreen(Screen[None]):
         Binding("slash", "filter", "Filter", key_display="/", tooltip="Filter as you type"),
         Binding("b", "toggle_callback", "Callbacks", tooltip="Only calls that still need a callback"),
         Binding("s", "sort_menu", "Sort", tooltip="Sort by a column, picked from a menu"),
+        # the places a front desk goes next, in the feed's footer (elsewhere in help and the palette)
+        Binding("t", "app.texts", "Texts", tooltip="Text conversations"),
+        Binding("c", "app.companies", "Companies", tooltip="Companies with today's calls; pick one"),
         Binding("S", "reverse_sort", "Reverse sort", show=False, tooltip="Reverse the sort order"),
         Binding("escape", "clear_filter", "Clear filter", show=False, tooltip="Clear the filter set last"),
     ]

@@ -17,6 +17,8 @@ from textual.widgets import Static
 from tui.screens.call_detail import CallDetailScreen
 from tui.screens.companies import CompaniesScreen
 from tui.screens.feed import FeedScreen
+from tui.screens.form_detail import FormDetailScreen
+from tui.screens.forms import FormsScreen
 from tui.screens.inbox import InboxScreen
 from tui.screens.texts import TextsScreen
 from tui.screens.thread import ThreadScreen
@@ -34,6 +36,8 @@ PLACES: tuple[tuple[str, Iterable[BindingType]], ...] = (
     ("Texts", TextsScreen.BINDINGS),
     ("Needs attention", InboxScreen.BINDINGS),
     (THREAD, (*ThreadScreen.BINDINGS, *SmsCompose.BINDINGS)),
+    ("Forms", FormsScreen.BINDINGS),
+    ("A form", FormDetailScreen.BINDINGS),
     ("Webhooks", WebhooksScreen.BINDINGS),
 )
 EXTRA_KEYS = (

@@ -15,13 +15,14 @@ from textual.widgets import Footer, Static
 
 from tui import display
 from tui.callrail.errors import CallRailError
-from tui.callrail.models import Call, Conversation
+from tui.callrail.models import Call, Conversation, FormSubmission
 from tui.context import Context, context_of
 from tui.live.attention import Attention, AttentionItem
-from tui.live.events import CallsChanged, ConversationsChanged, LiveEvent
+from tui.live.events import CallsChanged, ConversationsChanged, FormsChanged, LiveEvent
 from tui.messages import OpenCall, ReplyTo
 from tui.safe_text import literal
 from tui.screens.call_back import call_back
+from tui.screens.form_detail import FormDetailScreen
 from tui.screens.thread import ThreadScreen
 from tui.widgets.attention_list import AttentionList
 from tui.widgets.screen_commands import ScreenActions
@@ -93,6 +94,8 @@ class InboxScreen(Screen[None]):
             self.attention.update(
                 conversations=[*event.new, *event.changed], removed_conversations=event.removed
             )
+        elif isinstance(event, FormsChanged):
+            self.attention.update(forms=[*event.new, *event.changed])
         else:
             return
         self._show()
@@ -133,6 +136,18 @@ class InboxScreen(Screen[None]):
             self.post_message(OpenCall(record.id))
         elif isinstance(record, Conversation):
             self._open_thread(record)
+        else:
+            self.app.push_screen(FormDetailScreen(record.id))
+
+    def _on_form(self, item: AttentionItem, action: str) -> bool:
+        """Reply to or call back a form's sender as its own screen does (it knows which number to use);
+        whether ``item`` was a form."""
+        if not isinstance(item.record, FormSubmission):
+            return False
+        detail = FormDetailScreen(item.record.id)
+        self.app.push_screen(detail)
+        detail.call_after_refresh(detail.run_action, action)
+        return True
 
     def _open_thread(self, conversation: Conversation) -> None:
         self.app.push_screen(
@@ -146,7 +161,7 @@ class InboxScreen(Screen[None]):
 
     def action_reply(self) -> None:
         item = self.listed.highlighted
-        if item is None:
+        if item is None or self._on_form(item, "reply"):
             return
         if isinstance(item.record, Call):
             self.post_message(ReplyTo(item.record))
@@ -155,7 +170,7 @@ class InboxScreen(Screen[None]):
 
     def action_call_back(self) -> None:
         item = self.listed.highlighted
-        if item is not None:
+        if item is not None and not self._on_form(item, "call_back"):
             call_back(self, _to_call_back(item))
 
     def action_handled(self) -> None:

@@ -21,9 +21,10 @@ from textual.worker import Worker, WorkerState
 
 from tui.callrail.errors import AuthError, CallRailError, NetworkError, PermissionDenied
 from tui.callrail.models import Account
-from tui.config import ConfigError, Settings, normalize_base_url, save_credentials
+from tui.config import ConfigError, Settings, normalize_base_url, save_credentials, save_settings
 from tui.logging_setup import register_secret
 from tui.safe_text import literal
+from tui.screens.hub_setup import HubCheck, HubSetup
 from tui.widgets.list_keys import ChoiceList
 
 
@@ -42,6 +43,7 @@ class SetupNeeds:
     client_for_key: Callable[[str, str], KeyChecker]
     start: Callable[[Settings], None]
     report_failure: Callable[[Worker], None]
+    check_hub: HubCheck | None = None  # offers "a team hub instead" when given
 
 
 class SetupScreen(Screen[None]):
@@ -72,6 +74,8 @@ class SetupScreen(Screen[None]):
             yield Input(value=settings.base_url, placeholder="https://api.callrail.com/v3/", id="setup-url")
             with Horizontal(id="setup-buttons"):
                 yield Button("Check key", id="setup-check", variant="primary")
+                if self._needs.check_hub is not None:
+                    yield Button("A team hub instead…", id="setup-hub")
             yield Static(id="setup-message")
             yield Label("Account", id="setup-accounts-label")
             yield ChoiceList(id="setup-accounts")
@@ -157,6 +161,27 @@ class SetupScreen(Screen[None]):
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
             self._needs.report_failure(event.worker)
+
+    # -- a team hub instead ----------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#setup-hub")
+    def _hub_pressed(self) -> None:
+        if self._needs.check_hub is not None:
+            self.app.push_screen(HubSetup(self._needs.check_hub), self._hub_chosen)
+
+    def _hub_chosen(self, chosen: tuple[str, str] | None) -> None:
+        if chosen is None:
+            return
+        url, token = chosen
+        register_secret(token)
+        settings = self._needs.settings
+        try:
+            save_settings(settings.config_path, hub_url=url, hub_token=token)
+        except (OSError, ConfigError) as error:
+            self._say(f"Could not save {settings.config_path}: {error}", error=True)
+            return
+        self.notify(f"Saved to {settings.config_path} (readable only by you).", markup=False)
+        self._needs.start(settings.model_copy(update={"hub_url": url, "hub_token": SecretStr(token)}))
 
     # -- saving --------------------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from tui.live.replies import conversation_messages, opted_out
 from tui.live.session import LiveSession
 from tui.safe_text import clean, literal, mask_name
 from tui.widgets.message_thread import MessageThread
+from tui.widgets.presence_line import PresenceLine
 from tui.widgets.screen_commands import ScreenActions
 from tui.widgets.sms_compose import SmsCompose
 
@@ -128,6 +129,7 @@ class ThreadScreen(Screen[None]):
             found = self.session.state.conversation_for(self.customer_phone_number, self.company_id)
             self.conversation_id = found.id if found else None
         yield Static(id="thread-title")
+        yield PresenceLine(self.presence_key)
         yield Static(id="thread-message")
         yield MessageThread(
             empty="No texts with this customer yet. Write the first one below.", id="thread-messages"
@@ -153,6 +155,7 @@ class ThreadScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self.ctx.live.unsubscribe(self)
+        self.session.stopped_viewing(self.presence_key)
         if self.conversation_id:
             self.session.unwatch_thread(self.conversation_id)
 
@@ -161,6 +164,17 @@ class ThreadScreen(Screen[None]):
         if self.conversation_id is None:
             self.conversation_id = conversation_id
             self.session.watch_thread(conversation_id)
+
+    @property
+    def presence_key(self) -> str:
+        """What colleagues on a team hub see this thread as."""
+        return f"thread:{self.customer_phone_number}"
+
+    def on_screen_resume(self) -> None:
+        self.session.viewing(self.presence_key, composing=bool(self.query_one(SmsCompose).text.strip()))
+
+    def on_screen_suspend(self) -> None:
+        self.session.stopped_viewing(self.presence_key)
 
     # -- drafts ----------------------------------------------------------------------------------------
 
@@ -173,6 +187,7 @@ class ThreadScreen(Screen[None]):
 
     def _save_draft(self, text: str) -> None:
         self.session.save_draft(self.draft_key, text)
+        self.session.viewing(self.presence_key, composing=bool(text.strip()))
 
     # -- showing ---------------------------------------------------------------------------------------
 
@@ -364,7 +379,8 @@ class ThreadScreen(Screen[None]):
     # -- the user's decision on a text whose outcome is unknown ----------------------------------------
 
     def _unknown_item(self) -> OutboxItem | None:
-        return next((item for item in self._outbox() if item.state is OutboxState.UNKNOWN), None)
+        undecided = (OutboxState.UNKNOWN, OutboxState.HELD)
+        return next((item for item in self._outbox() if item.state in undecided), None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "resolve":
@@ -382,7 +398,10 @@ class ThreadScreen(Screen[None]):
         except NothingToDecide as refused:
             self.notify(refused.message, severity="warning", markup=False)
         else:
-            self.notify("Marked as sent." if sent else "Queued to send again.")
+            if item.state is OutboxState.HELD:
+                self.notify("Left to your colleague." if sent else "Sending yours too.")
+            else:
+                self.notify("Marked as sent." if sent else "Queued to send again.")
         self._show()
 
     def action_back(self) -> None:

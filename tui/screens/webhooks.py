@@ -8,6 +8,7 @@ write per company, inside the request budget like any user action.
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import ClassVar
 
 from rich.text import Text
@@ -22,6 +23,7 @@ from tui.context import Context, context_of
 from tui.live.events import ChannelStatus, LiveEvent
 from tui.live.webhooks.events import MONITOR_EVENTS
 from tui.live.webhooks.setup import CompanyWebhooks
+from tui.live.webhooks.stats import Outcome, ReceiverStats
 from tui.safe_text import literal
 from tui.widgets.list_keys import ListTable
 from tui.widgets.modals import ChoicePrompt
@@ -40,6 +42,25 @@ NOT_SET_UP = (
     "README), or set webhooks_listen and webhooks_url in the config file. Until then the app polls."
 )
 GO = "go"
+DELIVERIES_EVERY = 1.0  # seconds between refreshes of the receiver's counts
+
+
+def describe_deliveries(stats: ReceiverStats, zone: tzinfo | None) -> str:
+    """``Deliveries: 1,204 kept · 3 duplicates · 5 refused (2 bad signature, 3 stale) · last 14:03:07``"""
+    kept = stats.counts[Outcome.ACCEPTED]
+    line = f"Deliveries to this app: {kept:,} kept"
+    if stats.counts[Outcome.DUPLICATE]:
+        line += f" · {stats.counts[Outcome.DUPLICATE]:,} duplicates"
+    if stats.rejected:
+        reasons = ", ".join(
+            f"{count:,} {outcome.value.replace('_', ' ')}"
+            for outcome, count in stats.counts.most_common()
+            if outcome.status >= 400
+        )
+        line += f" · {stats.rejected:,} refused ({reasons})"
+    if stats.last_accepted_at is not None:
+        line += f" · last {stats.last_accepted_at.astimezone(zone):%H:%M:%S}"
+    return line
 
 
 class WebhooksScreen(Screen[None]):
@@ -65,6 +86,7 @@ class WebhooksScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="webhooks-header")
         yield Static(id="webhooks-channel")
+        yield Static(id="webhooks-deliveries")
         yield ListTable(id="webhooks-table", cursor_type="row", zebra_stripes=True)
         yield StatusBar(self.ctx)
         yield Footer()
@@ -86,6 +108,8 @@ class WebhooksScreen(Screen[None]):
             header.update(title)
             self.action_reload()
             table.focus()
+            self._show_deliveries()
+            self.set_interval(DELIVERIES_EVERY, self._show_deliveries)
         self._show_channel(self.ctx.session.backstop.status)
         self.ctx.live.subscribe(self, self._on_live)
 
@@ -99,6 +123,14 @@ class WebhooksScreen(Screen[None]):
             line.append(": ")
             line.append(literal(status.reason, single_line=True))
         self.query_one("#webhooks-channel", Static).update(line)
+
+    def _show_deliveries(self) -> None:
+        control = self.ctx.session.webhooks
+        stats = control.deliveries if control is not None else None
+        shown = self.query_one("#webhooks-deliveries", Static)
+        shown.display = stats is not None
+        if stats is not None:
+            shown.update(Text(describe_deliveries(stats, self.ctx.times.display_zone)))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in {"enable", "enable_all", "disable", "disable_all", "reload"}:

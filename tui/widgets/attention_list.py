@@ -17,7 +17,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui import display
+from tui import display, form_text
 from tui.callrail.models import Call, CallStatus, Conversation
 from tui.live.attention import AttentionGroup, AttentionItem, AttentionKind
 from tui.safe_text import clean, mask_in_text, mask_name
@@ -29,6 +29,7 @@ REASON_LABELS = {
     CallStatus.VOICEMAIL.value: display.STATUS_LABELS[CallStatus.VOICEMAIL],
 }
 TEXT_LABEL = "← needs reply"
+FORM_LABEL = "✎ new form"
 REASON_CLASSES = {
     CallStatus.MISSED.value: "attention-list--missed",
     CallStatus.ABANDONED.value: "attention-list--missed",
@@ -214,6 +215,8 @@ class AttentionList(ScrollView, can_focus=True):
         waited = display.format_duration((self._now() - item.since).total_seconds())
         if item.kind is AttentionKind.TEXT:
             reason, reason_style = TEXT_LABEL, "attention-list--text"
+        elif item.kind is AttentionKind.FORM:
+            reason, reason_style = FORM_LABEL, "attention-list--text"
         else:
             reason = REASON_LABELS.get(item.reason, item.reason)
             reason_style = REASON_CLASSES.get(item.reason, "attention-list--missed")
@@ -244,7 +247,7 @@ class AttentionList(ScrollView, can_focus=True):
             if record.status is not CallStatus.MISSED and record.duration:
                 parts.append(display.format_duration(record.duration))
             return " · ".join(part for part in parts if part)
-        return ""
+        return " · ".join(part for part in (form_text.form_label(record), form_text.source(record)) if part)
 
 
 def _column(value: str, width: int, style: Style | str = "", *, right: bool = False) -> Text:

@@ -54,6 +54,13 @@ def describe(
         # what went wrong comes before the numbers: a narrow line cuts off its end
         line.append(_SEPARATOR, style=muted)
         line.append_text(literal(status.message, single_line=True))
+    if status.catch_up is not None:
+        catch_up = status.catch_up
+        reached, since = (
+            display.format_clock(moment, where) for moment in (catch_up.reached, catch_up.since)
+        )
+        line.append(_SEPARATOR, style=muted)
+        line.append(f"catching up: {catch_up.pages} pages read, back to {reached} of {since}")
 
     budget = status.budget
     if budget is not None:

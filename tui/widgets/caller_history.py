@@ -1,7 +1,8 @@
-"""This caller's other calls and text conversations, from what the app already holds."""
+"""This caller's other calls, text conversations and forms, from what the app already holds."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, tzinfo
 from typing import NamedTuple
 
@@ -9,8 +10,8 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widget import Widget
 
-from tui import display
-from tui.callrail.models import Call, Conversation
+from tui import display, form_text
+from tui.callrail.models import Call, Conversation, FormSubmission
 from tui.safe_text import clean
 
 MAX_ENTRIES = 12
@@ -46,10 +47,22 @@ def _conversation_entry(conversation: Conversation) -> HistoryEntry:
     return HistoryEntry(conversation.last_message_at, "text", detail)
 
 
-def history_entries(call: Call, calls: list[Call], conversations: list[Conversation]) -> list[HistoryEntry]:
-    """Every other call and every conversation with this caller, newest first."""
-    entries = [_call_entry(other) for other in calls if other.id != call.id]
+def _form_entry(form: FormSubmission) -> HistoryEntry:
+    parts = [form_text.form_label(form), form_text.source(form)]
+    return HistoryEntry(form.submitted_at, "form", "  ".join(part for part in parts if part))
+
+
+def history_entries(
+    calls: list[Call],
+    conversations: list[Conversation],
+    forms: Iterable[FormSubmission] = (),
+    *,
+    exclude: str | None = None,
+) -> list[HistoryEntry]:
+    """Every call, conversation and form of this caller but the one shown (``exclude``), newest first."""
+    entries = [_call_entry(other) for other in calls if other.id != exclude]
     entries.extend(_conversation_entry(conversation) for conversation in conversations)
+    entries.extend(_form_entry(form) for form in forms if form.id != exclude)
     entries.sort(key=lambda entry: entry.at or _EPOCH, reverse=True)
     return entries
 
@@ -61,6 +74,7 @@ class CallerHistory(Widget):
         & > .caller-history--when { color: $text-muted; }
         & > .caller-history--call { color: $primary; }
         & > .caller-history--text { color: $accent; }
+        & > .caller-history--form { color: $success; }
         & > .caller-history--empty { color: $text-muted; text-style: italic; }
     }
     """
@@ -68,6 +82,7 @@ class CallerHistory(Widget):
         "caller-history--when",
         "caller-history--call",
         "caller-history--text",
+        "caller-history--form",
         "caller-history--empty",
     }
 

@@ -22,6 +22,7 @@ from tui.safe_text import clean
 from tui.widgets.sms_compose import STATE_LABELS
 
 UNKNOWN_HINT = "Did it go out? ctrl+o: yes, mark it as sent · ctrl+t: no, send it again."
+HELD_HINT = "Send yours too? ctrl+t: yes, send it · ctrl+o: no, leave it to them."
 
 
 def message_key(message: TextMessage) -> str:
@@ -37,9 +38,13 @@ def _time(moment: datetime | None, where: tzinfo, now: datetime) -> str:
     return f"{display.format_time(moment, where, now)} {moment.astimezone(where):%Z}" if moment else ""
 
 
-def message_content(message: TextMessage, *, customer: str, where: tzinfo, now: datetime) -> Content:
+def message_content(
+    message: TextMessage, *, customer: str, where: tzinfo, now: datetime, sent_by: str = ""
+) -> Content:
     if message.incoming:
         who = customer
+    elif sent_by:  # a colleague, through a team hub
+        who = clean(sent_by, single_line=True)
     else:
         who = "You" + (
             f" ({clean(message.user.name, single_line=True)})" if message.user and message.user.name else ""
@@ -55,13 +60,31 @@ def message_content(message: TextMessage, *, customer: str, where: tzinfo, now: 
 
 def outbox_content(item: OutboxItem, *, where: tzinfo, now: datetime) -> Content:
     state = STATE_LABELS[item.state]
-    meta = " · ".join(part for part in ("You", _time(item.created_at, where, now), state) if part)
+    who = clean(item.sent_by, single_line=True) or "You"  # through a hub: the colleague who sent it
+    meta = " · ".join(part for part in (who, _time(item.created_at, where, now), state) if part)
     lines: list[Content | str | tuple[str, str]] = [(meta, "bold"), "\n", clean(item.content)]
     if item.error:
         lines += ["\n", (clean(item.error, single_line=True), "italic")]
-    if item.state is OutboxState.UNKNOWN:
-        lines += ["\n", (UNKNOWN_HINT, "bold")]
+    if item.state in (OutboxState.UNKNOWN, OutboxState.HELD):
+        lines += ["\n", (UNKNOWN_HINT if item.state is OutboxState.UNKNOWN else HELD_HINT, "bold")]
     return Content.assemble(*lines)
+
+
+def colleagues_messages(messages: list[TextMessage], outbox: Iterable[OutboxItem]) -> dict[str, str]:
+    """Outgoing messages a colleague sent through a team hub (their outbox items carry ``sent_by``): who
+    sent each, by message key."""
+    senders: dict[str, str] = {}
+    for item in outbox:
+        if item.state is not OutboxState.SENT or not item.sent_by:
+            continue
+        text = " ".join(item.content.split())
+        for message in messages:
+            key = message_key(message)
+            same = " ".join((message.content or "").split()).startswith(text)
+            if not message.incoming and same and key not in senders:
+                senders[key] = item.sent_by
+                break
+    return senders
 
 
 def pending_items(messages: list[TextMessage], outbox: Iterable[OutboxItem]) -> list[OutboxItem]:
@@ -88,7 +111,9 @@ class Bubble(Container):
         &.incoming > Static { border-left: wide $primary; background: $primary 10%; }
         &.outgoing > Static { border-right: wide $accent; background: $accent 10%; }
         &.-queued > Static, &.-sending > Static { border-right: wide $warning; }
-        &.-unknown > Static, &.-failed > Static { border-right: wide $error; background: $error 15%; }
+        &.-unknown > Static, &.-held > Static, &.-failed > Static {
+            border-right: wide $error; background: $error 15%;
+        }
     }
     """
 
@@ -150,10 +175,13 @@ class MessageThread(VerticalScroll):
     ) -> None:
         now = now or datetime.now(UTC)
         messages = list(reversed(messages_newest_first))
+        outbox = list(outbox)
+        senders = colleagues_messages(messages, outbox)
         wanted: list[tuple[str, Content, str]] = []
         for message in messages:
             kind = "incoming" if message.incoming else "outgoing"
-            content = message_content(message, customer=customer, where=where, now=now)
+            sent_by = senders.get(message_key(message), "")
+            content = message_content(message, customer=customer, where=where, now=now, sent_by=sent_by)
             wanted.append((message_key(message), content, f"message {kind}"))
         for item in pending_items(messages, outbox):
             content = outbox_content(item, where=where, now=now)

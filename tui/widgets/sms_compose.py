@@ -40,6 +40,7 @@ STATE_LABELS = {
     OutboxState.FAILED: "Failed",
     OutboxState.UNKNOWN: "Outcome unknown: check the thread",
     OutboxState.CHECKING: "Checking whether it went out…",
+    OutboxState.HELD: "Held: a colleague just texted them; see the thread",
 }
 
 
@@ -232,6 +233,11 @@ class SmsCompose(Vertical):
         self.text_area.replace("\n", start, end, maintain_selection_offset=False)
 
     def action_send(self) -> None:
+        # a priority binding runs as the key arrives, before the text box has taken the keys typed just
+        # before it (a fast typist, a paste, a browser tab): send once it has
+        self.text_area.call_later(self._send_typed)
+
+    def _send_typed(self) -> None:
         text = self.text
         problem = send_problem(text, self._limit)
         if problem is not None:

@@ -27,6 +27,7 @@ from tui.live.webhooks.events import MONITOR_EVENTS
 from tui.live.webhooks.inbox import Inbox
 from tui.live.webhooks.keys import SigningKeys
 from tui.live.webhooks.setup import CompanyWebhooks, disable, enable, status
+from tui.live.webhooks.stats import ReceiverStats
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +46,12 @@ class WebhookControl:
         always_on: bool = False,
         backstop: Backstop | None = None,
         company_name: Callable[[str], str] = str,
+        deliveries: ReceiverStats | None = None,
     ) -> None:
         """``base_url``: where CallRail reaches the receiver. ``always_on``: the receiver runs around the
         clock, so its URLs stay with CallRail when the app stops. ``backstop``: told when an integration
-        is found disabled (polling takes over, the status bar says why) and when it is enabled again."""
+        is found disabled (polling takes over, the status bar says why) and when it is enabled again.
+        ``deliveries``: what the receiver took and turned away, for the screen to show."""
         self.base_url = base_url
         self.always_on = always_on
         self._client = client
@@ -57,6 +60,7 @@ class WebhookControl:
         self._keys = keys
         self._backstop = backstop
         self._company_name = company_name
+        self.deliveries = deliveries
         self._checking: asyncio.Task | None = None
 
     def enabled(self) -> dict[str, tuple[str, ...]]:

@@ -16,7 +16,7 @@ CALL_EVENTS = frozenset(
     {PRE_CALL, CALL_ROUTED, POST_CALL, CALL_MODIFIED, OUTBOUND_POST_CALL, OUTBOUND_CALL_MODIFIED}
 )
 TEXT_EVENTS = frozenset({TEXT_RECEIVED, TEXT_SENT})
-# The order the reference lists them in; a form is accepted and kept, but the monitor shows no forms.
+# The order the reference lists them in.
 EVENTS = (
     PRE_CALL,
     CALL_ROUTED,
@@ -36,6 +36,7 @@ MONITOR_EVENTS = (
     CALL_MODIFIED,
     TEXT_RECEIVED,
     TEXT_SENT,
+    FORM,
     OUTBOUND_POST_CALL,
     OUTBOUND_CALL_MODIFIED,
 )

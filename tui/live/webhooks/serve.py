@@ -97,6 +97,7 @@ def intake_for_session(
             company_name=lambda company_id: (
                 session.companies[company_id].name if company_id in session.companies else company_id
             ),
+            deliveries=intake.receiver.stats,
         )
         session.webhooks = control
         session.backstop.on_fall_back = control.check_soon

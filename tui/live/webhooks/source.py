@@ -27,7 +27,7 @@ class WebhookSource:
         self._wake = asyncio.Event()
         self._wake.set()  # what is pending from before
         self.merged = 0
-        self.unusable = 0  # verified, but nothing in it the monitor can key (or shows: forms)
+        self.unusable = 0  # verified, but nothing in it the monitor can key
 
     def delivered(self) -> None:
         """The receiver kept a new delivery (its ``on_delivery``)."""
@@ -49,6 +49,7 @@ class WebhookSource:
                             yield Batch(
                                 calls=records.calls,
                                 conversations=records.conversations,
+                                forms=records.forms,
                                 observed_at=records.observed_at or delivery.received_at,
                                 pushed=True,
                             )

@@ -1,5 +1,6 @@
-"""A delivery as the records the poller brings: a ``Call`` keyed by its ``resource_id`` (``CAL…``), or a
-``Conversation`` with the one message, plus when CallRail saw it (the payload's ``timestamp``).
+"""A delivery as the records the poller brings: a ``Call`` keyed by its ``resource_id`` (``CAL…``), a
+``Conversation`` with the one message, or a ``FormSubmission``, plus when CallRail saw it (the payload's
+``timestamp``).
 
 Webhook bodies differ from the REST API (reference §6): legacy numeric ``id``s next to ``resource_id``s,
 ``*_resource_id`` names, ``""`` for null, legacy extras, placeholders before a call is connected, dashed
@@ -15,10 +16,11 @@ from datetime import datetime
 from typing import Any
 
 from tui.callrail.coerce import parse_datetime, to_str
-from tui.callrail.models import Call, Conversation, TextMessage
+from tui.callrail.models import Call, Conversation, FormSubmission, TextMessage
 from tui.live.webhooks import events as ev
 
 _CALL_FIELDS = frozenset(Call.model_fields) - {"id", "company_id", "tracker_id", "person_id"}
+_FORM_FIELDS = frozenset(FormSubmission.model_fields) - {"id", "company_id", "person_id"}
 # Before a call is connected CallRail sends placeholders that would make it look missed (reference §6.2).
 _PLACEHOLDERS = (
     "answered",
@@ -35,6 +37,7 @@ _LIVE = {"call_type": "in_progress", "formatted_call_type": "In Progress"}
 class Records:
     calls: list[Call] = field(default_factory=list)
     conversations: list[Conversation] = field(default_factory=list)
+    forms: list[FormSubmission] = field(default_factory=list)
     observed_at: datetime | None = None
 
 
@@ -54,6 +57,9 @@ def translate(event: str, body: bytes, company_id: str) -> Records | None:
     if event in ev.TEXT_EVENTS:
         conversation = _conversation(event, payload, company_id, observed_at)
         return Records(conversations=[conversation], observed_at=observed_at) if conversation else None
+    if event == ev.FORM:
+        form = _form(payload, company_id)
+        return Records(forms=[form], observed_at=observed_at) if form else None
     return None
 
 
@@ -104,6 +110,23 @@ def _call(event: str, payload: dict[str, Any], company_id: str) -> Call | None:
             record["answered"] = payload["answered"]
     try:
         return Call.model_validate(record)
+    except ValueError:
+        return None
+
+
+def _form(payload: dict[str, Any], company_id: str) -> FormSubmission | None:
+    """The submission as the form submissions list shows it: keyed by ``resource_id`` (``FRM…``)."""
+    form_id = _id(payload)
+    if form_id is None or not isinstance(payload.get("form_data"), dict):
+        return None
+    record = {name: _blank(value) for name, value in payload.items() if name in _FORM_FIELDS}
+    record["id"] = form_id
+    record["company_id"] = company_id
+    person = to_str(_blank(payload.get("person_resource_id")))
+    if person:
+        record["person_id"] = person
+    try:
+        return FormSubmission.model_validate(record)
     except ValueError:
         return None
 

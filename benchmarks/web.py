@@ -1,0 +1,112 @@
+"""The app in a browser tab (``callrail-tui web``), against the same app in a terminal, in the same run.
+
+Both open a store already holding a day (as ``startup`` fills it: 5,000 calls, 700 conversations) with
+the API unreachable. ``web_first_feed_ms``: from asking headless Chromium (on loopback, signed in) for the
+page to its terminal showing the feed with calls; the terminal's figure is ``startup``'s process start to
+first frame, measured here again. ``web_tab_rss_mb``: the resident memory of one tab's app process once
+the whole day is shown, against the terminal app's at the same point.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shlex
+import statistics
+import sys
+from pathlib import Path
+
+from benchmarks.figures import Figure
+from benchmarks.startup import (
+    STORED_CALLS,
+    STORED_CONVERSATIONS,
+    UNREACHABLE_URL,
+    fill_store,
+    spawn_first_frame,
+)
+
+FEED_WITH_CALLS = re.compile(r"Live feed.* ([1-9][\d,]*) calls")
+
+
+def tab_command(home: Path) -> str:
+    """Each tab: the real ``callrail-tui`` on a config for the filled store, its folders under ``home``."""
+    config = home / "config.toml"
+    config.write_text(
+        f'api_key = "bench-key"\naccount_id = "ACCBENCH"\nbase_url = "{UNREACHABLE_URL}"\n'
+        "notify_toast = false\nnotify_bell = false\n"
+    )
+    config.chmod(0o600)
+    env = [f"XDG_DATA_HOME={home / 'data'}", f"XDG_STATE_HOME={home / 'state'}", f"HOME={home}"]
+    return "exec env " + shlex.join([*env, sys.executable, "-m", "tui", "--config", str(config)])
+
+
+def vm_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+async def browser_runs(home: Path, runs: int, calls: int) -> tuple[list[float], float]:
+    """Milliseconds to the feed for each run (a new tab each), and the last tab's RSS with the day shown."""
+    from playwright.async_api import async_playwright
+
+    from benchmarks.browser import VIEWPORT, Screen, launch
+    from benchmarks.webhooks import free_port
+    from tui.web.server import WebServer
+    from tui.web.sign_in import SignIn
+
+    server = WebServer(tab_command(home), sign_in=SignIn(), host="127.0.0.1", port=free_port())
+    runner = await server.start()
+    times, rss = [], 0.0
+    everything = f"{calls:,} calls"
+    try:
+        async with async_playwright() as playwright:
+            browser = await launch(playwright)
+            context = await browser.new_context(viewport=VIEWPORT)
+            signing_in = await context.new_page()
+            await signing_in.goto(server.sign_in_url)  # the cookie, for every tab after it
+            await signing_in.close()
+            for run in range(runs + 1):  # the first warms the bytecode and the file cache
+                while server.tabs:  # the last tab's process has gone
+                    await asyncio.sleep(0.05)
+                page = await context.new_page()
+                screen = Screen(page)
+                loop = asyncio.get_running_loop()
+                began = loop.time()
+                await page.goto(server.public_url + "/")
+                await screen.until(FEED_WITH_CALLS.search, timeout=120)
+                if run:
+                    times.append((loop.time() - began) * 1000)
+                await screen.until(lambda text: everything in text, timeout=120)
+                (tab,) = server.tabs
+                rss = vm_rss_mb(tab.pid)
+                await page.close()
+            await browser.close()
+    finally:
+        await runner.cleanup()
+    return times, rss
+
+
+def measure(runs: int, calls: int = STORED_CALLS) -> list[Figure]:
+    from benchmarks.scratch import scratch_dir
+
+    with scratch_dir("bench-web-") as scratch:
+        home = Path(scratch)
+        data_dir = home / "data" / "callrail-tui"
+        fill_store(data_dir, calls, STORED_CONVERSATIONS)
+        spawn_first_frame("app", data_dir, calls)  # warm, as startup does
+        terminal = [spawn_first_frame("app", data_dir, calls) for _ in range(runs)]
+        web, tab_rss = asyncio.run(browser_runs(home, runs, calls))
+    first_frame = statistics.median(run["ms"] for run in terminal)
+    terminal_rss = statistics.median(run["rss_mb"] for run in terminal)
+    web_ms = statistics.median(web)
+    return [
+        Figure("web_first_feed_ms", web_ms, "ms", baseline=first_frame),
+        Figure("web_first_feed_ratio", web_ms / first_frame, "x", goal=2.0),
+        Figure("web_tab_rss_mb", tab_rss, "MB", goal=terminal_rss, baseline=terminal_rss),
+    ]
+
+
+def run(*, quick: bool = False) -> list[Figure]:
+    return measure(2 if quick else 5)

@@ -1,0 +1,233 @@
+"""Fan-out: every change the hub's session makes, numbered in the event log and queued for every viewer
+connected; a joining viewer gets a snapshot of today, or only what it missed.
+
+The session's listener runs synchronously as each batch is merged, and ``join`` builds a viewer's start
+and registers it without awaiting in between: nothing can fall between a snapshot (or the missed events)
+and the first live event, and nothing comes twice. A viewer whose queue overflows (it stopped reading) is
+cut; it resumes from its last number when it comes back, the others never wait for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import Any
+
+from tui.hub import wire
+from tui.hub.eventlog import EventLog
+from tui.live.events import (
+    CallsChanged,
+    ConversationsChanged,
+    LiveEvent,
+    OutboxChanged,
+    OutboxHealth,
+    OutboxItem,
+    PollStatus,
+)
+from tui.live.poller import LOOKBACK
+from tui.live.session import LiveSession
+
+log = logging.getLogger(__name__)
+
+QUEUE_MAX = 5_000  # messages a viewer may fall behind before it is cut (it resumes by number)
+SNAPSHOT_CHUNK = 250  # records in each message of a snapshot
+CUT_OVERFLOW = 4000  # WebSocket close codes the hub uses (4000-4999 are the application's)
+CUT_REVOKED = 4401
+CUT_TOO_BIG = 1009
+CUT_BAD_MESSAGE = 1003
+
+
+@dataclass
+class Presence:
+    open: str | None = None  # "call:<id>" or "thread:<customer number>"
+    composing: bool = False
+
+
+class Attendee:
+    """One viewer's connection: what the hub has queued for it, and what it has open."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.queue: asyncio.Queue[str] = asyncio.Queue(maxsize=QUEUE_MAX)
+        self.presence = Presence()
+        self.cut_code: int | None = None
+        self.cut_reason = ""
+        self.cut_event = asyncio.Event()
+
+    def push(self, text: str) -> None:
+        if self.cut_code is not None:
+            return
+        try:
+            self.queue.put_nowait(text)
+        except asyncio.QueueFull:
+            self.cut(CUT_OVERFLOW, "too far behind; reconnect to resume")
+
+    def cut(self, code: int, reason: str) -> None:
+        if self.cut_code is None:
+            self.cut_code, self.cut_reason = code, reason
+            self.cut_event.set()
+
+
+class Fanout:
+    def __init__(self, session: LiveSession, events: EventLog, *, scrub: Callable[[str], str]) -> None:
+        self.session = session
+        self.events = events
+        self._scrub = scrub
+        self._attendees: list[Attendee] = []
+        self._acting: tuple[str, str] | None = None  # (viewer, key) of a text being queued right now
+        self._companies_sent: dict | None = None
+        session.subscribe(self._on_event)
+
+    # -- viewers --------------------------------------------------------------------------------------
+
+    @property
+    def attendees(self) -> list[Attendee]:
+        return list(self._attendees)
+
+    def join(self, attendee: Attendee, since: int | None, log_id: str | None = None) -> None:
+        """Queue the viewer's start (what it missed since ``since`` in log ``log_id``, else a snapshot)
+        and register it."""
+        same_log = log_id is None or log_id == self.events.log_id
+        missed = self.events.since(since) if since is not None and same_log else None
+        if missed is None:
+            for message in self.snapshot(attendee.name):
+                attendee.push(self._dumps(message))
+        else:
+            for seq, event in missed:
+                attendee.push(self._dumps({"seq": seq, **event}))
+        attendee.push(self._dumps({"type": "caught_up", "seq": self.events.last_seq}))
+        self._attendees.append(attendee)
+        self._broadcast_presence()
+
+    def leave(self, attendee: Attendee) -> None:
+        if attendee in self._attendees:
+            self._attendees.remove(attendee)
+            self._broadcast_presence()
+
+    def cut_viewer(self, name: str, code: int, reason: str) -> None:
+        for attendee in self._attendees:
+            if attendee.name == name:
+                attendee.cut(code, reason)
+
+    def set_presence(self, attendee: Attendee, presence: Presence) -> None:
+        if presence != attendee.presence:
+            attendee.presence = presence
+            self._broadcast_presence()
+
+    def presence(self) -> list[dict[str, Any]]:
+        return [
+            {"name": a.name, "open": a.presence.open, "composing": a.presence.composing}
+            for a in self._attendees
+        ]
+
+    def _broadcast_presence(self) -> None:
+        text = self._dumps({"type": "presence", "viewers": self.presence()})
+        for attendee in self._attendees:
+            attendee.push(text)
+
+    # -- what viewers are told ------------------------------------------------------------------------
+
+    def snapshot(self, name: str) -> list[dict[str, Any]]:
+        """Today as the hub holds it: the account, the status and the team's texts with the first calls,
+        then the rest of the calls and the conversations ``SNAPSHOT_CHUNK`` at a time (a viewer merges a
+        day's thousands of calls in pieces, never holding them all as JSON at once)."""
+        session = self.session
+        since = session.clock.now() - LOOKBACK
+        calls = session.state.calls_newest_first()
+        conversations = session.state.conversations_newest_first()
+        first = {
+            "type": "snapshot",
+            "seq": self.events.last_seq,
+            "log": self.events.log_id,
+            "you": name,
+            **self.account(),
+            "calls": [wire.record(call) for call in calls[:SNAPSHOT_CHUNK]],
+            "conversations": [],
+            "status": wire.status(session.status),
+            "texting_enabled": session.texting_enabled,
+            "texts_problem": session.texts_problem,
+            "texts": [self._text(item) for item in session.outbox_items() if item.updated_at >= since],
+            "presence": self.presence(),
+        }
+        rest: list[dict[str, Any]] = [
+            {"type": "snapshot_more", "calls": [wire.record(c) for c in calls[at : at + SNAPSHOT_CHUNK]]}
+            for at in range(SNAPSHOT_CHUNK, len(calls), SNAPSHOT_CHUNK)
+        ]
+        rest += [
+            {
+                "type": "snapshot_more",
+                "conversations": [wire.record(c) for c in conversations[at : at + SNAPSHOT_CHUNK]],
+            }
+            for at in range(0, len(conversations), SNAPSHOT_CHUNK)
+        ]
+        return [first, *rest]
+
+    def account(self) -> dict[str, Any]:
+        session = self.session
+        return {
+            "account_id": session.account_id,
+            "account_name": session.account_name,
+            "companies": [wire.record(company) for company in session.companies.values()],
+        }
+
+    def publish(self, event: dict[str, Any]) -> int:
+        """Number ``event``, keep it, and queue it for every viewer."""
+        seq = self.events.append(event)
+        text = self._dumps({"seq": seq, **event})
+        for attendee in self._attendees:
+            attendee.push(text)
+        return seq
+
+    @contextmanager
+    def acting(self, viewer: str, key: str) -> Iterator[None]:
+        """The texts queued inside the block are ``viewer``'s, under ``key``."""
+        self._acting = (viewer, key)
+        try:
+            yield
+        finally:
+            self._acting = None
+
+    def _text(self, item: OutboxItem) -> dict[str, Any]:
+        """A hub text as viewers see it: with who sent it, and under which of their keys."""
+        send = self.events.sender_of(item.id)
+        viewer, key = (send.viewer, send.key) if send is not None else self._acting or ("", None)
+        return {"item": wire.outbox_item(replace(item, sent_by=viewer)), "key": key}
+
+    def _on_event(self, event: LiveEvent) -> None:
+        try:
+            message = self._message(event)
+            if message is not None:
+                self.publish(message)
+            if isinstance(event, PollStatus) and self.session.companies is not self._companies_sent:
+                self._companies_sent = self.session.companies
+                self.publish({"type": "account", **self.account()})
+        except Exception:
+            log.exception("telling the viewers failed")
+
+    def _message(self, event: LiveEvent) -> dict[str, Any] | None:
+        if isinstance(event, CallsChanged):
+            changed = [*event.new, *event.changed]
+            return {"type": "calls", "calls": [wire.record(c) for c in changed]} if changed else None
+        if isinstance(event, ConversationsChanged):
+            changed = [*event.new, *event.changed]
+            if not changed:
+                return None
+            return {"type": "conversations", "conversations": [wire.record(c) for c in changed]}
+        if isinstance(event, PollStatus):
+            return {
+                "type": "status",
+                "status": wire.status(event),
+                "texting_enabled": self.session.texting_enabled,
+            }
+        if isinstance(event, OutboxChanged):
+            return {"type": "text", **self._text(event.item)}
+        if isinstance(event, OutboxHealth):
+            return {"type": "texts_health", "problem": event.problem, "setback": event.setback}
+        return None  # inbound alerts: each viewer's session tells them from what it merges
+
+    def _dumps(self, message: dict[str, Any]) -> str:
+        return self._scrub(json.dumps(message, separators=(",", ":")))

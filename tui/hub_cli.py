@@ -1,0 +1,158 @@
+"""``callrail-tui hub``: serve a team from one process that holds the account's key, and manage the
+viewers who may watch it (``hub viewer add|list|revoke NAME``)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import getpass
+import logging
+import shutil
+import signal
+import sys
+import tempfile
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from tui.config import ConfigError, Settings, listen_address, load_settings, save_settings
+from tui.hub.tokens import TokenError, ViewerTokens
+from tui.logging_setup import register_secret, setup_logging
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LISTEN = "127.0.0.1:8788"
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "hub",
+        help="serve a team: one key, one poller and webhook receiver, many viewers",
+        description=__doc__,
+    )
+    parser.add_argument(
+        "--listen", default=DEFAULT_LISTEN, metavar="HOST:PORT", help=f"(default {DEFAULT_LISTEN})"
+    )
+    parser.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="where CallRail reaches this hub (behind TLS): webhooks are received at URL/webhooks/…",
+    )
+    parser.add_argument("--demo", action="store_true", help="serve the built-in simulator's account")
+    parser.add_argument("--speed", type=float, default=20.0, help="demo pace, times real time (default 20)")
+    parser.add_argument("--seed", type=int, default=7, help="demo scenario seed (default 7)")
+    parser.add_argument(
+        "--home", type=Path, metavar="DIR", help="the hub's folder (default: under the app's)"
+    )
+    viewers = parser.add_subparsers(dest="hub_command", metavar="{viewer}")
+    viewer = viewers.add_parser("viewer", help="add, list or revoke the viewers' tokens")
+    viewer.add_argument("action", choices=("add", "list", "revoke"))
+    viewer.add_argument("name", nargs="?", help="the viewer's name (add, revoke)")
+
+
+def ask_hub_token(settings: Settings) -> Settings:
+    """Ask once for the viewer's token (not echoed) and keep it in the config file, which is 0600."""
+    token = getpass.getpass(f"Your viewer token for {settings.hub_url} (from the hub's owner): ").strip()
+    if not token:
+        return settings
+    save_settings(settings.config_path, hub_token=token)
+    print(f"Saved in {settings.config_path} (readable only by you).")
+    return settings.model_copy(update={"hub_token": SecretStr(token)})
+
+
+def hub_home(settings: Settings, home: Path | None) -> Path:
+    return home or settings.state_dir / "hub"
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        settings = load_settings(
+            flags={"base_url": args.base_url, "account_id": args.account}, config_path=args.config
+        )
+    except ConfigError as error:
+        print(f"callrail-tui: {error}", file=sys.stderr)
+        return 2
+    home = hub_home(settings, args.home)
+    if args.hub_command == "viewer":
+        return run_viewer(ViewerTokens(home), args.action, args.name)
+    try:
+        host, port = listen_address(args.listen)
+    except ValueError as error:
+        print(f"callrail-tui hub: --listen: {error}", file=sys.stderr)
+        return 2
+    if not args.demo and not (settings.has_credentials and settings.account_id):
+        print("callrail-tui hub: no API key or account: set CALLRAIL_API_KEY and CALLRAIL_ACCOUNT_ID, or run")
+        print("callrail-tui once to save them in the config file; --demo serves the simulator instead.")
+        return 2
+    setup_logging(home, secrets=[settings.api_key_value])
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(_serve(settings, args, home, host, port))
+    except OSError as error:
+        print(f"callrail-tui hub: {error} (listening on {host}:{port}, folder {home})", file=sys.stderr)
+        return 2
+    return 0
+
+
+def run_viewer(tokens: ViewerTokens, action: str, name: str | None) -> int:
+    try:
+        if action == "list":
+            for viewer in tokens.viewers():
+                print(f"{viewer.name}\tadded {viewer.added_at:%Y-%m-%d %H:%M} UTC")
+            return 0
+        if not name:
+            print(f"callrail-tui hub viewer {action}: give the viewer's NAME", file=sys.stderr)
+            return 2
+        if action == "add":
+            token = tokens.add(name)
+            print(f"Token for {name} (shown once; the hub keeps only its hash):\n\n  {token}\n")
+            print(
+                "The viewer runs:  CALLRAIL_HUB_TOKEN=<token> callrail-tui --hub https://<the hub's address>"
+            )
+            print("or puts it in its config file as hub_token (the file is kept chmod 600).")
+            return 0
+        tokens.revoke(name)
+        print(f"Revoked {name}; an open connection is cut within a second.")
+        return 0
+    except TokenError as error:
+        print(f"callrail-tui hub viewer: {error}", file=sys.stderr)
+        return 1
+
+
+async def _serve(settings: Settings, args: argparse.Namespace, home: Path, host: str, port: int) -> None:
+    from tui.hub.serve import hub_running
+    from tui.wiring import hub_for_account, hub_on_demo
+
+    scratch = Path(tempfile.mkdtemp(prefix="callrail-hub-demo-")) if args.demo else None
+    if scratch is not None:
+        hub, webhooks = hub_on_demo(home, scratch, seed=args.seed, speed=args.speed), None
+    else:
+        hub, webhooks = hub_for_account(settings, home, public_url=args.public_url)
+    for secret in hub.secrets:
+        register_secret(secret)
+    task = asyncio.current_task()
+    assert task is not None
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, task.cancel)
+    try:
+        await hub.session.start()
+        if webhooks is not None:
+            await webhooks.keys.ensure()
+        async with hub_running(hub, host, port):
+            print(f"Hub for {hub.session.account_name} on http://{host}:{port} (put TLS in front of it).")
+            if args.public_url:
+                print(f"Webhooks: {args.public_url.rstrip('/')}/webhooks/… — run once:")
+                print(f"  callrail-tui webhooks enable --url {args.public_url}")
+            print("Viewers: callrail-tui hub viewer add NAME, then callrail-tui --hub URL. Ctrl+C stops.")
+            await hub.run()
+    except asyncio.CancelledError:
+        pass
+    finally:
+        await hub.session.stop()
+        hub.events.close()
+        if webhooks is not None:
+            webhooks.close()
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
