@@ -8,7 +8,7 @@ the reads have lately gone over their share of the pace.
 
 ```python
 pace = ConversationsPace()
-pace.every(now, idle_s=0.0, reconcile_s=None, stretch=1.0)   # timedelta(seconds=40)
+pace.every(now, idle_s=0.0, reconcile_s=None, stretch=1.0)   # timedelta(seconds=60)
 pace.texting_happened(now + TEXTING_ACTIVE_FOR)             # the user sent a text
 pace.read(now, conversations)                               # what a read of the list brought
 ```
@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from tui.callrail.models import Conversation
 
-EVERY = timedelta(seconds=40)
+EVERY = timedelta(seconds=60)
 EVERY_ACTIVE = timedelta(seconds=20)
 EVERY_QUIET = timedelta(seconds=120)
 TEXTING_ACTIVE_FOR = timedelta(minutes=3)  # after the user sent a text
