@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from benchmarks import freshness, hub, memory, push, simulator, startup, ui_scale, webhooks
+from benchmarks import freshness, hub, memory, open_thread, push, simulator, startup, ui_scale, webhooks
 from benchmarks.figures import Figure, as_json, percentile, table, with_ratios
 
 
@@ -146,3 +146,22 @@ def test_hub_with_two_viewers_for_a_quarter_hour() -> None:
     assert figures["hub_requests_ratio_25_viewers"] == 1.0  # one poll and one detail read for all
     assert figures["hub_fanout_events"] > 0 and figures["hub_fanout_p99_ms"] > 0
     assert 20 < figures["hub_viewer_rss_mb"] < 2_000
+
+
+async def test_an_open_thread_on_a_short_morning() -> None:
+    best = freshness.best_p50_s(timedelta(hours=10))
+    figures = by_key(
+        await open_thread.measure(
+            freshness.ten_hour_day, freshness.DAY_START + timedelta(hours=2), timedelta(minutes=20), best
+        )
+    )
+    assert 0 < figures["texts_open_thread_replies"] <= figures["texts_open_thread_opened"]
+    assert (
+        0 < figures["texts_open_thread_p50_s"] == pytest.approx(figures["texts_open_thread_p50_ratio"] * best)
+    )
+
+
+def test_a_quick_runs_texts_figures_are_indicative_too() -> None:
+    for key in freshness.FEW_TEXTS:
+        figure = freshness.indicative(Figure(key, 12.0, "s", goal=10.0))
+        assert figure.goal is None and figure.met is None

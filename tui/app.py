@@ -316,7 +316,7 @@ class CallRailApp(App[None]):
         from tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(enter_sends=self.settings.enter_sends))
 
     def action_toggle_pause(self) -> None:
         assert self.session is not None

@@ -53,6 +53,7 @@ FILE_KEYS = (
     "reconcile_texts_every",
     "hub_url",
     "hub_token",
+    "enter_sends",
 )
 
 
@@ -105,6 +106,7 @@ class Settings(BaseModel):
     notify_bell: bool = True
     display_time_zone: str | None = None
     mask: bool = False
+    enter_sends: bool = False  # enter sends a text (shift+enter or ctrl+j: new line); off: ctrl+s sends
     my_phone: str | None = None  # rung first when calling a caller back through CallRail
     hide_abandoned_under: int = Field(
         default=0, ge=0, le=600

@@ -33,6 +33,7 @@ class HostSettings:
     display_time_zone: str | None = None
     notify_toast: bool = False
     notify_bell: bool = False
+    enter_sends: bool = False
 
 
 class HostApp(App[None]):

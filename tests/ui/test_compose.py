@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from textual.app import App, ComposeResult
-from textual.widgets import Static
+from textual.widgets import Button, Footer, Static
 
 from tui.live.events import BudgetSnapshot, OutboxItem, OutboxState
 from tui.widgets.sms_compose import SmsCompose, budget_label, count_label, send_problem
@@ -33,14 +33,16 @@ def test_budget_left_is_the_hourly_sms_limit_minus_what_was_used():
 
 
 class ComposeApp(App[None]):
-    def __init__(self, text: str = "") -> None:
+    def __init__(self, text: str = "", *, enter_sends: bool = False) -> None:
         super().__init__()
         self.text = text
+        self.enter_sends = enter_sends
         self.saved: list[str] = []
         self.sent: list[str] = []
 
     def compose(self) -> ComposeResult:
-        yield SmsCompose(text=self.text, save_draft=self.saved.append)
+        yield SmsCompose(text=self.text, save_draft=self.saved.append, enter_sends=self.enter_sends)
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(SmsCompose).focus_editor()
@@ -120,3 +122,50 @@ async def test_a_blocked_pane_explains_instead_of_offering_to_send():
         assert "not enabled" in str(status(app, "#sms-blocked").render())
         await pilot.press("ctrl+s")
         assert app.sent == []
+
+
+def footer_keys(app: App) -> dict[str, str]:
+    """What the footer offers: key shown -> description."""
+    return {item.key_display: item.description for item in app.query("FooterKey")}
+
+
+async def test_by_default_enter_starts_a_new_line_and_ctrl_s_sends():
+    app = ComposeApp()
+    async with app.run_test() as pilot:
+        await pilot.press("O", "k", "enter", "b", "y", "e")
+        assert app.query_one(SmsCompose).text == "Ok\nbye" and app.sent == []
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.sent == ["Ok\nbye"]
+        assert "Send text" in footer_keys(app).values() and "New line" not in footer_keys(app).values()
+        assert "^s" in footer_keys(app)
+        assert "ctrl+s to send" in app.query_one(SmsCompose).text_area.placeholder
+        assert "ctrl+s" in str(app.query_one(Button).label)
+
+
+async def test_with_enter_sends_enter_sends_and_ctrl_j_starts_a_new_line():
+    app = ComposeApp(enter_sends=True)
+    async with app.run_test() as pilot:
+        await pilot.press("O", "k", "ctrl+j", "b", "y", "e")
+        assert app.query_one(SmsCompose).text == "Ok\nbye" and app.sent == []
+        await pilot.press("shift+enter", "!")
+        assert app.query_one(SmsCompose).text == "Ok\nbye\n!"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.sent == ["Ok\nbye\n!"]
+        keys = footer_keys(app)
+        assert keys.get("enter") == "Send text" and "^s" not in keys
+        assert keys.get("^j") == "New line"
+        placeholder = app.query_one(SmsCompose).text_area.placeholder
+        assert "enter to send, ctrl+j for a new line" in placeholder
+        assert "enter" in str(app.query_one(Button).label)
+
+
+async def test_with_enter_sends_ctrl_s_still_sends_and_enter_refuses_an_empty_text():
+    app = ComposeApp(enter_sends=True)
+    async with app.run_test() as pilot:
+        await pilot.press("enter")
+        assert app.sent == [] and "Type a message first" in str(status(app, "#sms-state").render())
+        await pilot.press("h", "i", "ctrl+s")
+        await pilot.pause()
+        assert app.sent == ["hi"]

@@ -147,3 +147,9 @@ def test_handled_tag_is_off_by_default_and_read_from_the_file(tmp_path: Path) ->
     assert load_settings(environ={}, config_path=path).handled_tag == "Handled"
     blank = write(tmp_path / "blank.toml", 'handled_tag = ""\n')
     assert load_settings(environ={}, config_path=blank).handled_tag is None
+
+
+def test_enter_sends_is_off_by_default_and_read_from_the_file(tmp_path: Path) -> None:
+    assert load_settings(environ={}, config_path=tmp_path / "none.toml").enter_sends is False
+    path = write(tmp_path / "config.toml", "enter_sends = true\n")
+    assert load_settings(environ={}, config_path=path).enter_sends is True

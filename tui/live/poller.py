@@ -6,10 +6,10 @@ widened back to the start of the oldest call still *watched* (in progress, or en
 recording and post-call data, see ``Followups``), so that this one request also shows calls ending and
 their recording, summary and sentiment arriving; de-duplicated by id.
 
-Then at most ``EXTRAS_PER_CYCLE`` other request, and only when the budget has room for it at once (so it
-never makes the next call poll wait): a detail read for a call the user opened before its transcript
-existed, the newest conversations when due (every minute while calls come in, every 20 s for a couple of
-minutes after a text, every 2 minutes when nothing is happening, and never more than
+Then the conversation the user has open, if any (``open_thread``: so a reply shows within a cycle), and at
+most ``EXTRAS_PER_CYCLE`` other request, each only when the budget has room for it at once (so it never
+makes the next call poll wait): a detail read for a call the user opened before its transcript
+existed, the newest conversations when due (``conversations_pace``, and never more than
 ``CONVERSATIONS_SHARE`` of the pace on average), today's form submissions every five minutes
 (``form_poll``), or a re-read of a watched call the calls list does not reach.
 
@@ -39,11 +39,13 @@ from tui.callrail.budget import Bucket
 from tui.callrail.client import DETAIL_CALL_FIELDS, LIST_CALL_FIELDS, PAGE_MAX
 from tui.callrail.clock import Clock
 from tui.callrail.errors import BudgetExhausted, CallRailError, NotFound, RateLimited
-from tui.callrail.models import Call, Conversation
+from tui.callrail.models import Call
+from tui.live.conversations_pace import TEXTING_ACTIVE_FOR, ConversationsPace
 from tui.live.events import CatchUp, PollState, PollStatus
 from tui.live.failures import failure_state
 from tui.live.followups import STALE_LIVE_AFTER, Followups
 from tui.live.form_poll import FormReads
+from tui.live.open_thread import OpenThread
 from tui.live.pacing import HOUR, call_interval, planned_rate, slowdown, sustainable_rate
 from tui.live.profile import FLAT, ArrivalProfile, from_store
 from tui.live.sources import Batch
@@ -59,11 +61,6 @@ MAX_PAGES = 40  # 10,000 calls
 WINDOW_CALLS_MAX = 200
 CONVERSATIONS_PER_PAGE = 25
 CONVERSATION_PAGES = 8
-CONVERSATIONS_EVERY = timedelta(seconds=60)
-CONVERSATIONS_EVERY_ACTIVE = timedelta(seconds=20)
-CONVERSATIONS_EVERY_QUIET = timedelta(seconds=120)
-TEXTING_ACTIVE_FOR = timedelta(minutes=3)  # after the user sent a text
-TEXT_SEEN_ACTIVE_FOR = timedelta(minutes=2)  # after a text showed up (replies often follow)
 EXTRAS_PER_CYCLE = 1
 # The recurring other reads are averaged over this long (less just after the start) to take them off the
 # pace of the calls list.
@@ -76,8 +73,6 @@ CALL_POLL, CONVERSATIONS, EXTRA, PAGE = "call_poll", "conversations", "extra", "
 CONVERSATIONS_SHARE = 0.07
 ENRICH_EVERY = timedelta(seconds=60)
 RETRY_MIN_S = 5.0
-# Nothing new on the calls side for this long: conversations are read less often.
-QUIET_AFTER_S = 10 * 60.0
 # When calls are expected (``profile``) is learned again from the store this often.
 PROFILE_EVERY = timedelta(hours=1)
 RETRY_MAX_S = 60.0
@@ -97,6 +92,7 @@ class Poller:
         clock: Clock,
         store: Store,
         watchlist: Followups,
+        thread: OpenThread | None = None,
     ) -> None:
         self._client = client
         self._budget = budget
@@ -104,18 +100,17 @@ class Poller:
         self._clock = clock
         self._store = store
         self.followups = watchlist
+        self.thread = thread or OpenThread()  # the conversation the user has open: read every cycle
         self._wake = asyncio.Event()
         self._paused = False
         self._forced = False  # refresh_now: one cycle even while paused or after an auth failure
         self._calls_synced: datetime | None = store.get_time(CALLS_SYNCED)
         self._conversations_synced: datetime | None = store.get_time(CONVERSATIONS_SYNCED)
         self._last_success: datetime | None = store.get_time(LAST_SUCCESS)
-        self._conversations_read_at: datetime | None = None
+        self.conversations_pace = ConversationsPace()
         self._enriched_at: datetime | None = None
         self._last_new_call_at: datetime | None = None
         self._newest_start: datetime | None = None
-        self._conversations_seen: dict[str, datetime | None] = {}  # id -> last message, as last read
-        self._texting_until: datetime | None = None
         self._reconcile: tuple[float, float] | None = None  # (calls, conversations) every s, while pushed
         self._cycle_started: datetime | None = None
         self._started_at: datetime | None = None
@@ -137,11 +132,9 @@ class Poller:
 
     # -- control --------------------------------------------------------------------------------------
 
-    def texting_happened(self, until: datetime | None = None) -> None:
+    def texting_happened(self) -> None:
         """A text was sent or arrived: read conversations more often for a while."""
-        until = until or self._clock.now() + TEXTING_ACTIVE_FOR
-        if self._texting_until is None or until > self._texting_until:
-            self._texting_until = until
+        self.conversations_pace.texting_happened(self._clock.now() + TEXTING_ACTIVE_FOR)
 
     def set_time_zones(self, time_zones: list[str | None]) -> None:
         """The companies' time zones: their business hours are when calls are expected, until the store
@@ -268,6 +261,8 @@ class Poller:
         try:
             async for _ in self._read_calls(started, batch):
                 yield batch
+            async for batch in self._read_open_thread():
+                yield batch
             allowed = EXTRAS_PER_CYCLE
             for step in (
                 self._read_detail,
@@ -380,6 +375,21 @@ class Poller:
         """A background request can go at once (a budget wait would delay the next call poll)."""
         return self._budget.available_in(Bucket.GENERAL, background=True) <= 0
 
+    async def _read_open_thread(self) -> AsyncIterator[Batch]:
+        """The open conversation, first and besides the other read (unless push brings its replies)."""
+        conversation_id = self.thread.due(pushed=self._reconcile is not None)
+        if conversation_id is None or not self._room_now():
+            return
+        self._note_sent(EXTRA)
+        try:
+            conversation = await self._client.get_conversation(
+                self._account_id, conversation_id, background=True
+            )
+        except NotFound:
+            self.thread.close(conversation_id)
+            return
+        yield Batch(conversations=[conversation])
+
     async def _read_detail(self, now: datetime, batch: Batch) -> AsyncIterator[None]:
         for call_id in self.followups.details():
             self.followups.detail_fetched(call_id)
@@ -427,28 +437,18 @@ class Poller:
             self.followups.fetched(call_id, now)
 
     def _conversations_every(self, now: datetime) -> timedelta:
-        texting = self._texting_until is not None and now < self._texting_until
-        if texting:
-            every = CONVERSATIONS_EVERY_ACTIVE
-        elif self._idle_s(now) >= QUIET_AFTER_S:
-            every = CONVERSATIONS_EVERY_QUIET
-        else:
-            every = CONVERSATIONS_EVERY
-        if self._reconcile is not None:
-            every = max(every, timedelta(seconds=self._reconcile[1]))
         snapshot = self._budget.snapshot()
         planned = planned_rate(snapshot, self.profile(now), now)
         share = CONVERSATIONS_SHARE * sustainable_rate(snapshot, planned)
         over = self._rate(now, (CONVERSATIONS,)) / share if share > 0 else 1.0
-        return every * max(1.0, slowdown(snapshot, planned), over)
-
-    def _conversations_due(self, now: datetime) -> bool:
-        if self._conversations_read_at is None:
-            return True
-        return now - self._conversations_read_at >= self._conversations_every(now)
+        reconcile_s = self._reconcile[1] if self._reconcile is not None else None
+        stretch = max(slowdown(snapshot, planned), over)
+        return self.conversations_pace.every(
+            now, idle_s=self._idle_s(now), reconcile_s=reconcile_s, stretch=stretch
+        )
 
     async def _maybe_read_conversations(self, started: datetime, batch: Batch) -> AsyncIterator[None]:
-        if not self._conversations_due(started):
+        if not self.conversations_pace.due(started, self._conversations_every(started)):
             return
         since = min(self._conversations_synced or started - LOOKBACK, started) - OVERLAP
         found: set[str] = set()
@@ -464,23 +464,10 @@ class Poller:
             oldest = page.items[-1].last_message_at if page.items else None
             if len(page.items) < CONVERSATIONS_PER_PAGE or oldest is None or oldest < since:
                 break
-        first_read = self._conversations_read_at is None
-        self._conversations_read_at = started
         self._conversations_synced = started
         self._store.set_time(CONVERSATIONS_SYNCED, started)
-        if self._texts_moved(batch.conversations) and not first_read:
-            self.texting_happened(self._clock.now() + TEXT_SEEN_ACTIVE_FOR)
+        self.conversations_pace.read(started, batch.conversations, self._clock.now())
         yield
-
-    def _texts_moved(self, conversations: list[Conversation]) -> bool:
-        """A conversation the poller had not seen, or one with a newer message than when last read."""
-        moved = False
-        for conversation in conversations:
-            known = self._conversations_seen.get(conversation.id, False)
-            if known is False or known != conversation.last_message_at:
-                moved = True
-            self._conversations_seen[conversation.id] = conversation.last_message_at
-        return moved
 
     # -- status ---------------------------------------------------------------------------------------
 

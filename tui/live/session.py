@@ -37,6 +37,7 @@ from tui.live.failures import failure_state
 from tui.live.followups import Followups
 from tui.live.handled import HandledMarks
 from tui.live.merging import Merger
+from tui.live.open_thread import OpenThread
 from tui.live.outbox import Outbox
 from tui.live.poller import LOOKBACK, Poller
 from tui.live.sources import Batch, Source
@@ -90,6 +91,7 @@ class LiveSession:
         self.handled = HandledMarks(store, clock)  # the needs-attention inbox's marks
         self.merge = Merger(self.state, store, self.followups, clock, self._emit)
         self.tags = TagNames(client, account_id, clock)  # offered when the user tags a call
+        self.open_thread = OpenThread()  # the conversation the user has open: the poller reads it
         self.poller = self._make_poller()
         self.status: PollStatus = self.poller.status
         self.backstop = Backstop(
@@ -112,6 +114,7 @@ class LiveSession:
             clock=self.clock,
             store=self.store,
             watchlist=self.followups,
+            thread=self.open_thread,
         )
 
     def _make_outbox(self) -> Outbox:
@@ -363,6 +366,14 @@ class LiveSession:
         self._answered()
         self.merge.conversations([conversation], self.merge.read_at(asked_at))
         return self.state.conversations[conversation.id]
+
+    def watch_thread(self, conversation_id: str) -> None:
+        """The user opened this conversation: it is read at the pace of the calls list (unless webhooks
+        bring its texts) until ``unwatch_thread``, so the customer's reply shows within seconds."""
+        self.open_thread.open(conversation_id)
+
+    def unwatch_thread(self, conversation_id: str) -> None:
+        self.open_thread.close(conversation_id)
 
     async def older_messages(self, conversation_id: str, page: int, per_page: int) -> Conversation:
         """Page ``page`` of a conversation's messages, newest first (page 1 is what ``open_conversation``

@@ -26,6 +26,7 @@ from tui.screens.webhooks import WebhooksScreen
 from tui.widgets.list_keys import LIST_KEYS
 from tui.widgets.sms_compose import SmsCompose
 
+THREAD = "A text thread"
 # The places whose keys are listed after the app's own ("Everywhere"), each with its bindings.
 PLACES: tuple[tuple[str, Iterable[BindingType]], ...] = (
     ("Live feed", FeedScreen.BINDINGS),
@@ -34,7 +35,7 @@ PLACES: tuple[tuple[str, Iterable[BindingType]], ...] = (
     ("Call detail", CallDetailScreen.BINDINGS),
     ("Texts", TextsScreen.BINDINGS),
     ("Needs attention", InboxScreen.BINDINGS),
-    ("A text thread", (*ThreadScreen.BINDINGS, *SmsCompose.BINDINGS)),
+    (THREAD, (*ThreadScreen.BINDINGS, *SmsCompose.BINDINGS)),
     ("Forms", FormsScreen.BINDINGS),
     ("A form", FormDetailScreen.BINDINGS),
     ("Webhooks", WebhooksScreen.BINDINGS),
@@ -77,6 +78,12 @@ class HelpScreen(ModalScreen[None]):
         "help--voicemail",
     }
 
+    def __init__(self, *, enter_sends: bool = False) -> None:
+        """``enter_sends``: the setting, which decides the key that sends a text (help opens before
+        setup too, when there is no session yet)."""
+        super().__init__()
+        self._enter_sends = enter_sends
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
             yield Static(id="help-keys")
@@ -96,8 +103,11 @@ class HelpScreen(ModalScreen[None]):
     def _keys(self) -> Group:
         heading = self.get_component_rich_style("help--heading", partial=True)
         parts: list[Table | Text] = [Text("Keys", style=heading)]
+        unused = SmsCompose.unused_actions(self._enter_sends)
         for title, place_bindings in (("Everywhere", self.app.BINDINGS), *PLACES):
             bindings = _described(place_bindings)
+            if title == THREAD:  # which key sends follows the enter_sends setting
+                bindings = [binding for binding in bindings if binding.action not in unused]
             if not bindings:
                 continue
             table = Table.grid(padding=(0, 2))

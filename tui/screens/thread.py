@@ -134,7 +134,12 @@ class ThreadScreen(Screen[None]):
         yield MessageThread(
             empty="No texts with this customer yet. Write the first one below.", id="thread-messages"
         )
-        yield SmsCompose(text=self._load_draft(), save_draft=self._save_draft, id="thread-compose")
+        yield SmsCompose(
+            text=self._load_draft(),
+            save_draft=self._save_draft,
+            enter_sends=self.ctx.settings.enter_sends,
+            id="thread-compose",
+        )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -145,11 +150,20 @@ class ThreadScreen(Screen[None]):
         self._show()
         self.query_one(SmsCompose).focus_editor()
         if self.conversation_id:
+            self.session.watch_thread(self.conversation_id)
             self._load()
 
     def on_unmount(self) -> None:
         self.ctx.live.unsubscribe(self)
         self.session.stopped_viewing(self.presence_key)
+        if self.conversation_id:
+            self.session.unwatch_thread(self.conversation_id)
+
+    def _found(self, conversation_id: str) -> None:
+        """The conversation this thread is, once it exists (the first text to this customer)."""
+        if self.conversation_id is None:
+            self.conversation_id = conversation_id
+            self.session.watch_thread(conversation_id)
 
     @property
     def presence_key(self) -> str:
@@ -274,7 +288,7 @@ class ThreadScreen(Screen[None]):
         elif isinstance(event, ConversationsChanged):
             for conversation in (*event.new, *event.changed):
                 if self._is_mine(conversation):
-                    self.conversation_id = self.conversation_id or conversation.id
+                    self._found(conversation.id)
                     self._message("")
                     self._show()
                     return
@@ -294,8 +308,8 @@ class ThreadScreen(Screen[None]):
             return
         if item.id == self._last_item_id:
             self.query_one(SmsCompose).show_item(item)
-        if item.conversation_id and not self.conversation_id:
-            self.conversation_id = item.conversation_id
+        if item.conversation_id:
+            self._found(item.conversation_id)
         self._show()
         if item.state is OutboxState.SENT and self.conversation_id:
             self._load()

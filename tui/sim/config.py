@@ -29,6 +29,8 @@ class SimConfig:
     # Every company of the main account in this time zone (None: each in its own, as the catalog has it).
     time_zone: str | None = None
     send_text_status: int = 201
+    # How likely a caller is to answer a text sent through the API (after a minute or so; 0: never).
+    text_reply_chance: float = 0.5
     rate_limit_headers: bool = True
     # Fraction of the general limits that another integration of the account uses, spread over time.
     external_share: float = 0.0

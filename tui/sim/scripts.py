@@ -178,6 +178,17 @@ TEXTS_COLD = (
     "How much do you charge for {topic}?",
 )
 CUSTOMER_REPLIES = ("Ok thanks!", "Sounds good", "Perfect, see you then", "Can we do a bit later?")
+# A caller's answer to a text the app sent.
+ANSWERS_TO_TEXTS = (
+    "Ok thanks!",
+    "Sounds good",
+    "Yes, tomorrow morning works for me",
+    "Can we do a bit later?",
+    "What time would that be?",
+    "Great, thank you so much",
+    "How much will that cost?",
+    "Is there anything sooner?",
+)
 AGENT_REPLY_MISSED = (
     "Hi {name}, this is {agent} from {company}. Sorry we missed you! When is a good time to call back?"
 )

@@ -13,6 +13,7 @@ from tui.sim.config import SimConfig
 from tui.sim.day_plan import PlannedText, new_call, schedule_call_end
 from tui.sim.scenario import Engine
 from tui.sim.state import Account, Call, Conversation, Outcome, Phase, Tracker, User
+from tui.sim.text_replies import TextReplies
 
 
 class ApiWrites:
@@ -20,6 +21,7 @@ class ApiWrites:
         self._engine = engine
         self._config = config
         self._outbound_rng = random.Random(f"{config.seed}:outbound")
+        self.replies = TextReplies(config.seed, config.text_reply_chance, engine.timeline)
 
     def place_outbound_call(
         self,
@@ -86,6 +88,7 @@ class ApiWrites:
         text = PlannedText(company_id, customer, tracker_id, "outgoing", content, owner, media_urls)
         conversation = engine.deliver_text(account, text, at)
         engine.emit("text_out", account, conversation, at)
+        self.replies.after_sent(conversation, text, at)
         return conversation
 
     def update_call(

@@ -5,6 +5,11 @@ The pane knows nothing of the session: it saves the draft through the ``save_dra
 edit, so quitting or a crash never loses text (a save to the local store takes about 15 µs, so there is
 nothing to gain from delaying it), and asks to send with a ``Send`` message; the screen queues the text
 and reports the outbox item back with ``show_item``.
+
+Which key sends follows the ``enter_sends`` setting: off, ``ctrl+s`` sends and enter starts a new line (as
+in any editor); on, enter sends and shift+enter or ``ctrl+j`` start a new line (many terminals send
+shift+enter as a plain enter, hence ``ctrl+j``), and ``ctrl+s`` still sends. The footer, the placeholder
+and the button name the key that sends.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from tui.safe_text import literal
 SMS_LIMIT = 140
 NEAR_LIMIT = 120
 SEND_KEY = "ctrl+s"
+ENTER = "enter"
+NEWLINE_KEY = "ctrl+j"
 
 STATE_LABELS = {
     OutboxState.QUEUED: "Queued",
@@ -82,7 +89,26 @@ class SmsCompose(Vertical):
         }
     }
     """
-    BINDINGS = [Binding(SEND_KEY, "send", "Send text", priority=True)]
+    BINDINGS = [
+        Binding(SEND_KEY, "send", "Send text", priority=True),
+        # with enter_sends on (check_action keeps only the pair that applies)
+        Binding(
+            f"{ENTER},{SEND_KEY}",
+            "send_by_enter",
+            "Send text",
+            key_display=ENTER,
+            priority=True,
+            tooltip=f"Send the text ({SEND_KEY} too)",
+        ),
+        Binding(
+            f"shift+enter,{NEWLINE_KEY}",
+            "newline",
+            "New line",
+            key_display="^j",
+            priority=True,
+            tooltip="New line in the text (shift+enter too, where the terminal tells it from enter)",
+        ),
+    ]
 
     class Send(Message):
         """The user asked to send ``content`` (already checked against the limit)."""
@@ -98,28 +124,37 @@ class SmsCompose(Vertical):
         text: str = "",
         save_draft: Callable[[str], None] | None = None,
         limit: int = SMS_LIMIT,
+        enter_sends: bool = False,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        self._enter_sends = enter_sends
         self._initial_text = text
         self._save_draft = save_draft
         self._limit = limit
         self._blocked = False
 
+    @staticmethod
+    def unused_actions(enter_sends: bool) -> set[str]:
+        """The actions of ``BINDINGS`` that do nothing with this setting (help leaves them out)."""
+        return {"send"} if enter_sends else {"send_by_enter", "newline"}
+
     def compose(self) -> ComposeResult:
+        send_key = ENTER if self._enter_sends else SEND_KEY
+        newline = f", {NEWLINE_KEY} for a new line" if self._enter_sends else ""
         yield Static(id="sms-blocked")
         yield TextArea(
             self._initial_text,
             id="sms-text",
             soft_wrap=True,
             show_line_numbers=False,
-            placeholder=f"Type a text (up to {self._limit} characters), {SEND_KEY} to send",
+            placeholder=f"Type a text (up to {self._limit} characters), {send_key} to send{newline}",
         )
         with Horizontal(id="sms-status"):
             yield Static(id="sms-count")
             yield Static(budget_label(None), id="sms-budget")
             yield Static(id="sms-state")
-            yield Button(f"Send ({SEND_KEY})", id="sms-send", compact=True, variant="primary")
+            yield Button(f"Send ({send_key})", id="sms-send", compact=True, variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#sms-blocked").display = False
@@ -186,9 +221,16 @@ class SmsCompose(Vertical):
         self.query_one("#sms-status").display = not self._blocked
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "send":
-            return not self._blocked
+        if action in ("send", "send_by_enter", "newline"):
+            return not self._blocked and action not in self.unused_actions(self._enter_sends)
         return True
+
+    def action_send_by_enter(self) -> None:
+        self.action_send()
+
+    def action_newline(self) -> None:
+        start, end = self.text_area.selection
+        self.text_area.replace("\n", start, end, maintain_selection_offset=False)
 
     def action_send(self) -> None:
         # a priority binding runs as the key arrives, before the text box has taken the keys typed just
