@@ -132,7 +132,7 @@ def test_a_floor_goal_is_met_from_above() -> None:
 
 async def test_push_against_polling_at_a_toy_size() -> None:
     start = push.DAY_START + timedelta(hours=2)
-    figures = by_key(await push.measure(start, timedelta(minutes=20), timedelta(minutes=5)))
+    figures = by_key(await push.measure(start, timedelta(minutes=10), timedelta(minutes=3)))
     assert (
         figures["webhook_timed"] > 0
         and 0 < figures["webhook_calls_p50_ms"] <= figures["webhook_calls_p99_ms"]
