@@ -21,6 +21,7 @@ from tui.screens.thread import ThreadScreen
 from tui.screenshots import _call_with_transcript, wait_for, wait_until_polled
 from tui.widgets.call_facts import CallFacts
 from tui.widgets.call_insights import CallInsights
+from tui.widgets.caller_history import history_entries
 from tui.widgets.modals import ChoicePrompt, TextPrompt
 from tui.widgets.sms_compose import SmsCompose
 from tui.widgets.transcript import Transcript
@@ -325,3 +326,20 @@ async def test_at_80x24_the_transcript_keeps_most_of_the_height(demo) -> None:
         insights = app.screen.query_one("#detail-insights-box").region
         transcript = app.screen.query_one(Transcript).region
         assert insights.height <= 4 and transcript.height >= 10, (insights, transcript)
+
+
+def test_the_callers_history_masks_names_and_numbers_in_text_previews():
+    conversation = Conversation.model_validate(
+        {
+            "id": "CONV1",
+            "customer_name": "Grace King",
+            "customer_phone_number": "+17815550160",
+            "recent_messages": [
+                {"direction": "incoming", "content": "Hi this is Grace King, call me on 781-555-0160"}
+            ],
+        }
+    )
+    [shown] = history_entries([], [conversation])
+    [masked] = history_entries([], [conversation], mask=True)
+    assert "Grace" in shown.detail and "781-555-0160" in shown.detail
+    assert "Grace" not in masked.detail and "King" not in masked.detail and "555-0160" not in masked.detail

@@ -139,7 +139,7 @@ class CallDetailScreen(Screen[None]):
         transcript.show_call(call, placeholder=self._pending_text(call, "transcript"), mask=mask)
         number = call.customer_phone_number
         forms = self.session.state.forms.for_number(number) if number else []
-        entries = history_entries(calls, conversations, forms, exclude=call.id)
+        entries = history_entries(calls, conversations, forms, exclude=call.id, mask=mask)
         self.query_one(CallerHistory).show(entries, where=where, now=now)
         self.refresh_bindings()
 

@@ -82,7 +82,7 @@ class FormDetailScreen(Screen[None]):
         phone = form_phone(form)
         calls, conversations = ctx.session.state.history_for(phone) if phone else ([], [])
         forms = ctx.session.state.forms.for_number(phone) if phone else []
-        entries = history_entries(calls, conversations, forms, exclude=form.id)
+        entries = history_entries(calls, conversations, forms, exclude=form.id, mask=ctx.mask)
         self.query_one(CallerHistory).show(entries, where=where, now=ctx.session.clock.now())
         self.refresh_bindings()
 

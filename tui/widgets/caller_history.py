@@ -12,7 +12,7 @@ from textual.widget import Widget
 
 from tui import display, form_text
 from tui.callrail.models import Call, Conversation, FormSubmission
-from tui.safe_text import clean
+from tui.safe_text import clean, mask_in_text
 
 MAX_ENTRIES = 12
 PREVIEW = 60
@@ -34,11 +34,13 @@ def _call_entry(call: Call) -> HistoryEntry:
     return HistoryEntry(call.start_time, "call", "  ".join(parts))
 
 
-def _conversation_entry(conversation: Conversation) -> HistoryEntry:
+def _conversation_entry(conversation: Conversation, mask: bool) -> HistoryEntry:
     newest = conversation.newest_messages
     if newest:
         arrow = "←" if newest[0].incoming else "→"
         preview = clean(newest[0].content, single_line=True)
+        if mask:  # names and numbers people write in texts ("this is Grace, call me on 512…")
+            preview = mask_in_text(preview, [conversation.customer_name or ""])
         if len(preview) > PREVIEW:
             preview = preview[: PREVIEW - 1] + "…"
         detail = f"{arrow} {preview}"
@@ -58,10 +60,12 @@ def history_entries(
     forms: Iterable[FormSubmission] = (),
     *,
     exclude: str | None = None,
+    mask: bool = False,
 ) -> list[HistoryEntry]:
-    """Every call, conversation and form of this caller but the one shown (``exclude``), newest first."""
+    """Every call, conversation and form of this caller but the one shown (``exclude``), newest first;
+    ``mask``: names and numbers in the texts' previews masked."""
     entries = [_call_entry(other) for other in calls if other.id != exclude]
-    entries.extend(_conversation_entry(conversation) for conversation in conversations)
+    entries.extend(_conversation_entry(conversation, mask) for conversation in conversations)
     entries.extend(_form_entry(form) for form in forms if form.id != exclude)
     entries.sort(key=lambda entry: entry.at or _EPOCH, reverse=True)
     return entries
