@@ -25,13 +25,14 @@ from tui.widgets.list_keys import ListTable
 from tui.widgets.screen_commands import ScreenActions
 from tui.widgets.status_bar import StatusBar
 
+# (key, title, width): long company names and names are cut, so at 80 columns the source stays in view
 COLUMNS = (
-    ("time", "Time"),
-    ("company", "Company"),
-    ("name", "Name"),
-    ("contact", "Phone / email"),
-    ("form", "Form"),
-    ("source", "Source"),
+    ("time", "Time", None),
+    ("company", "Company", 20),
+    ("name", "Name", 16),
+    ("contact", "Phone / email", None),
+    ("source", "Source", None),
+    ("form", "Form", None),
 )
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -75,8 +76,8 @@ class FormsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.table
-        for key, title in COLUMNS:
-            table.add_column(title, key=key)
+        for key, title, width in COLUMNS:
+            table.add_column(title, key=key, width=width)
         self._show(self._today(), changed=[])
         table.move_cursor(row=0)
         table.focus()
@@ -130,8 +131,8 @@ class FormsScreen(Screen[None]):
             "company": literal(ctx.company_name(form.company_id), single_line=True),
             "name": literal(form_text.who(form, mask=mask), single_line=True),
             "contact": literal(form_text.contact(form, mask=mask), single_line=True),
-            "form": literal(form_text.form_label(form), single_line=True),
             "source": literal(form_text.source(form), single_line=True),
+            "form": literal(form_text.form_label(form), single_line=True),
         }
 
     def _show_header(self) -> None:
