@@ -28,12 +28,13 @@ class Backstop:
         poller: Poller,
         emit: Callable[[ChannelStatus], None],
         *,
-        every: tuple[float, float] = (RECONCILE_CALLS_S, RECONCILE_CONVERSATIONS_S),
+        every: tuple[float, float] | None = None,
     ) -> None:
-        """``every``: how often the poller reads calls and conversations while push is healthy."""
+        """``every``: how often the poller reads calls and conversations while push is healthy (default
+        ``RECONCILE_CALLS_S``, ``RECONCILE_CONVERSATIONS_S``)."""
         self._poller = poller
         self._emit = emit
-        self._every = every
+        self._every = every or (RECONCILE_CALLS_S, RECONCILE_CONVERSATIONS_S)
         self._health = PushHealth()
         self._shown: ChannelStatus | None = None
         self.on_fall_back: Callable[[], None] | None = None  # push stopped carrying: look for why

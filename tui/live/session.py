@@ -94,9 +94,7 @@ class LiveSession:
         self.open_thread = OpenThread()  # the conversation the user has open: the poller reads it
         self.poller = self._make_poller()
         self.status: PollStatus = self.poller.status
-        self.backstop = Backstop(
-            self.poller, self._emit, **({"every": reconcile_every} if reconcile_every else {})
-        )
+        self.backstop = Backstop(self.poller, self._emit, every=reconcile_every)
         self.outbox = self._make_outbox()
         self._sources: list[Source] = [self.poller]
         self.webhooks: WebhookControl | None = None  # set when the account's webhooks can point at us
