@@ -38,7 +38,7 @@ def fill_store(data_dir: Path, calls: int, conversations: int) -> None:
     """A store as a day of use leaves it: today's calls and conversations, and the companies."""
     from benchmarks import synthetic
     from tui.callrail.models import Company
-    from tui.live.session import COMPANIES_META
+    from tui.live.account_companies import COMPANIES_META
     from tui.live.store import Store
     from tui.wiring import STORE_FILE
 

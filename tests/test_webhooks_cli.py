@@ -35,9 +35,10 @@ def served_sim():
         env=os.environ,
     )
     try:
-        lines = [process.stdout.readline() for _ in range(8)]
+        lines = [process.stdout.readline() for _ in range(9)]
         account_id = lines[1].split(":", 1)[1].strip()
-        keys = [line.split()[2] for line in lines[4:]]
+        keys = [line.split()[2] for line in lines if line.split()[:2] == ["signing", "key"]]
+        assert len(keys) == 4
         for _ in range(200):
             try:
                 httpx.get(f"http://127.0.0.1:{port}/v3/a.json")

@@ -18,6 +18,7 @@ from tui.config import (
     DEFAULT_BASE_URL,
     ConfigError,
     Settings,
+    account_flags,
     default_config_path,
     load_settings,
     permission_warning,
@@ -40,8 +41,8 @@ connecting an account (first of these wins):
   flags                           --base-url, --account
   environment                     CALLRAIL_API_KEY, CALLRAIL_BASE_URL, CALLRAIL_ACCOUNT_ID
   config file                     {config_path}
-                                  (TOML: api_key, account_id, base_url, share, notify_toast,
-                                  notify_bell, display_time_zone, mask; keep it chmod 600)
+                                  (TOML: api_key, account_id or accounts = [...], base_url, share,
+                                  notify_toast, notify_bell, display_time_zone, mask; keep it chmod 600)
   with no key, a setup screen asks for one, checks it and saves it to the config file.
 
 a local CallRail-compatible server:
@@ -62,7 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--speed", type=float, default=20.0, help="demo pace, times real time (default 20)")
     parser.add_argument("--seed", type=int, default=7, help="demo scenario seed (default 7)")
     parser.add_argument("--base-url", metavar="URL", help=f"API base URL (default {DEFAULT_BASE_URL})")
-    parser.add_argument("--account", metavar="ACC", help="account id (ACC…) when the key sees several")
+    parser.add_argument(
+        "--account",
+        metavar="ACC",
+        action="append",
+        help="account id (ACC…) when the key sees several; repeat it to watch several at once",
+    )
     parser.add_argument("--mask", action="store_true", default=None, help="hide caller names and numbers")
     parser.add_argument(
         "--webhooks-listen",
@@ -247,7 +253,7 @@ def run_app(args: argparse.Namespace) -> int:
 
     flags = {
         "base_url": args.base_url,
-        "account_id": args.account,
+        **account_flags(args.account),
         "mask": args.mask,
         "webhooks_listen": args.webhooks_listen,
         "webhooks_url": args.webhooks_url,
@@ -272,7 +278,7 @@ def run_app(args: argparse.Namespace) -> int:
         _secrets.append(settings.hub_token.get_secret_value())
     log_path = setup_logging(settings.state_dir, secrets=_secrets)
     try:
-        ready = settings.hub_url or (settings.has_credentials and settings.account_id)
+        ready = settings.hub_url or (settings.has_credentials and settings.account_ids)
         session = session_from_settings(settings) if ready else None
     except OSError as error:
         print(f"callrail-tui: cannot use the data folder {settings.data_dir}: {error}", file=sys.stderr)

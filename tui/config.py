@@ -12,7 +12,7 @@ import stat
 import sys
 import tempfile
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -20,7 +20,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tomli_w
 from platformdirs import user_config_dir, user_data_dir, user_state_dir
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 APP_NAME = "callrail-tui"
 DEFAULT_BASE_URL = "https://api.callrail.com/v3/"
@@ -38,6 +46,7 @@ FILE_KEYS = (
     "api_key",
     "base_url",
     "account_id",
+    "accounts",
     "share",
     "notify_toast",
     "notify_bell",
@@ -55,6 +64,9 @@ FILE_KEYS = (
     "hub_token",
     "enter_sends",
 )
+
+
+_ONE_OF_ACCOUNTS = ("account_id", "accounts")
 
 
 class ConfigError(Exception):
@@ -100,7 +112,8 @@ class Settings(BaseModel):
 
     api_key: SecretStr | None = None
     base_url: str = DEFAULT_BASE_URL
-    account_id: str | None = None
+    account_id: str | None = None  # the account to watch; the first of ``accounts`` when there are several
+    accounts: tuple[str, ...] = ()  # several accounts the key sees, watched at once (an agency's)
     share: float = Field(default=0.8, gt=0.0, le=1.0)
     notify_toast: bool = True
     notify_bell: bool = True
@@ -186,6 +199,27 @@ class Settings(BaseModel):
             raise ValueError(f"unknown time zone {value!r}; use an IANA name like America/Chicago") from None
         return value
 
+    @field_validator("accounts", mode="before")
+    @classmethod
+    def _check_accounts(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
+            raise ValueError('must be a list of account ids, like ["ACC1234", "ACC5678"]')
+        ids = [item.strip() for item in value if item.strip()]
+        return tuple(dict.fromkeys(ids))
+
+    @model_validator(mode="after")
+    def _first_account_is_the_account(self) -> Settings:
+        if self.accounts and self.account_id != self.accounts[0]:
+            object.__setattr__(self, "account_id", self.accounts[0])  # frozen: set once, while built
+        return self
+
+    @property
+    def account_ids(self) -> tuple[str, ...]:
+        """Every account to watch, the first first."""
+        return self.accounts or ((self.account_id,) if self.account_id else ())
+
     @property
     def has_credentials(self) -> bool:
         return self.api_key is not None and bool(self.api_key.get_secret_value())
@@ -249,14 +283,20 @@ def load_settings(
     values: dict[str, Any] = {}
     origin: dict[str, str] = {}
 
+    def take(key: str, value: Any, where: str) -> None:
+        if key in _ONE_OF_ACCOUNTS:  # one account or several: whichever the stronger source says
+            for other in _ONE_OF_ACCOUNTS:
+                values.pop(other, None)
+        values[key], origin[key] = value, where
+
     for key, value in read_config_file(path).items():
-        values[key], origin[key] = value, f"the config file {path}"
+        take(key, value, f"the config file {path}")
     for var, key in ENV_VARS.items():
         if environ.get(var):
-            values[key], origin[key] = environ[var], f"the environment variable {var}"
+            take(key, environ[var], f"the environment variable {var}")
     for key, value in (flags or {}).items():
         if value is not None:
-            values[key], origin[key] = value, f"--{key.replace('_', '-')}"
+            take(key, value, "--account" if key in _ONE_OF_ACCOUNTS else f"--{key.replace('_', '-')}")
 
     try:
         return Settings(**values, **fixed, config_path=path)
@@ -267,6 +307,23 @@ def load_settings(
             message = item["msg"].removeprefix("Value error, ")
             problems.append(f"{key} (from {origin.get(key, 'defaults')}): {message}")
         raise ConfigError("Invalid setting: " + "; ".join(problems)) from None
+
+
+def account_flags(accounts: list[str] | None) -> dict[str, Any]:
+    """The settings ``--account`` gives: once, the account; repeated, several, watched at once."""
+    if not accounts:
+        return {}
+    return {"account_id": accounts[0]} if len(accounts) == 1 else {"accounts": accounts}
+
+
+def one_account(settings: Settings, command: str) -> str | None:
+    """Why ``command`` cannot run on these settings' accounts (it serves one), or None."""
+    if len(settings.account_ids) > 1:
+        return (
+            f"callrail-tui {command} serves one account, and {len(settings.account_ids)} are set; "
+            "name one with --account ACC"
+        )
+    return None
 
 
 def listen_address(text: str) -> tuple[str, int]:
@@ -289,16 +346,23 @@ def us_phone(text: str) -> str | None:
     return f"+1{digits}"
 
 
-def save_credentials(path: Path, *, api_key: str, account_id: str, base_url: str | None = None) -> None:
-    """Write the key and account into the config file, keeping its other settings."""
-    values = {"api_key": api_key, "account_id": account_id}
+def save_credentials(
+    path: Path, *, api_key: str, account_ids: Sequence[str], base_url: str | None = None
+) -> None:
+    """Write the key and the account (or accounts) into the config file, keeping its other settings."""
+    values: dict[str, Any] = {"api_key": api_key}
+    if len(account_ids) == 1:
+        values["account_id"] = account_ids[0]
+    else:
+        values["accounts"] = list(account_ids)
     if base_url is not None and base_url != DEFAULT_BASE_URL:
         values["base_url"] = base_url
     save_settings(path, **values)
 
 
-def save_settings(path: Path, **values: str) -> None:
-    """Write these settings into the config file, keeping its others.
+def save_settings(path: Path, **values: Any) -> None:
+    """Write these settings into the config file, keeping its others (one account or several: the one
+    written replaces the other).
 
     The new file is created 0600 next to the old one and renamed over it, so the key is never in a
     file anyone else can read, and a crash leaves either the old file or the new one.
@@ -307,6 +371,10 @@ def save_settings(path: Path, **values: str) -> None:
         data = read_config_file(path)
     except ConfigError:
         data = {}
+    for key in values:
+        if key in _ONE_OF_ACCOUNTS:
+            for other in _ONE_OF_ACCOUNTS:
+                data.pop(other, None)
     data.update(values)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     # mkstemp creates the file 0600 before anything is written to it.

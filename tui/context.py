@@ -76,8 +76,11 @@ class Context:
         self.settings = self.settings.model_copy(update={k: v for k, v in changes.items() if v is not None})
 
     def company_name(self, company_id: str | None, fallback: str | None = None) -> str:
+        """The company's name, and its account's where another account has a company of that name."""
         company = self.session.companies.get(company_id or "")
-        return clean((company.name if company else None) or fallback or "", single_line=True)
+        name = (company.name if company else None) or fallback or ""
+        account = self.session.account_companies.account_if_ambiguous(company_id)
+        return clean(f"{name} ({account})" if account else name, single_line=True)
 
 
 class _HasContext(Protocol):

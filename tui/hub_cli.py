@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 
-from tui.config import ConfigError, Settings, listen_address, load_settings, save_settings
+from tui.config import (
+    ConfigError,
+    Settings,
+    account_flags,
+    listen_address,
+    load_settings,
+    one_account,
+    save_settings,
+)
 from tui.hub.tokens import TokenError, ViewerTokens
 from tui.logging_setup import register_secret, setup_logging
 
@@ -79,7 +87,7 @@ def hub_home(settings: Settings, home: Path | None) -> Path:
 def run(args: argparse.Namespace) -> int:
     try:
         settings = load_settings(
-            flags={"base_url": args.base_url, "account_id": args.account}, config_path=args.config
+            flags={"base_url": args.base_url, **account_flags(args.account)}, config_path=args.config
         )
     except ConfigError as error:
         print(f"callrail-tui: {error}", file=sys.stderr)
@@ -93,6 +101,10 @@ def run(args: argparse.Namespace) -> int:
             listen_address(args.web)
     except ValueError as error:
         print(f"callrail-tui hub: --listen or --web: {error}", file=sys.stderr)
+        return 2
+    several = None if args.demo else one_account(settings, "hub")
+    if several:
+        print(several, file=sys.stderr)
         return 2
     if not args.demo and not (settings.has_credentials and settings.account_id):
         print("callrail-tui hub: no API key or account: set CALLRAIL_API_KEY and CALLRAIL_ACCOUNT_ID, or run")

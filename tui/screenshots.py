@@ -59,22 +59,25 @@ def scene(
     seed: int = 7,
     start: datetime = SCENE_START,
     sim_config: SimConfig | None = None,
+    agency: bool = False,
     **settings: object,
 ) -> Scene:
-    """A session on an in-process simulator with a held clock; every file goes under ``home``."""
+    """A session on an in-process simulator with a held clock; every file goes under ``home``.
+    ``agency``: on both of the simulator's accounts, with an agency's key."""
     clock = HeldClock(start)
     simulator = Simulator(sim_config or SimConfig(seed=seed), clock=clock)
     options: dict[str, object] = {"notify_toast": False, "notify_bell": False, **settings}
     config = Settings(
-        api_key=simulator.api_key,
+        api_key=simulator.config.agency_api_key if agency else simulator.api_key,
         account_id=simulator.account_id,
+        accounts=[account.id for account in simulator.accounts] if agency else [],
         base_url=SIM_URL,
         config_path=home / "config.toml",
         data_dir=home / "data",
         state_dir=home / "state",
         **options,
     )
-    session = session_on_simulator(simulator, data_dir=config.data_dir)
+    session = session_on_simulator(simulator, data_dir=config.data_dir, agency=agency)
     if config.webhooks_url:
         from tui.live.webhooks.serve import intake_for_session
 

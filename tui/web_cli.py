@@ -51,11 +51,9 @@ def tab_command(args: argparse.Namespace) -> str:
     argv = [sys.executable, "-m", "tui"]
     if args.demo:
         argv += ["--demo", "--speed", f"{args.speed:g}", "--seed", str(args.seed)]
-    for flag, value in (
-        ("--config", args.config),
-        ("--base-url", args.base_url),
-        ("--account", args.account),
-    ):
+    options = [("--config", args.config), ("--base-url", args.base_url)]
+    options += [("--account", account) for account in args.account or ()]
+    for flag, value in options:
         if value and not args.demo:
             argv += [flag, str(value)]
     if args.mask:

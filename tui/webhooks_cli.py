@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from tui.config import ConfigError, load_settings
+from tui.config import ConfigError, account_flags, load_settings, one_account
 from tui.live.webhooks.events import EVENTS, MONITOR_EVENTS
 from tui.live.webhooks.signature import masked
 
@@ -48,7 +48,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    flags = {"base_url": args.base_url, "account_id": args.account}
+    flags = {"base_url": args.base_url, **account_flags(args.account)}
     try:
         settings = load_settings(flags=flags, config_path=args.config)
     except ConfigError as error:
@@ -56,6 +56,10 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if not settings.has_credentials or not settings.account_id:
         print("callrail-tui webhooks: no API key or account yet; run callrail-tui once to set them up.")
+        return 2
+    several = one_account(settings, "webhooks")
+    if several:
+        print(several, file=sys.stderr)
         return 2
     args.url = args.url or settings.webhooks_url or ""
     if not args.url:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +20,7 @@ from tui.callrail.budget import RateBudget
 from tui.callrail.client import DEFAULT_BASE_URL, CallRailClient
 from tui.callrail.clock import Clock, SystemClock
 from tui.config import Settings, listen_address
+from tui.live.lanes import AccountAccess
 from tui.live.session import LiveSession
 from tui.live.sources import Batch
 from tui.live.store import Store
@@ -54,19 +55,27 @@ def session_for_account(
     clock: Clock | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     reconcile_every: tuple[float, float] | None = None,
+    more_accounts: Sequence[str] = (),
 ) -> LiveSession:
-    """A session for a real account (or any CallRail-compatible server at ``base_url``)."""
+    """A session for a real account (or any CallRail-compatible server at ``base_url``); with
+    ``more_accounts``, for those too (the key sees them all), each with its own budget and client."""
     clock = clock or SystemClock()
-    budget = RateBudget(_scope(account_id), share=share, state_dir=state_dir, clock=clock)
-    client = CallRailClient(api_key, base_url=base_url, transport=transport, budget=budget, clock=clock)
+
+    def access(account: str) -> AccountAccess:
+        budget = RateBudget(_scope(account), share=share, state_dir=state_dir, clock=clock)
+        client = CallRailClient(api_key, base_url=base_url, transport=transport, budget=budget, clock=clock)
+        return AccountAccess(account, client, budget)
+
+    first = access(account_id)
     store = Store(Path(data_dir) / STORE_FILE, now=clock.now())
     return LiveSession(
         account_id=account_id,
-        client=client,
-        budget=budget,
+        client=first.client,
+        budget=first.budget,
         store=store,
         clock=clock,
         reconcile_every=reconcile_every,
+        more_accounts=[access(account) for account in more_accounts if account != account_id],
     )
 
 
@@ -86,6 +95,7 @@ def session_from_settings(settings: Settings) -> LiveSession:
         state_dir=settings.state_dir,
         share=settings.share,
         reconcile_every=(settings.reconcile_calls_every, settings.reconcile_texts_every),
+        more_accounts=settings.account_ids[1:],
     )
     if settings.webhooks_listen or settings.webhooks_url:
         # imported only here: uvicorn and the receiver are not needed before the first frame otherwise
@@ -108,16 +118,20 @@ def session_on_simulator(
     state_dir: Path | None = None,
     api_key: str | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    agency: bool = False,
 ) -> LiveSession:
-    """A session on ``simulator``'s account, in process (or through ``transport``), on its clock."""
+    """A session on ``simulator``'s account, in process (or through ``transport``), on its clock;
+    ``agency``: on every account of the simulator, with the key an agency's user has."""
+    more = [account.id for account in simulator.accounts[1:]] if agency else []
     return session_for_account(
-        api_key=api_key or simulator.api_key,
+        api_key=api_key or (simulator.config.agency_api_key if agency else None) or simulator.api_key,
         account_id=simulator.account_id,
         data_dir=data_dir,
         state_dir=state_dir,
         base_url=SIM_URL,
         clock=simulator.clock,
         transport=transport or httpx.ASGITransport(app=simulator.app),
+        more_accounts=more,
     )
 
 

@@ -68,7 +68,7 @@ async def test_a_busy_port_leaves_the_session_running(tmp_path) -> None:
     with socket.create_server(("127.0.0.1", 0)) as busy:
         port = busy.getsockname()[1]
         intake = intake_for_session(env.session, tmp_path / "data", listen=("127.0.0.1", port))
-        assert any(isinstance(source, ServedWebhooks) for source in env.session._sources)
+        assert any(isinstance(source, ServedWebhooks) for source, _ in env.session._sources)
         await env.session.start()
         runner = asyncio.create_task(env.session.run())
         await asyncio.sleep(0.3)

@@ -130,3 +130,17 @@ async def test_auth_header_is_case_insensitive_scheme(shared_sim, reader):
         f"{ROOT}/a.json", headers={"Authorization": f"token token={shared_sim.api_key}"}
     )
     assert response.status_code == 200
+
+
+async def test_an_agency_key_sees_every_account_each_by_its_own_path(shared_sim):
+    main, other = shared_sim.accounts
+    async with client_for(shared_sim, key=shared_sim.config.agency_api_key) as agency:
+        listed = await agency.get(f"{ROOT}/a.json")
+        assert [a["id"] for a in listed.json()["accounts"]] == sorted(
+            [main.id, other.id], key=lambda i: next(a.name.lower() for a in shared_sim.accounts if a.id == i)
+        )
+        theirs = await agency.get(f"{ROOT}/a/{other.id}/companies.json")
+        assert [c["id"] for c in theirs.json()["companies"]] == list(other.companies)
+        mine = await agency.get(f"{ROOT}/a/{main.id}/companies.json")
+        assert {c["id"] for c in mine.json()["companies"]} == set(main.companies)
+        assert (await agency.get(f"{ROOT}/a/ACCnotanaccount/companies.json")).status_code == 404

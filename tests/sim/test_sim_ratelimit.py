@@ -99,3 +99,12 @@ async def test_external_share_uses_part_of_the_budget(make_sim, clock):
     assert 190 <= len(external) <= 210  # 100 an hour for two hours
     assert all(r.bucket == "general" and r.status == 200 for r in external)
     assert 90 <= int(response.headers["x-rate-limit-hourly-used"]) <= 110
+
+
+async def test_an_agency_key_spends_each_accounts_own_limits(make_sim):
+    sim = make_sim(hourly_limit=2)
+    async with client_for(sim, key=sim.config.agency_api_key) as agency:
+        main = f"http://sim.test/v3/a/{sim.account_id}/companies.json"
+        other = f"http://sim.test/v3/a/{sim.accounts[1].id}/companies.json"
+        assert [(await agency.get(main)).status_code for _ in range(3)] == [200, 200, 429]
+        assert [(await agency.get(other)).status_code for _ in range(2)] == [200, 200]

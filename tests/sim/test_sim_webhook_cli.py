@@ -63,10 +63,11 @@ def test_serve_prints_each_companys_signing_key_and_stops_on_ctrl_c():
         env=os.environ,
     )
     try:
-        lines = [process.stdout.readline() for _ in range(4 + 4)]
-        assert "http://127.0.0.1:9/none" in lines[3]
-        keys = [line.split()[2] for line in lines[4:]]
-        assert all(line.split()[1] == "key" for line in lines[4:])
+        lines = [process.stdout.readline() for _ in range(5 + 4)]
+        assert lines[3].startswith("agency key: sim-agency-0001")
+        assert "http://127.0.0.1:9/none" in lines[4]
+        keys = [line.split()[2] for line in lines[5:]]
+        assert all(line.split()[1] == "key" for line in lines[5:])
         assert len(set(keys)) == 4 and all(len(key) == 32 for key in keys)
         for _ in range(100):  # serving before Ctrl-C
             try:

@@ -12,6 +12,7 @@ from tui.config import (
     DEFAULT_BASE_URL,
     ConfigError,
     Settings,
+    account_flags,
     default_config_path,
     load_settings,
     mask_secret,
@@ -98,7 +99,7 @@ def test_save_credentials_writes_0600_and_keeps_other_settings(tmp_path: Path) -
     path = write(tmp_path / "cfg" / "config.toml", 'display_time_zone = "America/Denver"\n')
     path.chmod(0o644)
     save_credentials(
-        path, api_key="secret-key-abcdef", account_id="ACC123", base_url="http://127.0.0.1:9/v3/"
+        path, api_key="secret-key-abcdef", account_ids=["ACC123"], base_url="http://127.0.0.1:9/v3/"
     )
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     settings = load_settings(environ={}, config_path=path)
@@ -110,7 +111,7 @@ def test_save_credentials_writes_0600_and_keeps_other_settings(tmp_path: Path) -
 
 def test_a_new_config_file_and_its_folder_are_private(tmp_path: Path) -> None:
     path = tmp_path / "new" / "config.toml"
-    save_credentials(path, api_key="secret-key-abcdef", account_id="ACC1")
+    save_credentials(path, api_key="secret-key-abcdef", account_ids=["ACC1"])
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) & 0o077 == 0
     assert "base_url" not in path.read_text()
@@ -153,3 +154,36 @@ def test_enter_sends_is_off_by_default_and_read_from_the_file(tmp_path: Path) ->
     assert load_settings(environ={}, config_path=tmp_path / "none.toml").enter_sends is False
     path = write(tmp_path / "config.toml", "enter_sends = true\n")
     assert load_settings(environ={}, config_path=path).enter_sends is True
+
+
+def test_several_accounts_replace_one_and_one_replaces_several(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    save_credentials(path, api_key="secret-key-abcdef", account_ids=["ACC1"])
+    save_credentials(path, api_key="secret-key-abcdef", account_ids=["ACC1", "ACC2"])
+    assert "account_id" not in path.read_text()
+    settings = load_settings(environ={}, config_path=path)
+    assert settings.account_ids == ("ACC1", "ACC2") and settings.account_id == "ACC1"
+    save_credentials(path, api_key="secret-key-abcdef", account_ids=["ACC2"])
+    assert "accounts" not in path.read_text()
+    assert load_settings(environ={}, config_path=path).account_ids == ("ACC2",)
+
+
+def test_the_stronger_source_says_one_account_or_several(tmp_path: Path) -> None:
+    path = write(tmp_path / "config.toml", 'accounts = ["ACC1", "ACC2", "ACC1", " "]\n')
+    assert load_settings(environ={}, config_path=path).account_ids == ("ACC1", "ACC2")
+    from_env = load_settings(environ={"CALLRAIL_ACCOUNT_ID": "ACC9"}, config_path=path)
+    assert from_env.account_ids == ("ACC9",)
+    flags = account_flags(["ACC3", "ACC4"])
+    assert load_settings(
+        flags=flags, environ={"CALLRAIL_ACCOUNT_ID": "ACC9"}, config_path=path
+    ).account_ids == (
+        "ACC3",
+        "ACC4",
+    )
+    assert account_flags(["ACC3"]) == {"account_id": "ACC3"} and account_flags(None) == {}
+
+
+def test_accounts_that_are_not_a_list_of_ids_are_refused(tmp_path: Path) -> None:
+    path = write(tmp_path / "config.toml", "accounts = 3\n")
+    with pytest.raises(ConfigError, match=r"accounts .*list of account ids"):
+        load_settings(environ={}, config_path=path)

@@ -112,3 +112,45 @@ async def test_a_key_from_the_environment_is_checked_at_once(tmp_path: Path, dem
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.screen.query_one("#setup-accounts", OptionList).option_count >= 1
+
+
+async def test_an_agency_key_marks_several_accounts_and_watches_them_all(tmp_path: Path, demo) -> None:
+    sim = demo.simulator
+    agency_key = sim.config.agency_api_key
+
+    def session_factory(settings: Settings):
+        return session_for_account(
+            api_key=settings.api_key_value,
+            account_id=settings.account_id,
+            data_dir=settings.data_dir,
+            base_url=settings.base_url,
+            clock=demo.clock,
+            transport=httpx.ASGITransport(app=sim.app),
+            more_accounts=settings.account_ids[1:],
+        )
+
+    settings = fresh_settings(tmp_path, base_url=SIM_URL)
+    app = make_app(
+        None,
+        settings,
+        session_factory=session_factory,
+        client_factory=lambda key, url: CallRailClient(
+            key, base_url=url, transport=httpx.ASGITransport(app=sim.app)
+        ),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await type_key(pilot, app, agency_key)
+        assert app.screen.query_one("#setup-accounts", OptionList).option_count == 2
+        assert "mark several" in message(app)
+        await pilot.press("space", "down", "space", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FeedScreen)
+        await wait_until_polled(pilot, app)
+        assert {lane.account_id for lane in app.session.lanes.all} == {a.id for a in sim.accounts}
+        meter = str(app.screen.query_one("#status-meter").render())
+        assert all(a.name[:10] in meter for a in sim.accounts), meter
+
+    saved = load_settings(environ={}, config_path=settings.config_path)
+    assert set(saved.account_ids) == {a.id for a in sim.accounts} and len(saved.account_ids) == 2
+    assert saved.account_id == saved.account_ids[0]
+    await app.session.stop()

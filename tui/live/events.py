@@ -30,6 +30,14 @@ class CatchUp:
 
 
 @dataclass(frozen=True)
+class AccountBudget:
+    """One of several accounts in the meter: its name and its own budget."""
+
+    name: str
+    budget: BudgetSnapshot | None
+
+
+@dataclass(frozen=True)
 class PollStatus:
     state: PollState
     last_success: datetime | None = None
@@ -37,6 +45,8 @@ class PollStatus:
     message: str = ""
     budget: BudgetSnapshot | None = None
     catch_up: CatchUp | None = None
+    account_id: str = ""  # whose poller says so
+    accounts: tuple[AccountBudget, ...] = ()  # each account's budget, when the session watches several
 
 
 class Channel(StrEnum):

@@ -16,10 +16,10 @@ from datetime import datetime, timedelta
 
 from tui.callrail.budget import RateBudget
 from tui.callrail.paging import PAGE_MAX
+from tui.live.account_meta import AccountMeta
 from tui.live.pacing import planned_rate, sustainable_rate
 from tui.live.profile import ArrivalProfile
 from tui.live.sources import Batch
-from tui.live.store import Store
 
 FORMS_EVERY = timedelta(minutes=5)
 FORMS_SHARE = 0.02  # of the requests per second the budget sustains now
@@ -34,7 +34,7 @@ class FormReads:
         self,
         client,
         account_id: str,
-        store: Store,
+        marks: AccountMeta,
         *,
         budget: RateBudget,
         profile: Callable[[datetime], ArrivalProfile],
@@ -44,9 +44,9 @@ class FormReads:
         self._budget = budget
         self._profile = profile  # when calls are expected (the poller's, learned from the store)
         self._account_id = account_id
-        self._store = store
+        self._marks = marks
         self._note_sent = note_sent  # the poller counts each request towards its pace
-        self._synced: datetime | None = store.get_time(FORMS_SYNCED)
+        self._synced: datetime | None = marks.get_time(FORMS_SYNCED)
         self._read_at: datetime | None = None
 
     def every(self, now: datetime) -> timedelta:
@@ -78,5 +78,5 @@ class FormReads:
             if len(page.items) < PAGE_MAX:
                 break
         self._read_at = self._synced = started
-        self._store.set_time(FORMS_SYNCED, started)
+        self._marks.set_time(FORMS_SYNCED, started)
         yield

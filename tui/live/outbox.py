@@ -83,7 +83,10 @@ class Outbox:
         emit: Callable[[LiveEvent], None],
         on_conversation: Callable[[Conversation], None],
         on_texting_enabled: Callable[[bool], None],
+        owns: Callable[[str], bool] = lambda company_id: True,
     ) -> None:
+        """``owns``: whether a text for this company is this account's to send (a session watching several
+        accounts keeps every account's texts in one store)."""
         self._client = client
         self._account_id = account_id
         self._store = store
@@ -92,6 +95,7 @@ class Outbox:
         self._emit = emit
         self._on_conversation = on_conversation
         self._on_texting_enabled = on_texting_enabled
+        self._owns = owns
         self._wake = asyncio.Event()
         self._to_check: list[int] = []
         self._failures = 0
@@ -128,6 +132,9 @@ class Outbox:
         self._wake.set()
         return item
 
+    def _mine(self, states: tuple[OutboxState, ...]) -> list[OutboxItem]:
+        return [item for item in self._store.outbox_items(states=states) if self._owns(item.company_id)]
+
     def items(self, customer_phone_number: str | None = None) -> list[OutboxItem]:
         return self._store.outbox_items(customer_phone_number=customer_phone_number)
 
@@ -157,7 +164,7 @@ class Outbox:
     def recover(self) -> None:
         """Texts a previous run left sending, checking or unknown get (re)checked, never resent."""
         unsure = (OutboxState.SENDING, OutboxState.CHECKING, OutboxState.UNKNOWN)
-        for item in self._store.outbox_items(states=unsure):
+        for item in self._mine(unsure):
             if item.state is OutboxState.SENDING:
                 self._to_check_later(item, "The app stopped while sending this text.")
             elif item.id not in self._to_check:
@@ -176,7 +183,7 @@ class Outbox:
                 if not checked:
                     return self._retry_delay()
                 self._discard_check(item_id)
-            queued = self._store.outbox_items(states=(OutboxState.QUEUED,))
+            queued = self._mine((OutboxState.QUEUED,))
             if not queued:
                 self._failures = 0
                 return None

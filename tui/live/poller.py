@@ -40,6 +40,7 @@ from tui.callrail.client import DETAIL_CALL_FIELDS, LIST_CALL_FIELDS, PAGE_MAX
 from tui.callrail.clock import Clock
 from tui.callrail.errors import BudgetExhausted, CallRailError, NotFound, RateLimited
 from tui.callrail.models import Call
+from tui.live.account_meta import AccountMeta
 from tui.live.conversations_pace import TEXTING_ACTIVE_FOR, ConversationsPace
 from tui.live.events import CatchUp, PollState, PollStatus
 from tui.live.failures import failure_state
@@ -93,20 +94,22 @@ class Poller:
         store: Store,
         watchlist: Followups,
         thread: OpenThread | None = None,
+        marks: AccountMeta | None = None,
     ) -> None:
         self._client = client
         self._budget = budget
         self._account_id = account_id
         self._clock = clock
         self._store = store
+        self._marks = marks or AccountMeta(store)
         self.followups = watchlist
         self.thread = thread or OpenThread()  # the conversation the user has open: read every cycle
         self._wake = asyncio.Event()
         self._paused = False
         self._forced = False  # refresh_now: one cycle even while paused or after an auth failure
-        self._calls_synced: datetime | None = store.get_time(CALLS_SYNCED)
-        self._conversations_synced: datetime | None = store.get_time(CONVERSATIONS_SYNCED)
-        self._last_success: datetime | None = store.get_time(LAST_SUCCESS)
+        self._calls_synced: datetime | None = self._marks.get_time(CALLS_SYNCED)
+        self._conversations_synced: datetime | None = self._marks.get_time(CONVERSATIONS_SYNCED)
+        self._last_success: datetime | None = self._marks.get_time(LAST_SUCCESS)
         self.conversations_pace = ConversationsPace()
         self._enriched_at: datetime | None = None
         self._last_new_call_at: datetime | None = None
@@ -124,11 +127,13 @@ class Poller:
         self._error_delay: float | None = None
         note_sent = partial(self._note_sent, EXTRA)
         self._forms = FormReads(
-            client, account_id, store, budget=budget, profile=self.profile, note_sent=note_sent
+            client, account_id, self._marks, budget=budget, profile=self.profile, note_sent=note_sent
         )
         self._state = PollState.STARTING
         self._message = ""
-        self.status = PollStatus(PollState.STARTING, self._last_success, budget=budget.snapshot())
+        self.status = PollStatus(
+            PollState.STARTING, self._last_success, budget=budget.snapshot(), account_id=account_id
+        )
 
     # -- control --------------------------------------------------------------------------------------
 
@@ -283,7 +288,7 @@ class Poller:
         self._failures = 0
         self._error_delay = None
         self._last_success = started
-        self._store.set_time(LAST_SUCCESS, started)
+        self._marks.set_time(LAST_SUCCESS, started)
         state, message = (PollState.PAUSED, self._message) if self._paused else (PollState.OK, "")
         yield Batch(status=self._publish(state, message))
 
@@ -333,7 +338,7 @@ class Poller:
                 yield
                 batch.calls, batch.status = [], None
         self._calls_synced = started
-        self._store.set_time(CALLS_SYNCED, started)
+        self._marks.set_time(CALLS_SYNCED, started)
         self._listed_starts = sorted((c.start_time for c in listed if c.start_time), reverse=True)
         newest = self._listed_starts[0] if self._listed_starts else None
         if newest is not None and (self._newest_start is None or newest > self._newest_start):
@@ -465,7 +470,7 @@ class Poller:
             if len(page.items) < CONVERSATIONS_PER_PAGE or oldest is None or oldest < since:
                 break
         self._conversations_synced = started
-        self._store.set_time(CONVERSATIONS_SYNCED, started)
+        self._marks.set_time(CONVERSATIONS_SYNCED, started)
         self.conversations_pace.read(started, batch.conversations, self._clock.now())
         yield
 
@@ -482,5 +487,7 @@ class Poller:
         self._state = state
         self._message = message
         budget = self._budget.snapshot()
-        self.status = PollStatus(state, self._last_success, next_poll_at, message, budget, catch_up)
+        self.status = PollStatus(
+            state, self._last_success, next_poll_at, message, budget, catch_up, account_id=self._account_id
+        )
         return self.status

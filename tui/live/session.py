@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import sqlite3
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -23,6 +22,8 @@ from tui.callrail.client import CallRailClient
 from tui.callrail.clock import Clock
 from tui.callrail.errors import CallRailError
 from tui.callrail.models import Call, Company, Conversation
+from tui.live.account_companies import ACCOUNT_NAME_META, AccountCompanies
+from tui.live.account_meta import AccountMeta
 from tui.live.actions import Actions, ClientActions
 from tui.live.backstop import Backstop
 from tui.live.events import (
@@ -34,10 +35,9 @@ from tui.live.events import (
     PollStatus,
 )
 from tui.live.failures import failure_state
-from tui.live.followups import Followups
 from tui.live.handled import HandledMarks
+from tui.live.lanes import AccountAccess, Lane, Lanes
 from tui.live.merging import Merger
-from tui.live.open_thread import OpenThread
 from tui.live.outbox import Outbox
 from tui.live.poller import LOOKBACK, Poller
 from tui.live.sources import Batch, Source
@@ -50,13 +50,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-COMPANIES_META = "companies"
 FIRST_CALLS = 100  # read from the store before the first frame: a few screens of the feed
 STORED_CALLS_BATCH = 250  # then this many at a time (~15 ms each), the event loop free in between
 BATCH_PAUSE = 0.01  # seconds
 FIRST_FRAME_WAIT = 0.5  # seconds start() waits for the UI to draw the first calls before the rest
 STORE_KEEPS = timedelta(days=8)  # older calls and conversations are deleted from the store on start
-ACCOUNT_NAME_META = "account_name"
 # What the store holds counts as observed before anything a source brings (it carries no versions).
 STORED = datetime.fromtimestamp(0, UTC)
 
@@ -73,59 +71,94 @@ class LiveSession:
         account_name: str = "",
         reconcile_every: tuple[float, float] | None = None,
         actions: Actions | None = None,
+        more_accounts: Sequence[AccountAccess] = (),
     ) -> None:
         """``reconcile_every``: seconds between reads of calls and of conversations while webhooks carry
-        the data (``tui.live.backstop``)."""
+        the data (``tui.live.backstop``). ``more_accounts``: other accounts the key sees, watched too, each
+        in a lane of its own (``tui.live.lanes``); the first account's lane is ``poller``, ``outbox``..."""
         self.account_id = account_id
-        self.account_name = account_name or store.get_meta(ACCOUNT_NAME_META) or account_id
         self.clock = clock
-        self.client = client
-        self.actions: Actions = actions or ClientActions(client, account_id)
-        self.budget = budget
         self.store = store
         self.state = LiveState()
-        self.companies: dict[str, Company] = {}
         self.texting_enabled: bool | None = None
         self._listeners: list[Callable[[LiveEvent], None]] = []
-        self.followups = Followups()  # calls still to watch: the poller reads it as its watchlist
+        self.lanes = Lanes()
         self.handled = HandledMarks(store, clock)  # the needs-attention inbox's marks
-        self.merge = Merger(self.state, store, self.followups, clock, self._emit)
-        self.tags = TagNames(client, account_id, clock)  # offered when the user tags a call
-        self.open_thread = OpenThread()  # the conversation the user has open: the poller reads it
-        self.poller = self._make_poller()
+        self.merge = Merger(self.state, store, self.lanes, clock, self._emit)
+        for access in (AccountAccess(account_id, client, budget), *more_accounts):
+            self.lanes.add(self._make_lane(access, actions))
+        primary = self.lanes.primary
+        self.account_companies = AccountCompanies(self.lanes, self.state)
+        primary.name = account_name or primary.meta.get(ACCOUNT_NAME_META) or ""
+        self.client, self.budget, self.actions = client, budget, primary.actions
+        self.followups = primary.followups  # calls still to watch: the poller reads it as its watchlist
+        self.open_thread = primary.open_thread  # the conversation the user has open: the poller reads it
+        self.poller, self.outbox = primary.poller, primary.outbox
         self.status: PollStatus = self.poller.status
         self.backstop = Backstop(self.poller, self._emit, every=reconcile_every)
-        self.outbox = self._make_outbox()
-        self._sources: list[Source] = [self.poller]
+        self._sources: list[tuple[Source, Lane | None]] = [(lane.poller, lane) for lane in self.lanes.all]
         self.webhooks: WebhookControl | None = None  # set when the account's webhooks can point at us
         self._before_stop: list[Callable[[], Awaitable[None]]] = []
         self._runner: asyncio.Future | None = None
         self._first_shown = asyncio.Event()
         self._stopped = False
 
-    def _make_poller(self) -> Poller:
+    def _make_lane(self, access: AccountAccess, actions: Actions | None) -> Lane:
+        first = not self.lanes.all
+        lane = Lane(
+            access,
+            meta=AccountMeta.for_account(self.store, access.account_id),
+            actions=(actions if first else None) or ClientActions(access.client, access.account_id),
+            tags=TagNames(access.client, access.account_id, self.clock) if access.client else None,
+        )
+        lane.poller = self._make_poller(lane)
+        lane.outbox = self._make_outbox(lane)
+        return lane
+
+    @property
+    def account_name(self) -> str:
+        """The account's name (the accounts', joined, when there are several)."""
+        return " + ".join(lane.label for lane in self.lanes.all)
+
+    @account_name.setter
+    def account_name(self, name: str) -> None:
+        self.lanes.primary.name = name
+
+    @property
+    def companies(self) -> dict[str, Company]:
+        """Every watched account's companies, by id."""
+        return self.account_companies.by_id
+
+    @property
+    def tags(self) -> TagNames | None:
+        """The first account's tag names (``tag_names`` asks the right account for a company's)."""
+        return self.lanes.primary.tags
+
+    def _make_poller(self, lane: Lane) -> Poller:
         """The main source (a viewer of a hub has the hub connection instead)."""
         return Poller(
-            client=self.client,
-            budget=self.budget,
-            account_id=self.account_id,
+            client=lane.access.client,
+            budget=lane.access.budget,
+            account_id=lane.account_id,
             clock=self.clock,
             store=self.store,
-            watchlist=self.followups,
-            thread=self.open_thread,
+            watchlist=lane.followups,
+            thread=lane.open_thread,
+            marks=lane.meta,
         )
 
-    def _make_outbox(self) -> Outbox:
+    def _make_outbox(self, lane: Lane) -> Outbox:
         """What sends texts (a viewer of a hub hands them to the hub's)."""
         return Outbox(
-            client=self.client,
-            account_id=self.account_id,
+            client=lane.access.client,
+            account_id=lane.account_id,
             store=self.store,
-            budget=self.budget,
+            budget=lane.access.budget,
             clock=self.clock,
             emit=self._emit,
-            on_conversation=self._on_sent,
+            on_conversation=lambda conversation: self._on_sent(lane, conversation),
             on_texting_enabled=self._on_texting_enabled,
+            owns=lambda company_id: self.lanes.owns(lane, company_id),
         )
 
     # -- events ---------------------------------------------------------------------------------------
@@ -143,13 +176,13 @@ class LiveSession:
     def add_source(self, source: Source, *, pushes: bool = False) -> None:
         """Another source (the webhook receiver's, a hub's) whose batches ``run`` merges with the polls;
         ``pushes``: it brings CallRail's webhooks, so the poller may slow to a backstop while they come."""
-        self._sources.append(source)
+        self._sources.append((source, None))
         if pushes:
             self.backstop.expect_push()
 
     def _on_status(self, status: PollStatus) -> None:
-        self.status = status
-        self._emit(status)
+        self.status = self.lanes.combined(status)
+        self._emit(self.status)
 
     # -- lifecycle ------------------------------------------------------------------------------------
 
@@ -162,11 +195,12 @@ class LiveSession:
         now = self.clock.now()
         if self.store.recovered_from:
             log.warning("%s", self.store.recovered_from)
-        self._load_companies_from_store()
+        self.account_companies.load_stored()
         since = now - LOOKBACK
         page = self.store.load_calls_page(since, limit=FIRST_CALLS)
         self._load_stored_calls(page.calls)
-        self._on_status(replace(self.poller.status, message=self.store.recovered_from or ""))
+        for lane in self.lanes.all:
+            self._on_status(replace(lane.poller.status, message=self.store.recovered_from or ""))
         if page.next is not None and self._listeners:
             # the rest would hold up the first frame (each batch takes the event loop for a while)
             with contextlib.suppress(TimeoutError):
@@ -185,7 +219,7 @@ class LiveSession:
             self.store.prune(now - STORE_KEEPS)
         except sqlite3.Error:
             log.warning("could not prune the local store", exc_info=True)
-        await self._load_companies()
+        await self.account_companies.load(self._companies_failed)
 
     def first_calls_shown(self) -> None:
         """The UI has drawn the calls ``start`` sent first: the rest of the stored calls may follow
@@ -194,39 +228,13 @@ class LiveSession:
 
     def _load_stored_calls(self, calls: list[Call]) -> None:
         changes = self.state.merge_calls(calls, STORED)
-        self.followups.track(calls, self.clock.now())
+        self.lanes.track(calls, self.clock.now())
         self._emit(CallsChanged(new=changes.new))
 
-    def _load_companies_from_store(self) -> None:
-        cached = self.store.get_meta(COMPANIES_META)
-        if not cached:
-            return
-        try:
-            companies = [Company.model_validate(raw) for raw in json.loads(cached)]
-        except ValueError:
-            return
-        self._set_companies(companies)
-
-    async def _load_companies(self) -> None:
-        try:
-            companies, name = await self.actions.account()
-        except CallRailError as error:
-            message = f"Could not load the companies: {error.message}"
-            self._on_status(replace(self.status, state=failure_state(error), message=message))
-            return
-        self._set_companies(companies)
-        self.store.set_meta(
-            COMPANIES_META,
-            json.dumps([company.model_dump(mode="json", exclude_unset=True) for company in companies]),
-        )
-        if name:
-            self.account_name = name
-            self.store.set_meta(ACCOUNT_NAME_META, name)
-
-    def _set_companies(self, companies: list[Company]) -> None:
-        self.companies = {company.id: company for company in companies}
-        self.state.set_company_time_zones({company.id: company.time_zone for company in companies})
-        self.poller.set_time_zones([company.time_zone for company in companies])
+    def _companies_failed(self, lane: Lane, error: CallRailError) -> None:
+        status = lane.status or lane.poller.status
+        message = f"Could not load the companies: {error.message}"
+        self._on_status(replace(status, state=failure_state(error), message=message))
 
     async def run(self) -> None:
         """Take in what the sources bring and send texts, until ``stop()`` (or until the task running it
@@ -241,22 +249,29 @@ class LiveSession:
     async def _run_sources(self) -> None:
         """The sources and the outbox; if one of them fails, the others are stopped too."""
         async with asyncio.TaskGroup() as group:
-            for source in self._sources:
-                group.create_task(self._take_in(source))
-            group.create_task(self.outbox.run())
+            for source, lane in self._sources:
+                group.create_task(self._take_in(source, lane))
+            for lane in self.lanes.all:
+                group.create_task(lane.outbox.run())
 
-    async def _take_in(self, source: Source) -> None:
+    async def _take_in(self, source: Source, lane: Lane | None = None) -> None:
         async for batch in source.batches():
             try:
-                self.apply(batch)
+                self._apply_from(lane, batch)
             except Exception:
                 # a bug must not end live updates: this batch is lost, the source reads it again later
                 log.exception("merging a batch failed")
 
     async def poll_once(self) -> None:
         """One poll cycle, merged as ``run`` merges it (for tests and benchmarks on a manual clock)."""
-        async for batch in self.poller.cycle():
-            self.apply(batch)
+        for lane in self.lanes.all:
+            async for batch in lane.poller.cycle():
+                self._apply_from(lane, batch)
+
+    def _apply_from(self, lane: Lane | None, batch: Batch) -> None:
+        if lane is not None:
+            self.lanes.learn_from(lane, batch)
+        self.apply(batch)
 
     def apply(self, batch: Batch) -> None:
         """Merge what a source brought: into the state and the store, the watchlist, the listeners."""
@@ -265,7 +280,7 @@ class LiveSession:
         if batch.calls:
             happened += [call.start_time for call in self.merge.calls(batch.calls, observed_at).new]
         for call_id in batch.gone_calls:
-            self.followups.forget(call_id)
+            self.lanes.forget(call_id)
         if batch.conversations:
             happened += self.merge.conversations(batch.conversations, observed_at)
         if batch.forms:
@@ -295,35 +310,43 @@ class LiveSession:
                 pass
             except Exception:
                 log.exception("the live session had stopped with an error")
-        await self.actions.aclose()
+        for lane in self.lanes.all:
+            await lane.actions.aclose()
         self.store.close()
 
     def refresh_now(self) -> None:
-        self.poller.refresh_now()
-        self.outbox.wake()
+        for lane in self.lanes.all:
+            lane.poller.refresh_now()
+            lane.outbox.wake()
 
     def set_paused(self, paused: bool) -> None:
-        self._on_status(self.poller.set_paused(paused))
+        for lane in self.lanes.all:
+            self._on_status(lane.poller.set_paused(paused))
 
     @property
     def texts_problem(self) -> str:
         """Why texts are not going out, or empty while they are (also told as ``OutboxHealth``)."""
-        return self.outbox.problem
+        for lane in self.lanes.all:
+            if lane.outbox.problem:
+                return f"{lane.label}: {lane.outbox.problem}" if self.lanes.several else lane.outbox.problem
+        return ""
 
-    def budget_snapshot(self) -> BudgetSnapshot:
-        """The budget now (the status carries it as of the last poll; a send spends it in between)."""
-        return self.budget.snapshot()
+    def budget_snapshot(self, company_id: str | None = None) -> BudgetSnapshot:
+        """The budget now (the status carries it as of the last poll; a send spends it in between): the
+        budget of the company's account."""
+        return self.lanes.for_company(company_id).access.budget.snapshot()
 
-    def _on_sent(self, conversation: Conversation) -> None:
-        self.poller.texting_happened()
+    def _on_sent(self, lane: Lane, conversation: Conversation) -> None:
+        lane.poller.texting_happened()
         self.merge.conversations([conversation], self.merge.read_at(self.clock.now()))
         self._answered()
 
     def _answered(self) -> None:
         """A request just got its answer: if the status still says offline, poll now (the poller may be
         backing off for a minute), so the app says live again as soon as CallRail answers."""
-        if self.status.state is PollState.OFFLINE:
-            self.poller.refresh_now()
+        for lane in self.lanes.all:
+            if lane.status is not None and lane.status.state is PollState.OFFLINE:
+                lane.poller.refresh_now()
 
     def _on_texting_enabled(self, enabled: bool) -> None:
         self.texting_enabled = enabled
@@ -333,34 +356,58 @@ class LiveSession:
     async def open_call(self, call_id: str) -> Call:
         """The call with its detail fields (transcript, summary, ...)."""
         asked_at = self.clock.now()
-        call = await self.actions.open_call(call_id)
+        call = await self._lane_of_call(call_id).actions.open_call(call_id)
         self._answered()
         self.merge.calls([call], self.merge.read_at(asked_at))
         merged = self.state.calls.get(call.id, call)
-        self.followups.track([merged], self.clock.now(), opened=True)
+        self.lanes.track([merged], self.clock.now(), opened=True)
         return merged
+
+    def _lane_of_call(self, call_id: str) -> Lane:
+        known = self.state.calls.get(call_id)
+        return self.lanes.for_company(known.company_id if known else None)
+
+    def _lane_of_conversation(self, conversation_id: str) -> Lane:
+        known = self.state.conversations.get(conversation_id)
+        return self.lanes.for_company(known.company_id if known else None)
+
+    async def tag_names(self, company_id: str | None) -> list[str]:
+        """The tags the company's account already has (offered when the user tags a call)."""
+        tags = self.lanes.for_company(company_id).tags
+        return await tags.for_company(company_id) if tags is not None else []
 
     async def update_call(self, call_id: str, **changes) -> Call:
         """Tags, append_tags, note, lead_status, value (``None`` clears a field)."""
-        await self.actions.update_call(call_id, **changes)
+        await self._lane_of_call(call_id).actions.update_call(call_id, **changes)
         # the PUT answers with the default fields only (no tags, note, ...): read the call back
         return await self.open_call(call_id)
 
-    async def call_back(self, *, customer_phone_number: str, tracking_number: str, my_phone: str) -> Call:
+    async def call_back(
+        self,
+        *,
+        customer_phone_number: str,
+        tracking_number: str,
+        my_phone: str,
+        company_id: str | None = None,
+    ) -> Call:
         """Have CallRail ring ``my_phone``, then the customer, who sees ``tracking_number`` (the number they
-        called). Never retried (a real call); the new outbound call is in the feed at once."""
-        call = await self.actions.call_back(
+        called, of ``company_id``). Never retried (a real call); the new outbound call is in the feed at
+        once."""
+        lane = self.lanes.for_company(company_id)
+        call = await lane.actions.call_back(
             customer_phone_number=customer_phone_number, tracking_number=tracking_number, my_phone=my_phone
         )
         self._answered()
         self.merge.calls([call])
-        self._on_status(replace(self.status, budget=self.budget.snapshot()))
+        status = lane.status or lane.poller.status
+        self._on_status(replace(status, budget=lane.access.budget.snapshot()))
         return self.state.calls.get(call.id, call)
 
     async def open_conversation(self, conversation_id: str) -> Conversation:
         """The conversation with a page of its messages, newest first."""
         asked_at = self.clock.now()
-        conversation = await self.actions.get_conversation(conversation_id)
+        lane = self._lane_of_conversation(conversation_id)
+        conversation = await lane.actions.get_conversation(conversation_id)
         self._answered()
         self.merge.conversations([conversation], self.merge.read_at(asked_at))
         return self.state.conversations[conversation.id]
@@ -368,21 +415,23 @@ class LiveSession:
     def watch_thread(self, conversation_id: str) -> None:
         """The user opened this conversation: it is read at the pace of the calls list (unless webhooks
         bring its texts) until ``unwatch_thread``, so the customer's reply shows within seconds."""
-        self.open_thread.open(conversation_id)
+        self._lane_of_conversation(conversation_id).open_thread.open(conversation_id)
 
     def unwatch_thread(self, conversation_id: str) -> None:
-        self.open_thread.close(conversation_id)
+        for lane in self.lanes.all:
+            lane.open_thread.close(conversation_id)
 
     async def older_messages(self, conversation_id: str, page: int, per_page: int) -> Conversation:
         """Page ``page`` of a conversation's messages, newest first (page 1 is what ``open_conversation``
         brings); kept out of the state, which holds the newest page."""
-        return await self.actions.get_conversation(conversation_id, page=page, per_page=per_page)
+        lane = self._lane_of_conversation(conversation_id)
+        return await lane.actions.get_conversation(conversation_id, page=page, per_page=per_page)
 
     def send_text(
         self, *, company_id: str, customer_phone_number: str, content: str, tracking_number: str | None = None
     ) -> OutboxItem:
         """Queue a text; it is stored at once and sent in order by the outbox (see ``OutboxChanged``)."""
-        return self.outbox.enqueue(
+        return self.lanes.for_company(company_id).outbox.enqueue(
             company_id=company_id,
             customer_phone_number=customer_phone_number,
             content=content,
@@ -391,7 +440,8 @@ class LiveSession:
 
     def resolve_unknown(self, item_id: int, *, sent: bool) -> OutboxItem:
         """The user's decision on a text whose fate is unknown; ``NothingToDecide`` says why not now."""
-        return self.outbox.resolve_unknown(item_id, sent=sent)
+        company_id = self.store.outbox_item(item_id).company_id
+        return self.lanes.for_company(company_id).outbox.resolve_unknown(item_id, sent=sent)
 
     def outbox_items(self, customer_phone_number: str | None = None) -> list[OutboxItem]:
         return self.outbox.items(customer_phone_number)

@@ -25,17 +25,19 @@ def _check_phone(text: str) -> str | None:
 
 @dataclass(frozen=True)
 class Callee:
-    """Who is called back: their number, the tracking number they see, and their name as shown."""
+    """Who is called back: their number, the tracking number they see (of ``company_id``), and their
+    name as shown."""
 
     number: str | None
     tracking_number: str | None
     name: str
+    company_id: str | None = None
 
 
 def call_back(node: DOMNode, call: Call) -> None:
     """Start calling back ``call``'s caller from ``node`` (a screen): ask, confirm, place the call."""
     name = display.caller_name(call, mask=context_of(node).mask)
-    call_back_to(node, Callee(call.customer_phone_number, call.tracking_phone_number, name))
+    call_back_to(node, Callee(call.customer_phone_number, call.tracking_phone_number, name, call.company_id))
 
 
 def call_back_to(node: DOMNode, callee: Callee) -> None:
@@ -100,6 +102,7 @@ async def _place(node: DOMNode, callee: Callee, my_phone: str) -> None:
             customer_phone_number=callee.number or "",
             tracking_number=callee.tracking_number or "",
             my_phone=my_phone,
+            company_id=callee.company_id,
         )
     except CallRailError as error:
         node.notify(f"Could not call back: {error.message}", severity="error", markup=False, timeout=10)

@@ -84,7 +84,9 @@ class CompaniesScreen(Screen[None]):
         table = self.query_one(DataTable)
         now = session.clock.now()
         stats = session.state.company_stats(now)
-        companies = sorted(session.companies.values(), key=lambda c: (c.name or "").casefold())
+        companies = sorted(
+            session.companies.values(), key=lambda c: self.ctx.company_name(c.id, c.id).casefold()
+        )
         total = CompanyStats(
             calls=sum(s.calls for s in stats.values()),
             missed=sum(s.missed for s in stats.values()),
@@ -100,7 +102,7 @@ class CompaniesScreen(Screen[None]):
                 (
                     company.id,
                     self._cells(
-                        literal(company.name or company.id, single_line=True),
+                        literal(self.ctx.company_name(company.id, company.id), single_line=True),
                         literal(company.status or "", single_line=True),
                         literal(company.time_zone or "", single_line=True),
                         Text(now.astimezone(where).strftime("%H:%M")),

@@ -164,4 +164,4 @@ class FormDetailScreen(Screen[None]):
         if form is None or phone is None:
             return
         name = form_text.who(form, mask=self.ctx.mask)
-        call_back_to(self, Callee(phone, self._tracking_number(form, phone), name))
+        call_back_to(self, Callee(phone, self._tracking_number(form, phone), name, form.company_id))

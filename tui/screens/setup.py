@@ -15,8 +15,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets.selection_list import Selection
 from textual.worker import Worker, WorkerState
 
 from tui.callrail.errors import AuthError, CallRailError, NetworkError, PermissionDenied
@@ -25,7 +25,7 @@ from tui.config import ConfigError, Settings, normalize_base_url, save_credentia
 from tui.logging_setup import register_secret
 from tui.safe_text import literal
 from tui.screens.hub_setup import HubCheck, HubSetup
-from tui.widgets.list_keys import ChoiceList
+from tui.widgets.account_picker import AccountPicker
 
 
 class KeyChecker(Protocol):
@@ -50,7 +50,6 @@ class SetupScreen(Screen[None]):
     def __init__(self, needs: SetupNeeds) -> None:
         super().__init__()
         self._needs = needs
-        self._accounts: list[Account] = []
         self._checked: tuple[str, str] | None = None  # (key, base URL) the accounts belong to
 
     def compose(self) -> ComposeResult:
@@ -78,7 +77,7 @@ class SetupScreen(Screen[None]):
                     yield Button("A team hub instead…", id="setup-hub")
             yield Static(id="setup-message")
             yield Label("Account", id="setup-accounts-label")
-            yield ChoiceList(id="setup-accounts")
+            yield AccountPicker(id="setup-accounts")
             with Horizontal(id="setup-save-row"):
                 yield Button("Save and start", id="setup-save", variant="success", disabled=True)
         yield Footer()
@@ -142,20 +141,25 @@ class SetupScreen(Screen[None]):
         self._show_accounts(accounts, key, base_url)
 
     def _show_accounts(self, accounts: list[Account], key: str, base_url: str) -> None:
-        self._accounts, self._checked = accounts, (key, base_url)
-        choices = self.query_one("#setup-accounts", OptionList)
+        self._checked = key, base_url
+        choices = self.query_one("#setup-accounts", AccountPicker)
         choices.clear_options()
         for account in accounts:
             label = literal(account.name or account.id, single_line=True)
             label.append(f"  {account.id}", style="dim")
-            choices.add_option(Option(label, id=account.id))
+            choices.add_option(Selection(label, account.id, id=account.id))
         choices.highlighted = 0
         self.query_one("#setup-accounts-label").display = True
         choices.display = True
         choices.focus()
         self.query_one("#setup-save", Button).disabled = False
-        plural = "account" if len(accounts) == 1 else "accounts"
-        self._say(f"The key works: {len(accounts)} {plural}. Pick one and press Enter to save and start.")
+        if len(accounts) == 1:
+            self._say("The key works: 1 account. Press Enter to save and start.")
+        else:
+            self._say(
+                f"The key works: {len(accounts)} accounts. Pick one and press Enter to save and start, "
+                "or mark several with space to watch them all."
+            )
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
@@ -185,22 +189,27 @@ class SetupScreen(Screen[None]):
 
     # -- saving --------------------------------------------------------------------------------------
 
-    @on(OptionList.OptionSelected, "#setup-accounts")
+    @on(AccountPicker.Chosen, "#setup-accounts")
     @on(Button.Pressed, "#setup-save")
     def _save_pressed(self) -> None:
-        choices = self.query_one("#setup-accounts", OptionList)
-        if self._checked is None or choices.highlighted is None:
+        account_ids = self.query_one("#setup-accounts", AccountPicker).chosen()
+        if self._checked is None or not account_ids:
             return
-        account = self._accounts[choices.highlighted]
         key, base_url = self._checked
         settings = self._needs.settings
         try:
-            save_credentials(settings.config_path, api_key=key, account_id=account.id, base_url=base_url)
+            save_credentials(settings.config_path, api_key=key, account_ids=account_ids, base_url=base_url)
         except (OSError, ConfigError) as error:
             self._say(f"Could not save {settings.config_path}: {error}", error=True)
             return
+        several = tuple(account_ids) if len(account_ids) > 1 else ()
         settings = settings.model_copy(
-            update={"api_key": SecretStr(key), "account_id": account.id, "base_url": base_url}
+            update={
+                "api_key": SecretStr(key),
+                "account_id": account_ids[0],
+                "accounts": several,
+                "base_url": base_url,
+            }
         )
         self.notify(f"Saved to {settings.config_path} (readable only by you).", markup=False)
         self._needs.start(settings)

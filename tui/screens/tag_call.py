@@ -22,7 +22,7 @@ def tag_call(screen: CallDetailScreen, call: Call) -> None:
 
 async def _offer(screen: CallDetailScreen, call: Call) -> None:
     try:
-        known = await context_of(screen).session.tags.for_company(call.company_id)
+        known = await context_of(screen).session.tag_names(call.company_id)
     except CallRailError as error:
         screen.notify(
             f"Could not read the account's tags ({error.message}); type one instead.",

@@ -146,7 +146,7 @@ class ThreadScreen(Screen[None]):
         self.query_one("#thread-message").display = False
         self.ctx.live.subscribe(self, self._on_live_event)
         self.ctx.mask_changed.subscribe(self, lambda _mask: self._show())
-        self.query_one(SmsCompose).show_budget(self.session.status.budget)
+        self.query_one(SmsCompose).show_budget(self.session.budget_snapshot(self.company_id))
         self._show()
         self.query_one(SmsCompose).focus_editor()
         if self.conversation_id:
@@ -303,7 +303,7 @@ class ThreadScreen(Screen[None]):
 
     def _on_outbox(self, item: OutboxItem) -> None:
         # a send spends SMS budget between polls: show what is left now
-        self.query_one(SmsCompose).show_budget(self.session.budget_snapshot())
+        self.query_one(SmsCompose).show_budget(self.session.budget_snapshot(self.company_id))
         if digits(item.customer_phone_number) != digits(self.customer_phone_number):
             return
         if item.id == self._last_item_id:

@@ -13,6 +13,8 @@ class SimConfig:
     api_key: str = "sim-key-0001"
     # A second, smaller account with its own key, to prove that a key sees only its own account.
     other_api_key: str = "sim-key-0002"
+    # An agency user's key, which sees both accounts (each with its own rate limits); None: no such key.
+    agency_api_key: str | None = "sim-agency-0001"
     hourly_limit: int = 1000
     daily_limit: int = 10000
     sms_hourly_limit: int = 150

@@ -22,6 +22,9 @@ def serve(
     print(f"CallRail v3 simulator at http://{host}:{port}/v3/", flush=True)
     print(f"account id: {sim.account_id}", flush=True)
     print(f'API key:    {sim.api_key}  (header: Authorization: Token token="{sim.api_key}")', flush=True)
+    if sim.config.agency_api_key:
+        ids = " ".join(account.id for account in sim.accounts)
+        print(f"agency key: {sim.config.agency_api_key}  (sees every account: {ids})", flush=True)
     if speed != 1.0:
         print(f"clock:      {speed:g}x real time", flush=True)
     if sim.config.webhook_url:

@@ -66,8 +66,11 @@ class Simulator:
     def api_key(self) -> str:
         return self.config.api_key
 
-    def account_for_key(self, key: str) -> Account | None:
-        return next((a for a in self.accounts if a.api_key == key), None)
+    def accounts_for_key(self, key: str) -> list[Account]:
+        """The accounts a key sees: its own, or every one for the agency's key."""
+        if self.config.agency_api_key and key == self.config.agency_api_key:
+            return list(self.accounts)
+        return [a for a in self.accounts if a.api_key == key]
 
     def add_webhook_receiver(self, url: str) -> dict[str, str]:
         """Post every webhook event of every company of the main account to ``url`` (added to a Webhooks

@@ -12,10 +12,12 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from tui import display
+from tui.callrail.budget import BudgetSnapshot
 from tui.live.events import PollState, PollStatus
 from tui.safe_text import literal
 
 _SEPARATOR = " │ "
+ACCOUNT_NAME_MAX = 18  # of each account's name, when the meter shows several
 
 _STATE_WORDS: dict[PollState, tuple[str, str]] = {
     PollState.STARTING: ("◌ connecting", "budget-meter--muted"),
@@ -38,7 +40,6 @@ def describe(
     """The meter's line, clock times in ``where`` (``None``: the computer's zone). ``style`` maps a
     component class name to a style (the widget passes its own). ``short`` abbreviates the units, for
     a narrow terminal (``API 7/800 h · 7/8,000 d``)."""
-    hour, day = (" h", " d") if short else (" hour", " day")
     if status is None:
         status = PollStatus(PollState.STARTING)
     word, word_style = _STATE_WORDS[status.state]
@@ -62,36 +63,18 @@ def describe(
         line.append(_SEPARATOR, style=muted)
         line.append(f"catching up: {catch_up.pages} pages read, back to {reached} of {since}")
 
-    budget = status.budget
-    if budget is not None:
-        line.append(_SEPARATOR, style=muted)
-        line.append("API ")
-        line.append(
-            f"{budget.used_hour:,}/{budget.limit_hour:,}",
-            style=_level(budget.used_hour, budget.limit_hour, style),
-        )
-        line.append(f"{hour} · ", style=muted)
-        line.append(
-            f"{budget.used_day:,}/{budget.limit_day:,}",
-            style=_level(budget.used_day, budget.limit_day, style),
-        )
-        line.append(day, style=muted)
-        sms_hour = max(0, budget.sms_limit_hour - budget.sms_used_hour)
-        sms_day = max(0, budget.sms_limit_day - budget.sms_used_day)
-        line.append(_SEPARATOR, style=muted)
-        line.append("SMS " if short else "SMS left ")
-        line.append(f"{min(sms_hour, sms_day):,}", style=style("budget-meter--error") if not sms_hour else "")
-        line.append(f"{hour} · {sms_day:,}{day}", style=muted)
-        if budget.calls_used_day:  # shown once the user has called back: the line is full enough
-            calls_hour = max(0, budget.calls_limit_hour - budget.calls_used_hour)
-            calls_day = max(0, budget.calls_limit_day - budget.calls_used_day)
+    if len(status.accounts) > 1:
+        for account in status.accounts:
             line.append(_SEPARATOR, style=muted)
-            line.append("Calls " if short else "Calls left ")
-            line.append(
-                f"{min(calls_hour, calls_day):,}",
-                style=style("budget-meter--error") if not calls_hour else "",
-            )
-            line.append(f"{hour} · {calls_day:,}{day}" if not short else hour, style=muted)
+            line.append_text(literal(account.name[:ACCOUNT_NAME_MAX], single_line=True))
+            line.append(" ")
+            if account.budget is not None:
+                _append_budget(
+                    line, account.budget, style, short=True, label="", between=" · ", days=not short
+                )
+    elif status.budget is not None:
+        line.append(_SEPARATOR, style=muted)
+        _append_budget(line, status.budget, style, short=short)
 
     if status.state not in (PollState.PAUSED, PollState.AUTH_FAILED):
         line.append(_SEPARATOR, style=muted)
@@ -101,6 +84,51 @@ def describe(
             seconds = (status.next_poll_at - now).total_seconds()
             line.append(f"{'next' if short else 'next poll'} {display.format_countdown(seconds)}")
     return line
+
+
+def _append_budget(
+    line: Text,
+    budget: BudgetSnapshot,
+    style: Callable[[str], str | object],
+    *,
+    short: bool,
+    label: str = "API ",
+    between: str = _SEPARATOR,
+    days: bool = True,
+) -> None:
+    """Requests used of the hour and the day, texts (and, once used, outbound calls) left; without
+    ``days``, only what the hour leaves."""
+    hour, day = (" h", " d") if short else (" hour", " day")
+    muted = style("budget-meter--muted")
+    line.append(label)
+    line.append(
+        f"{budget.used_hour:,}/{budget.limit_hour:,}",
+        style=_level(budget.used_hour, budget.limit_hour, style),
+    )
+    line.append(hour, style=muted)
+    if days:
+        line.append(" · ", style=muted)
+        line.append(
+            f"{budget.used_day:,}/{budget.limit_day:,}",
+            style=_level(budget.used_day, budget.limit_day, style),
+        )
+        line.append(day, style=muted)
+    sms_hour = max(0, budget.sms_limit_hour - budget.sms_used_hour)
+    sms_day = max(0, budget.sms_limit_day - budget.sms_used_day)
+    line.append(between, style=muted)
+    line.append("SMS " if short else "SMS left ")
+    line.append(f"{min(sms_hour, sms_day):,}", style=style("budget-meter--error") if not sms_hour else "")
+    line.append(f"{hour} · {sms_day:,}{day}" if days else hour, style=muted)
+    if budget.calls_used_day:  # shown once the user has called back: the line is full enough
+        calls_hour = max(0, budget.calls_limit_hour - budget.calls_used_hour)
+        calls_day = max(0, budget.calls_limit_day - budget.calls_used_day)
+        line.append(between, style=muted)
+        line.append("Calls " if short else "Calls left ")
+        line.append(
+            f"{min(calls_hour, calls_day):,}",
+            style=style("budget-meter--error") if not calls_hour else "",
+        )
+        line.append(f"{hour} · {calls_day:,}{day}" if days and not short else hour, style=muted)
 
 
 def _level(used: int, limit: int, style: Callable[[str], str | object]):

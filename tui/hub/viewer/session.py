@@ -12,6 +12,7 @@ from tui.hub.viewer.link import HubLink
 from tui.hub.viewer.outbox import HubOutbox
 from tui.hub.viewer.source import HubBatch, HubSource
 from tui.live.events import TeamPresence, Viewing
+from tui.live.lanes import Lane
 from tui.live.session import LiveSession
 from tui.live.sources import Batch
 from tui.live.store import Store
@@ -47,10 +48,10 @@ class HubSession(LiveSession):
             actions=link,
         )
 
-    def _make_poller(self) -> HubSource:  # type: ignore[override]
+    def _make_poller(self, lane: Lane) -> HubSource:  # type: ignore[override]
         return HubSource(self.link, self.clock)
 
-    def _make_outbox(self) -> HubOutbox:  # type: ignore[override]
+    def _make_outbox(self, lane: Lane) -> HubOutbox:  # type: ignore[override]
         return HubOutbox(link=self.link, store=self.store, clock=self.clock, emit=self._emit)
 
     def apply(self, batch: Batch) -> None:
@@ -65,7 +66,7 @@ class HubSession(LiveSession):
             self.account_id = batch.account["account_id"] or self.account_id
             self.account_name = batch.account["account_name"] or self.account_name
             if batch.account["companies"]:
-                self._set_companies(batch.account["companies"])
+                self.account_companies.set(self.lanes.primary, batch.account["companies"])
         if batch.texting_enabled is not None:
             self.texting_enabled = batch.texting_enabled
         for item, key in batch.texts:

@@ -64,6 +64,7 @@ class Ctx:
     account: Account
     request: Request
     now: datetime
+    visible: tuple[Account, ...] = ()  # every account the key sees (an agency's key sees several)
 
     @property
     def params(self) -> QueryParams:
@@ -99,12 +100,12 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         bucket = bucket_for(request.method, request.url.path)
         account = None
         try:
-            account = _authenticate(sim, request)
+            visible = _authenticate(sim, request)
+            account = _account_in_path(visible, request)
             if not sim.limiter.allows(account.id, bucket, now):
                 raise ApiError(429, "Rate limit exceeded. Please slow down your requests.")
             sim.limiter.record(account.id, bucket, now)
-            _check_account_path(account, request)
-            response = await handler(Ctx(sim, account, request, now))
+            response = await handler(Ctx(sim, account, request, now, tuple(visible)))
         except ApiError as error:
             response = error.response()
         response.headers["x-request-id"] = str(uuid.uuid4())
@@ -120,19 +121,25 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     return run
 
 
-def _authenticate(sim: Simulator, request: Request) -> Account:
+def _authenticate(sim: Simulator, request: Request) -> list[Account]:
     match = AUTH_HEADER.match(request.headers.get("authorization", ""))
-    account = sim.account_for_key(match.group(1) or match.group(2)) if match else None
-    if account is None:
+    accounts = sim.accounts_for_key(match.group(1) or match.group(2)) if match else []
+    if not accounts:
         raise ApiError(401, "HTTP Token: Access denied.")
-    return account
+    return accounts
 
 
-def _check_account_path(account: Account, request: Request) -> None:
-    # Another account's id looks the same as one that does not exist.
+def _account_in_path(visible: list[Account], request: Request) -> Account:
+    """The account the path names, among those the key sees (the first of them for a path with none)."""
     requested = request.path_params.get("account_id")
-    if requested is not None and requested not in (account.id, str(account.numeric_id)):
+    if requested is None:
+        return visible[0]
+    # Another account's id looks the same as one that does not exist.
+    named = (a for a in visible if requested in (a.id, str(a.numeric_id)))
+    account = next(named, None)
+    if account is None:
         raise not_found("Account")
+    return account
 
 
 def json_response(payload: Any, status: int = 200) -> JSONResponse:

@@ -9,7 +9,7 @@ from tui.sim.api.common import ApiError, Ctx, choice, json_response, not_found, 
 
 
 async def list_accounts(ctx: Ctx) -> Response:
-    accounts = [ctx.account]
+    accounts = list(ctx.visible or (ctx.account,))
     hipaa = choice(ctx.params, "hipaa_account", ("true", "false"))
     if hipaa == "true":
         accounts = []
