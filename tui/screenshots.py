@@ -185,7 +185,21 @@ async def capture(out: Path, *, seed: int = 7) -> list[Path]:
             await pilot.pause(0.2)
             save("form-detail")
             await built.session.stop()
-        return saved
+        return [*saved, await _capture_several_accounts(out, Path(home) / "agency", seed=seed)]
+
+
+async def _capture_several_accounts(out: Path, home: Path, *, seed: int) -> Path:
+    """The feed of an agency's key watching both of the simulator's accounts."""
+    built = scene(home, seed=seed, agency=True)
+    app = make_app(built.session, built.settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until_polled(pilot, app)
+        others = set(built.simulator.accounts[1].companies)
+        await wait_for(pilot, lambda: others <= set(built.session.companies))
+        await pilot.pause(0.2)
+        saved = Path(app.save_screenshot("several-accounts.svg", str(out)))
+        await built.session.stop()
+    return saved
 
 
 def _call_with_transcript(session: LiveSession):

@@ -33,6 +33,23 @@ def fresh_settings(tmp_path: Path, **values) -> Settings:
     )
 
 
+def on_simulator(demo):
+    """The app's session factory, on the scene's simulator: the accounts the saved settings name."""
+
+    def session_factory(settings: Settings):
+        return session_for_account(
+            api_key=settings.api_key_value,
+            account_id=settings.account_id,
+            data_dir=settings.data_dir,
+            base_url=settings.base_url,
+            clock=demo.clock,
+            transport=httpx.ASGITransport(app=demo.simulator.app),
+            more_accounts=settings.account_ids[1:],
+        )
+
+    return session_factory
+
+
 async def type_key(pilot, app, key: str) -> None:
     field = app.screen.query_one("#setup-key", Input)
     field.value = ""
@@ -48,18 +65,8 @@ async def test_bad_key_then_good_key_pick_account_save_and_start(tmp_path: Path,
     def client_factory(key: str, base_url: str) -> CallRailClient:
         return CallRailClient(key, base_url=base_url, transport=httpx.ASGITransport(app=sim.app))
 
-    def session_factory(settings: Settings):
-        return session_for_account(
-            api_key=settings.api_key_value,
-            account_id=settings.account_id,
-            data_dir=settings.data_dir,
-            base_url=settings.base_url,
-            clock=demo.clock,
-            transport=httpx.ASGITransport(app=sim.app),
-        )
-
     settings = fresh_settings(tmp_path, base_url=SIM_URL)
-    app = make_app(None, settings, session_factory=session_factory, client_factory=client_factory)
+    app = make_app(None, settings, session_factory=on_simulator(demo), client_factory=client_factory)
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, SetupScreen)
         assert app.screen.query_one("#setup-key", Input).password
@@ -118,22 +125,11 @@ async def test_an_agency_key_marks_several_accounts_and_watches_them_all(tmp_pat
     sim = demo.simulator
     agency_key = sim.config.agency_api_key
 
-    def session_factory(settings: Settings):
-        return session_for_account(
-            api_key=settings.api_key_value,
-            account_id=settings.account_id,
-            data_dir=settings.data_dir,
-            base_url=settings.base_url,
-            clock=demo.clock,
-            transport=httpx.ASGITransport(app=sim.app),
-            more_accounts=settings.account_ids[1:],
-        )
-
     settings = fresh_settings(tmp_path, base_url=SIM_URL)
     app = make_app(
         None,
         settings,
-        session_factory=session_factory,
+        session_factory=on_simulator(demo),
         client_factory=lambda key, url: CallRailClient(
             key, base_url=url, transport=httpx.ASGITransport(app=sim.app)
         ),

@@ -61,6 +61,9 @@ class AccountCompanies:
         self._state.set_company_time_zones({cid: c.time_zone for cid, c in self.by_id.items()})
         lane.poller.set_time_zones([company.time_zone for company in companies])
 
+    def of(self, lane: Lane) -> dict[str, Company]:
+        return {cid: c for cid, c in self.by_id.items() if self._lanes.for_company(cid) is lane}
+
     def account_if_ambiguous(self, company_id: str | None) -> str:
         """The name of the company's account when another account has a company of the same name (the
         feed says which one is meant); empty when the name says it alone."""

@@ -130,6 +130,12 @@ class LiveSession:
         return self.account_companies.by_id
 
     @property
+    def webhook_companies(self) -> dict[str, Company]:
+        """The companies whose webhooks the app can turn on: the first account's (the receiver checks
+        deliveries with that account's signing keys)."""
+        return self.account_companies.of(self.lanes.primary)
+
+    @property
     def tags(self) -> TagNames | None:
         """The first account's tag names (``tag_names`` asks the right account for a company's)."""
         return self.lanes.primary.tags

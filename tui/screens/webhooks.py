@@ -140,7 +140,7 @@ class WebhooksScreen(Screen[None]):
     # -- reading --------------------------------------------------------------------------------------
 
     def action_reload(self) -> None:
-        self._run(list(self.ctx.session.companies), None)
+        self._run(list(self.ctx.session.webhook_companies), None)
 
     @work(group="webhooks", exclusive=True, exit_on_error=False)
     async def _run(self, company_ids: list[str], change: str | None) -> None:
@@ -169,7 +169,7 @@ class WebhooksScreen(Screen[None]):
 
     def _sync(self) -> None:
         table = self.query_one(DataTable)
-        companies = self.ctx.session.companies
+        companies = self.ctx.session.webhook_companies
         for company_id in sorted(self._found, key=lambda c: companies[c].name if c in companies else c):
             found = self._found[company_id]
             name = companies[company_id].name if company_id in companies else company_id
@@ -205,19 +205,19 @@ class WebhooksScreen(Screen[None]):
         self._confirm("enable", [self._highlighted()])
 
     def action_enable_all(self) -> None:
-        self._confirm("enable", list(self.ctx.session.companies))
+        self._confirm("enable", list(self.ctx.session.webhook_companies))
 
     def action_disable(self) -> None:
         self._confirm("disable", [self._highlighted()])
 
     def action_disable_all(self) -> None:
-        self._confirm("disable", list(self.ctx.session.companies))
+        self._confirm("disable", list(self.ctx.session.webhook_companies))
 
     def _confirm(self, change: str, company_ids: list[str | None]) -> None:
         chosen = [company_id for company_id in company_ids if company_id]
         if not chosen:
             return
-        companies = self.ctx.session.companies
+        companies = self.ctx.session.webhook_companies
         who = (
             companies[chosen[0]].name or chosen[0]
             if len(chosen) == 1 and chosen[0] in companies

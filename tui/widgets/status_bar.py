@@ -83,7 +83,10 @@ class StatusBar(Horizontal):
 
     def _show_account(self, mask: bool) -> None:
         session = self._ctx.session
-        label = literal(session.account_name or session.account_id, single_line=True)
+        several = len(session.lanes.all)
+        # several accounts: the meter names each one already
+        name = f"{several} accounts" if several > 1 else session.account_name or session.account_id
+        label = literal(name, single_line=True)
         if mask:
             label.append(" · masked")
         self.query_one("#status-account", Static).update(label)

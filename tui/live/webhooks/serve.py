@@ -82,7 +82,7 @@ def intake_for_session(
         data_dir,
         session.clock,
         fetch=key_fetcher(session.client, session.account_id),
-        companies=lambda: session.companies,
+        companies=lambda: session.webhook_companies,
     )
     control = None
     if public_url:
