@@ -14,8 +14,8 @@ from tui.widgets.list_keys import LIST_KEYS
 class AccountPicker(SelectionList[str]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *LIST_KEYS,
-        Binding("space", "select", "Mark", show=False),
-        Binding("enter", "choose", "Save and start", show=False),
+        Binding("space", "select", "Mark"),
+        Binding("enter", "choose", "Save and start"),
     ]
 
     class Chosen(Message):
