@@ -105,9 +105,8 @@ def _append_budget(
         f"{budget.used_hour:,}/{budget.limit_hour:,}",
         style=_level(budget.used_hour, budget.limit_hour, style),
     )
-    line.append(hour, style=muted)
+    line.append(f"{hour} · " if days else hour, style=muted)
     if days:
-        line.append(" · ", style=muted)
         line.append(
             f"{budget.used_day:,}/{budget.limit_day:,}",
             style=_level(budget.used_day, budget.limit_day, style),
