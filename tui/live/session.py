@@ -39,6 +39,7 @@ from tui.live.handled import HandledMarks
 from tui.live.merging import Merger
 from tui.live.open_thread import OpenThread
 from tui.live.outbox import Outbox
+from tui.live.outbox_records import OutboxRecords
 from tui.live.poller import LOOKBACK, Poller
 from tui.live.sources import Batch, Source
 from tui.live.state import LiveState
@@ -73,9 +74,11 @@ class LiveSession:
         account_name: str = "",
         reconcile_every: tuple[float, float] | None = None,
         actions: Actions | None = None,
+        outbox_records: OutboxRecords | None = None,
     ) -> None:
         """``reconcile_every``: seconds between reads of calls and of conversations while webhooks carry
-        the data (``tui.live.backstop``)."""
+        the data (``tui.live.backstop``); ``outbox_records``: where the texts are kept, when not in
+        ``store`` (shared by a hub's replicas)."""
         self.account_id = account_id
         self.account_name = account_name or store.get_meta(ACCOUNT_NAME_META) or account_id
         self.clock = clock
@@ -83,6 +86,7 @@ class LiveSession:
         self.actions: Actions = actions or ClientActions(client, account_id)
         self.budget = budget
         self.store = store
+        self.outbox_records: OutboxRecords = outbox_records or store
         self.state = LiveState()
         self.companies: dict[str, Company] = {}
         self.texting_enabled: bool | None = None
@@ -120,7 +124,7 @@ class LiveSession:
         return Outbox(
             client=self.client,
             account_id=self.account_id,
-            store=self.store,
+            store=self.outbox_records,
             budget=self.budget,
             clock=self.clock,
             emit=self._emit,
