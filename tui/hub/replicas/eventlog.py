@@ -13,9 +13,9 @@ from typing import Any
 import redis
 
 from tui.hub.eventlog import KEEP, Send
-from tui.hub.replicas.shared import Shared, guarded
+from tui.hub.replicas.shared import Shared, answer, guarded
 
-BLOCK_MS = 5_000  # a follower's stream read returns at least this often (to notice a stop)
+BLOCK_MS = 1_000  # a follower's stream read returns at least this often (under the client's timeout)
 
 _APPEND = """
 local seq = redis.call('INCR', KEYS[2])
@@ -76,7 +76,9 @@ class RedisEventLog:
         """Until the log has an event after ``seq`` (appended by any replica)."""
         while True:
             try:
-                found = await self.shared.aio.xread({self._stream: f"{seq}-0"}, count=1, block=BLOCK_MS)
+                found = await answer(
+                    self.shared.aio.xread({self._stream: f"{seq}-0"}, count=1, block=BLOCK_MS)
+                )
             except redis.RedisError as error:
                 raise self.shared.down(error) from None
             if found:

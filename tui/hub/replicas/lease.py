@@ -19,7 +19,7 @@ from typing import Any
 import redis
 
 from tui.hub.replicas.down import SharedStateDown
-from tui.hub.replicas.shared import Shared
+from tui.hub.replicas.shared import Shared, answer
 from tui.live.session import LiveSession
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ class Lease:
 
     async def _step(self, script, **kwargs) -> Any:
         try:
-            return await script(**kwargs)
+            return await answer(script(**kwargs))
         except redis.RedisError as error:
             raise self.shared.down(error) from None
 
@@ -142,8 +142,10 @@ class LeaseLeadership:
         pubsub = self.lease.shared.aio.pubsub()
         try:
             await pubsub.subscribe(self._channel)
-            async for message in pubsub.listen():
-                wake = self._wakers.get(message.get("data")) if message.get("type") == "message" else None
+            while True:
+                # waits at most a second each time: under the client's timeout for a silent socket
+                message = await answer(pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0))
+                wake = self._wakers.get(message["data"]) if message else None
                 if wake is not None:
                     wake()
         except redis.RedisError as error:

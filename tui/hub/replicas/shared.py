@@ -8,9 +8,10 @@ scope is a hash of the account id. The URL may hold a password: only its host an
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 from urllib.parse import urlsplit
@@ -76,6 +77,12 @@ def connect(url: str, account_id: str = "") -> Shared:
         aioredis.Redis.from_url(url, **options),
         scope_of(account_id) if account_id else "",
     )
+
+
+async def answer(step: Awaitable[R]) -> R:
+    """An asyncio client's step, given up at once when the task awaiting it is cancelled (the client
+    finishes its read, at most a blocking read's timeout, in the background)."""
+    return await asyncio.shield(asyncio.ensure_future(step))
 
 
 def check(shared: Shared) -> None:
