@@ -28,15 +28,20 @@ from tui.config import (
     one_account,
     save_settings,
 )
-from tui.hub.tokens import TokenError, ViewerTokens
+from tui.hub.tokens import TokenBook, TokenError, ViewerTokens
 from tui.logging_setup import register_secret, setup_logging
 
 if TYPE_CHECKING:
+    from tui.hub.replicas.replica import Replica
     from tui.hub.server import Hub
 
 log = logging.getLogger(__name__)
 
 DEFAULT_LISTEN = "127.0.0.1:8788"
+REDIS_HELP = (
+    "redis://HOST:PORT: run as one of several replicas behind a load balancer; Redis holds the event log, "
+    "the viewers' tokens, the budget, the texts and a lease (one replica polls and sends at a time)"
+)
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -64,10 +69,14 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--home", type=Path, metavar="DIR", help="the hub's folder (default: under the app's)"
     )
+    parser.add_argument("--redis", metavar="URL", help=REDIS_HELP)
     viewers = parser.add_subparsers(dest="hub_command", metavar="{viewer}")
     viewer = viewers.add_parser("viewer", help="add, list or revoke the viewers' tokens")
     viewer.add_argument("action", choices=("add", "list", "revoke"))
     viewer.add_argument("name", nargs="?", help="the viewer's name (add, revoke)")
+    viewer.add_argument(
+        "--redis", dest="viewer_redis", metavar="URL", help="the replicas' Redis (as the hub's)"
+    )
 
 
 def ask_hub_token(settings: Settings) -> Settings:
@@ -93,8 +102,21 @@ def run(args: argparse.Namespace) -> int:
         print(f"callrail-tui: {error}", file=sys.stderr)
         return 2
     home = hub_home(settings, args.home)
+    redis_url = getattr(args, "viewer_redis", None) or args.redis
     if args.hub_command == "viewer":
-        return run_viewer(ViewerTokens(home), args.action, args.name)
+        try:
+            tokens = _team_tokens(redis_url) if redis_url else ViewerTokens(home)
+        except (ValueError, ConnectionError) as error:
+            print(f"callrail-tui hub viewer: --redis: {error}", file=sys.stderr)
+            return 2
+        return run_viewer(tokens, args.action, args.name)
+    if redis_url and args.demo:
+        print(
+            "callrail-tui hub: --redis needs a real account (each --demo hub simulates its own);",
+            file=sys.stderr,
+        )
+        print("point the replicas at `callrail-tui sim` with --base-url instead.", file=sys.stderr)
+        return 2
     try:
         host, port = listen_address(args.listen)
         if args.web:
@@ -120,7 +142,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_viewer(tokens: ViewerTokens, action: str, name: str | None) -> int:
+def _team_tokens(url: str) -> TokenBook:
+    from tui.hub.replicas.replica import team_tokens
+
+    return team_tokens(url)
+
+
+def run_viewer(tokens: TokenBook, action: str, name: str | None) -> int:
     try:
         if action == "list":
             for viewer in tokens.viewers():
@@ -172,10 +200,11 @@ async def _serve(settings: Settings, args: argparse.Namespace, home: Path, host:
     from tui.wiring import hub_for_account, hub_on_demo
 
     scratch = Path(tempfile.mkdtemp(prefix="callrail-hub-demo-")) if args.demo else None
+    replica = _join(args.redis, settings) if args.redis else None
     if scratch is not None:
         hub, webhooks = hub_on_demo(home, scratch, seed=args.seed, speed=args.speed), None
     else:
-        hub, webhooks = hub_for_account(settings, home, public_url=args.public_url)
+        hub, webhooks = hub_for_account(settings, home, public_url=args.public_url, replica=replica)
     for secret in hub.secrets:
         register_secret(secret)
     task = asyncio.current_task()
@@ -189,6 +218,9 @@ async def _serve(settings: Settings, args: argparse.Namespace, home: Path, host:
             await webhooks.keys.ensure()
         async with hub_running(hub, host, port), browser_tabs(args.web, hub, home, host, port):
             print(f"Hub for {hub.session.account_name} on http://{host}:{port} (put TLS in front of it).")
+            if replica is not None:
+                print(f"A replica ({replica.lease.replica}) on Redis at {replica.shared.where}: it polls and")
+                print("sends texts while it holds the lease; put the replicas behind one load balancer.")
             if args.public_url:
                 print(f"Webhooks: {args.public_url.rstrip('/')}/webhooks/… — run once:")
                 print(f"  callrail-tui webhooks enable --url {args.public_url}")
@@ -197,9 +229,21 @@ async def _serve(settings: Settings, args: argparse.Namespace, home: Path, host:
     except asyncio.CancelledError:
         pass
     finally:
+        await hub.leadership.step_down()
         await hub.session.stop()
         hub.events.close()
         if webhooks is not None:
             webhooks.close()
+        if replica is not None:
+            await replica.aclose()
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _join(url: str, settings: Settings) -> Replica:
+    from tui.hub.replicas.replica import join
+
+    try:
+        return join(url, settings.account_id or "")
+    except ValueError as error:
+        raise OSError(f"--redis: {error}") from None

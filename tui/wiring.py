@@ -26,6 +26,7 @@ from tui.live.sources import Batch
 from tui.live.store import Store
 
 if TYPE_CHECKING:
+    from tui.hub.replicas.replica import Replica
     from tui.hub.server import Hub
     from tui.live.webhooks.serve import WebhookIntake
     from tui.sim import Simulator
@@ -56,13 +57,17 @@ def session_for_account(
     transport: httpx.AsyncBaseTransport | None = None,
     reconcile_every: tuple[float, float] | None = None,
     more_accounts: Sequence[str] = (),
+    replica: Replica | None = None,
 ) -> LiveSession:
     """A session for a real account (or any CallRail-compatible server at ``base_url``); with
-    ``more_accounts``, for those too (the key sees them all), each with its own budget and client."""
+    ``more_accounts``, for those too (the key sees them all), each with its own budget and client. As a
+    hub ``replica``, its budget ledger and its texts are the replicas' shared ones."""
     clock = clock or SystemClock()
 
     def access(account: str) -> AccountAccess:
-        budget = RateBudget(_scope(account), share=share, state_dir=state_dir, clock=clock)
+        scope = _scope(account)
+        ledger = replica.ledger(scope) if replica is not None else None
+        budget = RateBudget(scope, share=share, state_dir=state_dir, clock=clock, store=ledger)
         client = CallRailClient(api_key, base_url=base_url, transport=transport, budget=budget, clock=clock)
         return AccountAccess(account, client, budget)
 
@@ -76,6 +81,7 @@ def session_for_account(
         clock=clock,
         reconcile_every=reconcile_every,
         more_accounts=[access(account) for account in more_accounts if account != account_id],
+        outbox_records=replica.outbox if replica is not None else None,
     )
 
 
@@ -119,6 +125,7 @@ def session_on_simulator(
     api_key: str | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     agency: bool = False,
+    replica: Replica | None = None,
 ) -> LiveSession:
     """A session on ``simulator``'s account, in process (or through ``transport``), on its clock;
     ``agency``: on every account of the simulator, with the key an agency's user has."""
@@ -132,6 +139,7 @@ def session_on_simulator(
         clock=simulator.clock,
         transport=transport or httpx.ASGITransport(app=simulator.app),
         more_accounts=more,
+        replica=replica,
     )
 
 
@@ -201,10 +209,18 @@ class _SimulatorDelivering:
 
 
 def hub_for_account(
-    settings: Settings, home: Path, *, public_url: str | None = None, clock: Clock | None = None
+    settings: Settings,
+    home: Path,
+    *,
+    public_url: str | None = None,
+    clock: Clock | None = None,
+    replica: Replica | None = None,
 ) -> tuple[Hub, WebhookIntake | None]:
     """A team hub on the settings' account: its session, store and event log in ``home`` (with the viewers'
-    tokens), and with ``public_url`` the webhook receiver served by the hub under ``/webhooks``."""
+    tokens), and with ``public_url`` the webhook receiver served by the hub under ``/webhooks``. As a
+    ``replica`` (``tui.hub.replicas.replica.join``) the tokens, the log, the budget, the texts and the
+    deliveries are the replicas' shared ones, and it polls and sends only while it holds the lease."""
+    from tui.live.webhooks.inbox import INBOX_FILE
     from tui.live.webhooks.keys import key_fetcher
     from tui.live.webhooks.serve import webhook_intake
 
@@ -218,6 +234,7 @@ def hub_for_account(
         state_dir=settings.state_dir,
         share=settings.share,
         clock=clock,
+        replica=replica,
     )
     intake = None
     if public_url:
@@ -226,29 +243,55 @@ def hub_for_account(
             session.clock,
             fetch=key_fetcher(session.client, session.account_id),
             companies=lambda: session.companies,
+            inbox=replica.inbox(Path(home) / INBOX_FILE) if replica is not None else None,
         )
         session.add_source(intake.source, pushes=True)
-    return _hub(session, home, home, settings.api_key_value, intake), intake
+    return hub_on_session(session, home, home, settings.api_key_value, intake, replica), intake
 
 
 def hub_on_demo(home: Path, data_dir: Path, *, seed: int = 7, speed: float = 20.0) -> Hub:
     """A team hub on the in-process simulator (its data in ``data_dir``; the tokens in ``home``)."""
     session, simulator = demo_session(seed=seed, speed=speed, data_dir=data_dir)
-    return _hub(session, home, data_dir, simulator.api_key, None)
+    return hub_on_session(session, home, data_dir, simulator.api_key, None, None)
 
 
-def _hub(session: LiveSession, home: Path, data_dir: Path, api_key: str, intake: WebhookIntake | None) -> Hub:
+def hub_on_session(
+    session: LiveSession,
+    home: Path,
+    data_dir: Path,
+    api_key: str,
+    intake: WebhookIntake | None,
+    replica: Replica | None,
+) -> Hub:
+    """The hub around ``session``: on this machine (tokens in ``home``, the log in ``data_dir``), or as
+    a ``replica`` of the others on its Redis."""
     from tui.hub.eventlog import LOG_FILE, EventLog
     from tui.hub.server import Hub
     from tui.hub.tokens import ViewerTokens
 
     Path(data_dir).mkdir(parents=True, exist_ok=True)
+    webhooks = intake.receiver.app if intake is not None else None
+    if replica is None:
+        return Hub(
+            session,
+            tokens=ViewerTokens(home),
+            events=EventLog(Path(data_dir) / LOG_FILE),
+            secrets=(api_key,),
+            webhooks=webhooks,
+        )
+    from tui.hub.replicas.inbox import WAKE_DELIVERIES
+    from tui.hub.replicas.outbox import WAKE_OUTBOX
+
+    wakers = {WAKE_OUTBOX: session.outbox.wake}
+    if intake is not None:
+        wakers[WAKE_DELIVERIES] = intake.source.delivered
     return Hub(
         session,
-        tokens=ViewerTokens(home),
-        events=EventLog(Path(data_dir) / LOG_FILE),
+        tokens=replica.tokens,
+        events=replica.events,
         secrets=(api_key,),
-        webhooks=intake.receiver.app if intake is not None else None,
+        webhooks=webhooks,
+        leadership=replica.leadership(wakers),
     )
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import platformdirs
 
-from .budget_store import Backoff, BudgetState, FileStore, MemoryStore, ServerView
+from .budget_store import Backoff, BudgetState, BudgetStore, FileStore, MemoryStore, ServerView
 from .clock import Clock, SystemClock
 from .errors import BudgetExhausted
 
@@ -116,6 +116,7 @@ class RateBudget:
         clock: Clock | None = None,
         background_reserve: float = DEFAULT_BACKGROUND_RESERVE,
         rng: random.Random | None = None,
+        store: BudgetStore | None = None,
     ) -> None:
         if not 0 < share <= 1 or not 0 <= background_reserve < 1:
             raise ValueError("share must be in (0, 1] and background_reserve in [0, 1)")
@@ -125,7 +126,9 @@ class RateBudget:
         self._reserve = background_reserve
         self._clock = clock or SystemClock()
         self._rng = rng or random.Random()
-        self._store = FileStore(state_dir, scope) if state_dir is not None else MemoryStore()
+        if store is None:
+            store = FileStore(state_dir, scope) if state_dir is not None else MemoryStore()
+        self._store = store
 
     async def acquire(
         self,

@@ -14,10 +14,10 @@ import re
 import time
 from array import array
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from filelock import FileLock
 
@@ -66,6 +66,13 @@ class BudgetState:
         until, interval, probing = data["backoff"]
         backoff = Backoff(None if until is None else float(until), float(interval), bool(probing))
         return cls(stamps, server, backoff)
+
+
+class BudgetStore(Protocol):
+    """Where the state is kept: ``transaction`` yields it loaded and, with ``write``, saves what the block
+    left in it, with no other writer in between."""
+
+    def transaction(self, write: bool = True) -> AbstractContextManager[BudgetState]: ...
 
 
 class MemoryStore:

@@ -157,7 +157,7 @@ class HubActions:
         text = _body(TextToSend, await read_json(request))
         known = self._events.send_for(name, text.key)
         if known is not None:  # a retry: the text was taken the first time
-            item = self._session.store.outbox_item(known.outbox_id)
+            item = self._session.outbox_records.outbox_item(known.outbox_id)
             return 200, {"item": wire.outbox_item(replace(item, sent_by=name)), "duplicate": True}
         number = digits(text.customer_phone_number)
         now = self._session.clock.now()

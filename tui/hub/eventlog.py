@@ -7,6 +7,7 @@ snapshot instead (``since`` returns None). Sequence numbers only grow, across re
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
 import sqlite3
@@ -84,6 +85,15 @@ class EventLog:
     def last_seq(self) -> int:
         row = self._db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'events'").fetchone()
         return row[0] if row else 0
+
+    def replay_from(self) -> int:
+        """The number after which the log may hold events this process has not seen: none, every event
+        of this log is appended here."""
+        return self.last_seq
+
+    async def wait_beyond(self, seq: int) -> None:
+        """Never returns: this process appends every event and hands each out as it does."""
+        await asyncio.Future()
 
     def since(self, seq: int) -> list[tuple[int, dict[str, Any]]] | None:
         """The events after ``seq``, oldest first; None when some of them are no longer kept (or ``seq``

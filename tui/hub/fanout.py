@@ -19,6 +19,7 @@ from typing import Any
 
 from tui.hub import wire
 from tui.hub.eventlog import EventLog
+from tui.hub.replicas.down import SharedStateDown
 from tui.live.events import (
     CallsChanged,
     ConversationsChanged,
@@ -30,6 +31,7 @@ from tui.live.events import (
 )
 from tui.live.poller import LOOKBACK
 from tui.live.session import LiveSession
+from tui.live.sources import Batch
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,7 @@ CUT_OVERFLOW = 4000  # WebSocket close codes the hub uses (4000-4999 are the app
 CUT_REVOKED = 4401
 CUT_TOO_BIG = 1009
 CUT_BAD_MESSAGE = 1003
+FOLLOW_RETRY_S = 1.0
 
 
 @dataclass
@@ -80,6 +83,11 @@ class Fanout:
         self._attendees: list[Attendee] = []
         self._acting: tuple[str, str] | None = None  # (viewer, key) of a text being queued right now
         self._companies_sent: dict | None = None
+        # the last event handed to the viewers; those after it that another replica appended are taken
+        # into this replica's session first (``_absorb``), so its snapshots and its polls know them
+        self._delivered = events.replay_from()
+        self._mine: set[int] = set()  # numbers this replica appended that are not handed out yet
+        self._absorbing = False
         session.subscribe(self._on_event)
 
     # -- viewers --------------------------------------------------------------------------------------
@@ -98,8 +106,9 @@ class Fanout:
                 attendee.push(self._dumps(message))
         else:
             for seq, event in missed:
-                attendee.push(self._dumps({"seq": seq, **event}))
-        attendee.push(self._dumps({"type": "caught_up", "seq": self.events.last_seq}))
+                if seq <= self._delivered:  # the rest reach it with everyone's (``catch_up``)
+                    attendee.push(self._dumps({"seq": seq, **event}))
+        attendee.push(self._dumps({"type": "caught_up", "seq": self._delivered}))
         self._attendees.append(attendee)
         self._broadcast_presence()
 
@@ -141,7 +150,7 @@ class Fanout:
         conversations = session.state.conversations_newest_first()
         first = {
             "type": "snapshot",
-            "seq": self.events.last_seq,
+            "seq": self._delivered,
             "log": self.events.log_id,
             "you": name,
             **self.account(),
@@ -175,12 +184,67 @@ class Fanout:
         }
 
     def publish(self, event: dict[str, Any]) -> int:
-        """Number ``event``, keep it, and queue it for every viewer."""
+        """Number ``event``, keep it, and queue it for every viewer (after any event another replica
+        appended before it)."""
         seq = self.events.append(event)
+        if seq == self._delivered + 1:
+            self._deliver(seq, event)
+        else:
+            self._mine.add(seq)
+            self.catch_up()
+        return seq
+
+    def catch_up(self) -> None:
+        """Hand out, in order, every event after the last one handed out."""
+        missed = self.events.since(self._delivered)
+        if missed is None:  # this replica fell behind what the log keeps: its viewers start afresh
+            log.warning("the event log moved past this replica; its viewers resume from a snapshot")
+            for attendee in self._attendees:
+                attendee.cut(CUT_OVERFLOW, "the hub fell behind; reconnect to resume")
+            self._delivered = self.events.last_seq
+            return
+        for seq, event in missed:
+            if seq not in self._mine:
+                self._absorb(event)
+            self._mine.discard(seq)
+            self._deliver(seq, event)
+
+    async def follow(self) -> None:
+        """Hand out what other replicas append, as they do (a log of one process has none)."""
+        while True:
+            try:
+                await self.events.wait_beyond(self._delivered)
+                self.catch_up()
+            except SharedStateDown as down:
+                log.warning("%s; viewers get new events when it is back", down)
+                await asyncio.sleep(FOLLOW_RETRY_S)
+
+    def _deliver(self, seq: int, event: dict[str, Any]) -> None:
+        self._delivered = seq
         text = self._dumps({"seq": seq, **event})
         for attendee in self._attendees:
             attendee.push(text)
-        return seq
+
+    def _absorb(self, event: dict[str, Any]) -> None:
+        """What another replica told its viewers, merged into this one's session without telling anyone
+        again."""
+        kind = event.get("type")
+        batch = None
+        if kind == "calls":
+            batch = Batch(calls=wire.calls(event["calls"]))
+        elif kind == "conversations":
+            batch = Batch(conversations=wire.conversations(event["conversations"]))
+        elif kind == "status":
+            batch = Batch(status=wire.read_status(event["status"]))
+        if batch is None:
+            return
+        self._absorbing = True
+        try:
+            self.session.apply(batch)
+        except Exception:
+            log.exception("taking in another replica's event failed")
+        finally:
+            self._absorbing = False
 
     @contextmanager
     def acting(self, viewer: str, key: str) -> Iterator[None]:
@@ -198,6 +262,8 @@ class Fanout:
         return {"item": wire.outbox_item(replace(item, sent_by=viewer)), "key": key}
 
     def _on_event(self, event: LiveEvent) -> None:
+        if self._absorbing:
+            return
         try:
             message = self._message(event)
             if message is not None:
@@ -205,6 +271,8 @@ class Fanout:
             if isinstance(event, PollStatus) and self.session.companies is not self._companies_sent:
                 self._companies_sent = self.session.companies
                 self.publish({"type": "account", **self.account()})
+        except SharedStateDown as down:
+            log.warning("%s; this change is not told to the viewers", down)
         except Exception:
             log.exception("telling the viewers failed")
 

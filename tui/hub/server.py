@@ -25,9 +25,11 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from tui.hub.actions import HubActions
 from tui.hub.eventlog import EventLog
 from tui.hub.fanout import CUT_REVOKED, Fanout
+from tui.hub.leadership import Leadership, Sole
 from tui.hub.limits import ActionLimiter, HubError
+from tui.hub.replicas.down import SharedStateDown
 from tui.hub.sockets import REFUSED, ViewerSockets, bearer
-from tui.hub.tokens import ViewerTokens
+from tui.hub.tokens import TokenBook
 from tui.live.session import LiveSession
 from tui.logging_setup import redact
 
@@ -43,13 +45,17 @@ class Hub:
         self,
         session: LiveSession,
         *,
-        tokens: ViewerTokens,
+        tokens: TokenBook,
         events: EventLog,
         limiter: ActionLimiter | None = None,
         secrets: tuple[str, ...] = (),
         webhooks: Any = None,
+        leadership: Leadership | None = None,
     ) -> None:
+        """``tokens`` and ``events`` (and the session's budget and outbox) on this machine, or shared by
+        replicas with ``leadership`` saying when this one polls and sends (``tui.hub.replicas``)."""
         self.session = session
+        self.leadership: Leadership = leadership or Sole()
         self.tokens = tokens
         self.events = events
         self.secrets = tuple(secret for secret in secrets if secret)
@@ -68,7 +74,7 @@ class Hub:
         ]
         if webhooks is not None:  # the receiver's own routes: /webhooks, /webhooks/<company>/<event>
             routes.append(Mount("", app=webhooks))
-        self.app = Starlette(routes=routes)
+        self.app = Starlette(routes=routes, exception_handlers={SharedStateDown: self._shared_state_down})
 
     def scrub(self, text: str) -> str:
         """Whatever goes to a viewer, with the hub's secrets masked (they are never put there; this is
@@ -80,16 +86,21 @@ class Hub:
         return text
 
     async def run(self) -> None:
-        """The session and the watch on the token file, until cancelled."""
+        """The session (whenever this hub may poll and send), the watch on the tokens and what other
+        replicas append to the log, until cancelled."""
         async with asyncio.TaskGroup() as group:
-            group.create_task(self.session.run())
+            group.create_task(self.leadership.run(self.session))
             group.create_task(self._watch_tokens())
+            group.create_task(self.fanout.follow())
 
     async def _watch_tokens(self) -> None:
         while True:
             await asyncio.sleep(TOKENS_EVERY_S)
             try:
                 self.tokens.refresh()
+            except SharedStateDown as down:
+                log.warning("could not read the viewer tokens: %s", down)
+                continue
             except (OSError, ValueError):
                 log.warning("could not read the viewer tokens", exc_info=True)
                 continue
@@ -127,4 +138,8 @@ class Hub:
         return {"name": name, **self.fanout.account()}
 
     async def _health(self, request: Request) -> Response:
-        return JSONResponse({"ok": True})
+        return JSONResponse({"ok": True, **self.leadership.describe()})
+
+    async def _shared_state_down(self, request: Request, error: Exception) -> Response:
+        log.warning("%s: %s %s answered 503", error, request.method, request.url.path)
+        return self._json({"error": f"The hub cannot serve this now: {error}."}, 503, {"Retry-After": "2"})

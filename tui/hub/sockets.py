@@ -20,7 +20,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from tui.hub.fanout import CUT_BAD_MESSAGE, CUT_REVOKED, CUT_TOO_BIG, Attendee, Fanout, Presence
 from tui.hub.limits import MAX_MESSAGE, HubError, parse_object
-from tui.hub.tokens import ViewerTokens
+from tui.hub.tokens import TokenBook
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def _presence(message: dict[str, Any]) -> Presence:
 
 
 class ViewerSockets:
-    def __init__(self, fanout: Fanout, tokens: ViewerTokens) -> None:
+    def __init__(self, fanout: Fanout, tokens: TokenBook) -> None:
         self._fanout = fanout
         self._tokens = tokens
 

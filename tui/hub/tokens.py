@@ -38,45 +38,38 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class ViewerTokens:
-    def __init__(self, state_dir: Path | str) -> None:
-        self.path = Path(state_dir) / TOKENS_FILE
-        self._seen: tuple[int, int] | None = None
-        self._entries: dict[str, dict[str, str]] = {}
-        self.refresh()
+class TokenBook:
+    """The viewers' tokens, whatever keeps them: ``refresh`` reads them again when they changed,
+    ``_insert``/``_remove`` change what is kept (``ViewerTokens``: a file; on Redis, a hash shared by
+    the replicas)."""
+
+    _entries: dict[str, dict[str, str]]
 
     def refresh(self) -> bool:
-        """Read the file again if it changed since the last read; whether it did."""
-        try:
-            info = self.path.stat()
-        except FileNotFoundError:
-            changed, self._seen, self._entries = self._seen is not None, None, {}
-            return changed
-        mark = (info.st_mtime_ns, info.st_size)
-        if mark == self._seen:
-            return False
-        self._entries = json.loads(self.path.read_text(encoding="utf-8"))
-        self._seen = mark
-        return True
+        raise NotImplementedError
+
+    def _insert(self, name: str, entry: dict[str, str]) -> bool:
+        """Keep ``entry`` under ``name`` unless the name is taken; whether it was kept."""
+        raise NotImplementedError
+
+    def _remove(self, name: str) -> bool:
+        """Forget ``name``; whether it was there."""
+        raise NotImplementedError
 
     def add(self, name: str) -> str:
         """A new token for ``name`` (shown once: only its hash is kept)."""
         name = name.strip()
         if not NAME.match(name):
             raise TokenError(f"{name!r} is not a viewer name: 1-40 letters, digits, spaces, . _ ' -")
-        self.refresh()
-        if name in self._entries:
-            raise TokenError(f"There is already a viewer named {name}; revoke it first to make a new token.")
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        self._entries[name] = {"sha256": _digest(token), "added_at": datetime.now(UTC).isoformat()}
-        self._write()
+        entry = {"sha256": _digest(token), "added_at": datetime.now(UTC).isoformat()}
+        if not self._insert(name, entry):
+            raise TokenError(f"There is already a viewer named {name}; revoke it first to make a new token.")
         return token
 
     def revoke(self, name: str) -> None:
-        self.refresh()
-        if self._entries.pop(name, None) is None:
+        if not self._remove(name):
             raise TokenError(f"There is no viewer named {name}.")
-        self._write()
 
     def viewers(self) -> list[Viewer]:
         self.refresh()
@@ -98,6 +91,45 @@ class ViewerTokens:
 
     def is_current(self, name: str) -> bool:
         return name in self._entries
+
+
+class ViewerTokens(TokenBook):
+    """The tokens in ``viewers.json`` in the hub's folder."""
+
+    def __init__(self, state_dir: Path | str) -> None:
+        self.path = Path(state_dir) / TOKENS_FILE
+        self._seen: tuple[int, int] | None = None
+        self._entries: dict[str, dict[str, str]] = {}
+        self.refresh()
+
+    def refresh(self) -> bool:
+        """Read the file again if it changed since the last read; whether it did."""
+        try:
+            info = self.path.stat()
+        except FileNotFoundError:
+            changed, self._seen, self._entries = self._seen is not None, None, {}
+            return changed
+        mark = (info.st_mtime_ns, info.st_size)
+        if mark == self._seen:
+            return False
+        self._entries = json.loads(self.path.read_text(encoding="utf-8"))
+        self._seen = mark
+        return True
+
+    def _insert(self, name: str, entry: dict[str, str]) -> bool:
+        self.refresh()
+        if name in self._entries:
+            return False
+        self._entries[name] = entry
+        self._write()
+        return True
+
+    def _remove(self, name: str) -> bool:
+        self.refresh()
+        if self._entries.pop(name, None) is None:
+            return False
+        self._write()
+        return True
 
     def _write(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -36,7 +36,7 @@ from tui.callrail.errors import (
 from tui.callrail.models import Conversation, TextMessage
 from tui.callrail.phones import digits
 from tui.live.events import LiveEvent, OutboxChanged, OutboxHealth, OutboxItem, OutboxState
-from tui.live.store import Store
+from tui.live.outbox_records import OutboxRecords, OutboxTaken
 from tui.live.waiting import sleep_or_wake
 
 # The server's clock and ours may disagree; a message this much older than the queued item still counts.
@@ -77,7 +77,7 @@ class Outbox:
         *,
         client,
         account_id: str,
-        store: Store,
+        store: OutboxRecords,
         budget,
         clock: Clock,
         emit: Callable[[LiveEvent], None],
@@ -155,6 +155,9 @@ class Outbox:
                 if not self._recovered:
                     self.recover()
                 delay = await self.process()
+            except OutboxTaken:
+                log.info("another process sends the texts now; this outbox stops")
+                raise
             except Exception as error:  # a bug or a broken store: the texts behind it must still go
                 delay = self._survive(error)
             else:

@@ -39,6 +39,7 @@ from tui.live.handled import HandledMarks
 from tui.live.lanes import AccountAccess, Lane, Lanes
 from tui.live.merging import Merger
 from tui.live.outbox import Outbox
+from tui.live.outbox_records import OutboxRecords
 from tui.live.poller import LOOKBACK, Poller
 from tui.live.sources import Batch, Source
 from tui.live.state import LiveState
@@ -72,13 +73,16 @@ class LiveSession:
         reconcile_every: tuple[float, float] | None = None,
         actions: Actions | None = None,
         more_accounts: Sequence[AccountAccess] = (),
+        outbox_records: OutboxRecords | None = None,
     ) -> None:
         """``reconcile_every``: seconds between reads of calls and of conversations while webhooks carry
         the data (``tui.live.backstop``). ``more_accounts``: other accounts the key sees, watched too, each
-        in a lane of its own (``tui.live.lanes``); the first account's lane is ``poller``, ``outbox``..."""
+        in a lane of its own (``tui.live.lanes``); the first account's lane is ``poller``, ``outbox``...
+        ``outbox_records``: where the texts are kept, when not in ``store`` (shared by a hub's replicas)."""
         self.account_id = account_id
         self.clock = clock
         self.store = store
+        self.outbox_records: OutboxRecords = outbox_records or store
         self.state = LiveState()
         self.texting_enabled: bool | None = None
         self._listeners: list[Callable[[LiveEvent], None]] = []
@@ -158,7 +162,7 @@ class LiveSession:
         return Outbox(
             client=lane.access.client,
             account_id=lane.account_id,
-            store=self.store,
+            store=self.outbox_records,
             budget=lane.access.budget,
             clock=self.clock,
             emit=self._emit,
@@ -446,7 +450,7 @@ class LiveSession:
 
     def resolve_unknown(self, item_id: int, *, sent: bool) -> OutboxItem:
         """The user's decision on a text whose fate is unknown; ``NothingToDecide`` says why not now."""
-        company_id = self.store.outbox_item(item_id).company_id
+        company_id = self.outbox_records.outbox_item(item_id).company_id
         return self.lanes.for_company(company_id).outbox.resolve_unknown(item_id, sent=sent)
 
     def outbox_items(self, customer_phone_number: str | None = None) -> list[OutboxItem]:

@@ -124,7 +124,7 @@ class WebhookReceiver:
             raise _Rejected(Outcome.STALE)
         try:
             added = await self._keeper.add(company_id, event, body, now)
-        except sqlite3.Error as error:
+        except (sqlite3.Error, OSError) as error:  # OSError: the hub replicas' Redis is unreachable
             log.error("a webhook could not be kept: %s", error)
             raise _Rejected(Outcome.UNAVAILABLE) from None
         if not added:

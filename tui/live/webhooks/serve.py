@@ -54,10 +54,12 @@ def webhook_intake(
     companies: Callable[[], Collection[str]] = frozenset,
     prefix: str = PREFIX,
     max_body: int = MAX_BODY,
+    inbox: Inbox | None = None,
 ) -> WebhookIntake:
-    """The inbox (``webhooks.sqlite3`` in ``data_dir``), the keys, the receiver and the source, wired so
-    each delivery the receiver keeps wakes the source."""
-    inbox = Inbox(Path(data_dir) / INBOX_FILE)
+    """The inbox (``webhooks.sqlite3`` in ``data_dir``, unless given: a hub replica's shares its
+    deliveries), the keys, the receiver and the source, wired so each delivery the receiver keeps wakes
+    the source."""
+    inbox = inbox or Inbox(Path(data_dir) / INBOX_FILE)
     keys = SigningKeys(inbox, clock, fetch, companies)
     source = WebhookSource(inbox, clock)
     receiver = WebhookReceiver(inbox, keys, clock, source.delivered, prefix=prefix, max_body=max_body)

@@ -1,0 +1,161 @@
+"""A real ``redis-server`` for the session (never a fake), and hub replicas on one simulator sharing it:
+each replica a real uvicorn server on a free loopback port with its own session, store and transport (so
+the test can count who polls and who sends)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+import subprocess
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+import redis
+
+from tests.loopback import free_port
+from tui.hub.replicas.replica import Replica, join
+from tui.hub.serve import hub_running
+from tui.hub.server import Hub
+from tui.sim import Simulator
+from tui.wiring import hub_on_session, session_on_simulator
+
+LEASE_TTL_S = 1.0  # short in tests; production's is LEASE_TTL_S in tui.hub.replicas.lease
+NO_REDIS = (
+    "redis-server is not installed: the hub replica tests run against a real Redis. "
+    "Install it (Debian: apt-get install redis-server; .ci/run does)."
+)
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory) -> Iterator[str]:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail(NO_REDIS)
+    port = free_port()
+    folder = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(folder),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"redis-server did not start on port {port}")
+            time.sleep(0.05)
+    client.close()
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.fixture
+def redis_url(redis_server) -> str:
+    """The session's Redis, emptied for this test."""
+    with redis.Redis.from_url(redis_server) as client:
+        client.flushall()
+    return redis_server
+
+
+class Counting(httpx.AsyncBaseTransport):
+    """The simulator's transport, counting this replica's polls (calls lists) and text sends."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.polls = 0
+        self.sends = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and request.url.path.endswith("/calls.json"):
+            self.polls += 1
+        if request.method == "POST" and "text-messages" in request.url.path:
+            self.sends += 1
+        return await self.inner.handle_async_request(request)
+
+
+@dataclass
+class Node:
+    name: str
+    replica: Replica
+    hub: Hub
+    transport: Counting
+    url: str = ""
+    runner: asyncio.Task | None = None
+    stack: contextlib.AsyncExitStack = field(default_factory=contextlib.AsyncExitStack)
+
+    @property
+    def ws_url(self) -> str:
+        return self.url.replace("http://", "ws://") + "/ws"
+
+    @property
+    def leading(self) -> bool:
+        return self.hub.leadership.describe()["leading"]
+
+    async def kill(self) -> None:
+        """Gone without a word: its tasks cancelled and its server stopped, the lease not released."""
+        if self.runner is not None:
+            self.runner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.runner
+            self.runner = None
+        await self.stack.aclose()
+
+    async def close(self) -> None:
+        await self.kill()
+        await self.hub.session.stop()
+        await self.replica.aclose()
+
+
+async def start_node(
+    tmp_path: Path, sim: Simulator, redis_url: str, name: str, *, paused: bool = True
+) -> Node:
+    replica = join(redis_url, sim.account_id, lease_ttl_s=LEASE_TTL_S, name=name)
+    transport = Counting(httpx.ASGITransport(app=sim.app))
+    folder = tmp_path / name
+    session = session_on_simulator(sim, data_dir=folder, replica=replica, transport=transport)
+    hub = hub_on_session(session, folder, folder, sim.api_key, None, replica)
+    await session.start()
+    session.set_paused(paused)
+    node = Node(name, replica, hub, transport)
+    port = free_port()
+    await node.stack.enter_async_context(hub_running(hub, "127.0.0.1", port))
+    node.url = f"http://127.0.0.1:{port}"
+    node.runner = asyncio.create_task(hub.run())
+    return node
+
+
+@contextlib.asynccontextmanager
+async def nodes(tmp_path, sim, redis_url, *names: str, paused: bool = True) -> AsyncIterator[list[Node]]:
+    started: list[Node] = []
+    try:
+        for name in names:
+            started.append(await start_node(tmp_path, sim, redis_url, name, paused=paused))
+        yield started
+    finally:
+        for node in started:
+            await node.close()
