@@ -152,6 +152,7 @@ class Fanout:
             "texts_problem": session.texts_problem,
             "texts": [self._text(item) for item in session.outbox_items() if item.updated_at >= since],
             "presence": self.presence(),
+            "handled": [wire.handled_mark(*mark) for mark in session.store.handled_marks()],
         }
         rest: list[dict[str, Any]] = [
             {"type": "snapshot_more", "calls": [wire.record(c) for c in calls[at : at + SNAPSHOT_CHUNK]]}

@@ -88,7 +88,7 @@ class LiveSession:
         self.texting_enabled: bool | None = None
         self._listeners: list[Callable[[LiveEvent], None]] = []
         self.followups = Followups()  # calls still to watch: the poller reads it as its watchlist
-        self.handled = HandledMarks(store, clock)  # the needs-attention inbox's marks
+        self.handled = self._make_marks()  # the needs-attention inbox's marks
         self.merge = Merger(self.state, store, self.followups, clock, self._emit)
         self.tags = TagNames(client, account_id, clock)  # offered when the user tags a call
         self.open_thread = OpenThread()  # the conversation the user has open: the poller reads it
@@ -114,6 +114,10 @@ class LiveSession:
             watchlist=self.followups,
             thread=self.open_thread,
         )
+
+    def _make_marks(self) -> HandledMarks:
+        """The inbox's marks (a viewer of a hub shares them with the team)."""
+        return HandledMarks(self.store, self.clock)
 
     def _make_outbox(self) -> Outbox:
         """What sends texts (a viewer of a hub hands them to the hub's)."""

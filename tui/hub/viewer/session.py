@@ -5,9 +5,11 @@ the difference, except that the status names the hub and texts say who sent them
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from tui.callrail.budget import BudgetSnapshot
 from tui.callrail.clock import Clock
+from tui.hub.viewer.handled import HubMarks
 from tui.hub.viewer.link import HubLink
 from tui.hub.viewer.outbox import HubOutbox
 from tui.hub.viewer.source import HubBatch, HubSource
@@ -17,6 +19,7 @@ from tui.live.sources import Batch
 from tui.live.store import Store
 
 NOTHING_YET = BudgetSnapshot(0, 0, 0, 0, 0, 0, 0, 0)
+MARKS_WAIT_S = 5.0  # on stop, inbox marks still on their way to the hub get this long
 
 
 class ReportedBudget:
@@ -32,6 +35,7 @@ class ReportedBudget:
 class HubSession(LiveSession):
     poller: HubSource  # type: ignore[assignment]
     outbox: HubOutbox  # type: ignore[assignment]
+    handled: HubMarks  # type: ignore[assignment]
 
     def __init__(self, link: HubLink, *, store: Store, clock: Clock) -> None:
         self.link = link
@@ -46,9 +50,13 @@ class HubSession(LiveSession):
             clock=clock,
             actions=link,
         )
+        self.before_stop(self._marks_told)
 
     def _make_poller(self) -> HubSource:  # type: ignore[override]
         return HubSource(self.link, self.clock)
+
+    def _make_marks(self) -> HubMarks:
+        return HubMarks(self.store, self.clock, link=self.link, emit=self._emit)
 
     def _make_outbox(self) -> HubOutbox:  # type: ignore[override]
         return HubOutbox(link=self.link, store=self.store, clock=self.clock, emit=self._emit)
@@ -74,6 +82,8 @@ class HubSession(LiveSession):
             self.outbox.set_problem(batch.texts_problem)
         if batch.you:
             self.me = batch.you
+        if batch.handled is not None:
+            self.handled.from_hub(batch.handled, everything=batch.handled_all)
         if batch.presence is not None:
             colleagues = tuple(
                 Viewing(str(v.get("name")), v.get("open"), bool(v.get("composing")))
@@ -81,6 +91,10 @@ class HubSession(LiveSession):
                 if v.get("name") != self.me
             )
             self._emit(TeamPresence(colleagues))
+
+    async def _marks_told(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.handled.settled(), MARKS_WAIT_S)
 
     def viewing(self, opened: str, *, composing: bool = False) -> None:
         self._report((opened, composing))

@@ -24,6 +24,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketExce
 from tui.callrail.clock import Clock
 from tui.hub import wire
 from tui.hub.fanout import CUT_REVOKED
+from tui.hub.viewer.handled import HubMark, read_mark
 from tui.hub.viewer.link import HubLink
 from tui.live.events import OutboxItem, PollState, PollStatus
 from tui.live.sources import Batch
@@ -43,10 +44,13 @@ class HubBatch(Batch):
     texting_enabled: bool | None = None
     presence: list[dict[str, Any]] | None = None
     you: str = ""  # the name the hub knows this viewer by
+    handled: list[HubMark] | None = None  # inbox marks (all of them in a snapshot: ``handled_all``)
+    handled_all: bool = False
 
     def __bool__(self) -> bool:
         extras = (
             self.account,
+            self.handled,
             self.texts,
             self.texts_problem,
             self.texting_enabled,
@@ -162,6 +166,8 @@ class HubSource:
                 texting_enabled=message.get("texting_enabled"),
                 presence=message.get("presence"),
                 you=str(message.get("you") or ""),
+                handled=[read_mark(raw) for raw in message.get("handled", [])],
+                handled_all=True,
             )
         if kind == "snapshot_more":
             return HubBatch(
@@ -193,6 +199,8 @@ class HubSource:
             return HubBatch(texts=[_text(message)])
         if kind == "texts_health":
             return HubBatch(texts_problem=message.get("problem") or "")
+        if kind == "handled":
+            return HubBatch(handled=[read_mark(message)])
         return None  # "action": who did what, already seen in what changed
 
     def _status(self) -> PollStatus:
