@@ -44,7 +44,9 @@ async def in_process(tmp_path) -> AsyncIterator:
 
 def client(hub, token: str | None) -> httpx.AsyncClient:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=hub.app), base_url="http://hub", headers=headers)
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=hub.app), base_url="http://hub", headers=headers
+    )
 
 
 async def test_a_mark_is_kept_with_who_made_it_and_told_as_an_event(tmp_path) -> None:
@@ -101,7 +103,9 @@ async def test_a_colleagues_mark_empties_the_others_inbox_and_the_undo_brings_it
         viewing(rig.url, rig.token("Sam"), tmp_path / "sam") as (sam, told),
     ):
         assert isinstance(dana, HubSession)
-        await until(lambda: sam.state.calls.keys() == dana.state.calls.keys() == rig.session.state.calls.keys())
+        await until(
+            lambda: sam.state.calls.keys() == dana.state.calls.keys() == rig.session.state.calls.keys()
+        )
         item = inbox(dana).items[0]
         assert item.slot in {i.slot for i in inbox(sam).items}
         dana.handled.mark(item)

@@ -45,6 +45,7 @@ CUT_BAD_MESSAGE = 1003
 class Presence:
     open: str | None = None  # "call:<id>" or "thread:<customer number>"
     composing: bool = False
+    reading: str | None = None  # the conversation id of an open thread (``tui.hub.threads``)
 
 
 class Attendee:
@@ -80,6 +81,7 @@ class Fanout:
         self._attendees: list[Attendee] = []
         self._acting: tuple[str, str] | None = None  # (viewer, key) of a text being queued right now
         self._companies_sent: dict | None = None
+        self.presence_listeners: list[Callable[[], None]] = []  # told after every change of presence
         session.subscribe(self._on_event)
 
     # -- viewers --------------------------------------------------------------------------------------
@@ -128,6 +130,8 @@ class Fanout:
         text = self._dumps({"type": "presence", "viewers": self.presence()})
         for attendee in self._attendees:
             attendee.push(text)
+        for listener in self.presence_listeners:
+            listener()
 
     # -- what viewers are told ------------------------------------------------------------------------
 

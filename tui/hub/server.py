@@ -28,6 +28,7 @@ from tui.hub.fanout import CUT_REVOKED, Fanout
 from tui.hub.handled import HandledActions
 from tui.hub.limits import ActionLimiter, HubError
 from tui.hub.sockets import REFUSED, ViewerSockets, bearer
+from tui.hub.threads import TeamThreads
 from tui.hub.tokens import ViewerTokens
 from tui.live.session import LiveSession
 from tui.logging_setup import redact
@@ -55,6 +56,7 @@ class Hub:
         self.events = events
         self.secrets = tuple(secret for secret in secrets if secret)
         self.fanout = Fanout(session, events, scrub=self.scrub)
+        self.threads = TeamThreads(self.fanout)
         limiter = limiter or ActionLimiter()
         self.actions = HubActions(self.fanout, limiter)
         handled = HandledActions(self.fanout, limiter)

@@ -41,6 +41,7 @@ class HubSession(LiveSession):
         self.link = link
         self.me = ""  # this viewer's name at the hub
         self._viewing: tuple[str | None, bool] = (None, False)
+        self._told: tuple[str | None, bool, str | None] = (None, False, None)  # the last presence sent
         self._presence_sent: asyncio.Task | None = None  # the last report, held until it is sent
         super().__init__(
             account_id=link.host,
@@ -103,7 +104,19 @@ class HubSession(LiveSession):
         if self._viewing[0] == opened:
             self._report((None, False))
 
-    def _report(self, viewing: tuple[str | None, bool]) -> None:
-        if viewing != self._viewing:
+    def watch_thread(self, conversation_id: str) -> None:
+        """The hub reads the thread at the calls' pace while someone has it open: it is told."""
+        super().watch_thread(conversation_id)
+        self._report()
+
+    def unwatch_thread(self, conversation_id: str) -> None:
+        super().unwatch_thread(conversation_id)
+        self._report()
+
+    def _report(self, viewing: tuple[str | None, bool] | None = None) -> None:
+        if viewing is not None:
             self._viewing = viewing
-            self._presence_sent = asyncio.ensure_future(self.poller.send_presence(*viewing))
+        told = (*self._viewing, self.open_thread.conversation_id)
+        if told != self._told:
+            self._told = told
+            self._presence_sent = asyncio.ensure_future(self.poller.send_presence(*told))

@@ -70,6 +70,7 @@ class HubSource:
         self._clock = clock
         self._wake = asyncio.Event()
         self._socket: Any = None
+        self._presence: dict[str, Any] | None = None  # the last presence sent
         self.seq: int | None = None  # the last event merged
         self._log: str | None = None  # the hub's log the numbers are from
         self._hub_status = PollStatus(PollState.STARTING)
@@ -97,11 +98,14 @@ class HubSource:
         )
         return self.status
 
-    async def send_presence(self, opened: str | None, composing: bool) -> None:
+    async def send_presence(self, opened: str | None, composing: bool, reading: str | None = None) -> None:
+        """What the user has open (``reading``: the open thread's conversation); told again after a
+        reconnect."""
+        self._presence = {"type": "presence", "open": opened, "composing": composing, "reading": reading}
         socket = self._socket
         if socket is not None:
             with contextlib.suppress(ConnectionClosed):
-                await socket.send(json.dumps({"type": "presence", "open": opened, "composing": composing}))
+                await socket.send(json.dumps(self._presence))
 
     # -- batches --------------------------------------------------------------------------------------
 
@@ -117,6 +121,8 @@ class HubSource:
                 ) as socket:
                     self._socket = socket
                     await socket.send(json.dumps({"type": "hello", "since": self.seq, "log": self._log}))
+                    if self._presence is not None:
+                        await socket.send(json.dumps(self._presence))
                     self._link_state = "catching up"
                     yield Batch(status=self._status())
                     async for raw in socket:
