@@ -110,6 +110,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="answer call-backs as an account without outbound calls",
     )
+    sim.add_argument(
+        "--text-reply-chance",
+        type=chance,
+        metavar="P",
+        help="how likely a caller answers a text sent to them, 0 to 1 (default 0.5)",
+    )
     hooks = sim.add_argument_group("webhooks (seeded faults are rates from 0 to 1)")
     hooks.add_argument(
         "--webhook-url", metavar="URL", help="post every event of every company to URL (signed, as CallRail)"
@@ -137,6 +143,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def chance(value: str) -> float:
+    """A probability from the command line: a number from 0 to 1."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0.0 <= number <= 1.0:  # NaN too
+        raise argparse.ArgumentTypeError(f"{value!r} is not a chance: give a number from 0 to 1, like 0.5")
+    return number
+
+
 def run_sim(args: argparse.Namespace) -> int:
     from tui.sim import SimConfig
     from tui.sim.serve import serve
@@ -152,6 +169,7 @@ def run_sim(args: argparse.Namespace) -> int:
         "webhook_url": args.webhook_url,
         "webhook_timeout": args.webhook_timeout,
         "webhook_failure_limit": args.webhook_failure_limit,
+        "text_reply_chance": args.text_reply_chance,
     }
     if args.webhook_url and not is_absolute_http_url(args.webhook_url):
         print(f"callrail-tui sim: --webhook-url must be an absolute http(s) URL, not {args.webhook_url}")

@@ -21,10 +21,11 @@ from tui.hub.limits import ActionLimiter
 from tui.hub.serve import hub_running
 from tui.hub.server import Hub
 from tui.hub.tokens import ViewerTokens
+from tui.live.events import LiveEvent
 from tui.live.session import LiveSession
 from tui.sim import SimConfig, Simulator
 from tui.sim.clock import ManualClock
-from tui.wiring import session_on_simulator
+from tui.wiring import session_for_hub, session_on_simulator
 
 WAIT_S = 10.0  # a guard against a hang, never a measure
 
@@ -117,3 +118,19 @@ async def until(condition, seconds: float = WAIT_S) -> None:
     while not condition():
         assert loop.time() < deadline, "the condition never held"
         await asyncio.sleep(0.01)
+
+
+@contextlib.asynccontextmanager
+async def viewing(url: str, token: str, data_dir):
+    session = session_for_hub(url, token, data_dir=data_dir)
+    events: list[LiveEvent] = []
+    session.subscribe(events.append)
+    await session.start()
+    runner = asyncio.create_task(session.run())
+    try:
+        yield session, events
+    finally:
+        runner.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await runner
+        await session.stop()

@@ -8,29 +8,12 @@ import asyncio
 import contextlib
 from collections import Counter
 
-from tests.hub.conftest import START, build_hub, until
+from tests.hub.conftest import START, build_hub, until, viewing
 from tests.loopback import free_port
 from tui.hub.serve import hub_running
-from tui.live.events import CallsChanged, LiveEvent, OutboxState, PollState, TeamPresence, Viewing
+from tui.live.events import CallsChanged, OutboxState, PollState, TeamPresence, Viewing
 from tui.sim import SimConfig, Simulator
 from tui.sim.clock import ManualClock
-from tui.wiring import session_for_hub
-
-
-@contextlib.asynccontextmanager
-async def viewing(url: str, token: str, data_dir):
-    session = session_for_hub(url, token, data_dir=data_dir)
-    events: list[LiveEvent] = []
-    session.subscribe(events.append)
-    await session.start()
-    runner = asyncio.create_task(session.run())
-    try:
-        yield session, events
-    finally:
-        runner.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await runner
-        await session.stop()
 
 
 async def test_a_viewer_shows_the_hub_and_acts_through_it(rig, tmp_path) -> None:

@@ -1,4 +1,5 @@
-"""``callrail-tui sim --webhook-url …`` and the webhook flags, and ``serve`` printing the signing keys."""
+"""``callrail-tui sim --webhook-url …`` and the webhook flags, ``--text-reply-chance``, and ``serve``
+printing the signing keys."""
 
 import os
 import signal
@@ -79,3 +80,21 @@ def test_serve_prints_each_companys_signing_key_and_stops_on_ctrl_c():
         process.send_signal(signal.SIGINT)
         returncode = process.wait(10)
     assert returncode == 0, process.stderr.read()
+
+
+def test_the_text_reply_chance_reaches_the_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    monkeypatch.setattr("tui.sim.serve.serve", lambda *args: calls.append(args) or 0)
+    assert cli.main(["sim", "--text-reply-chance", "1"]) == 0
+    assert cli.main(["sim", "--text-reply-chance", "0.25"]) == 0
+    assert cli.main(["sim"]) == 0
+    assert [call[2].text_reply_chance for call in calls] == [1.0, 0.25, 0.5]
+
+
+@pytest.mark.parametrize("value", ["1.5", "-0.1", "half", "nan"])
+def test_a_text_reply_chance_outside_0_to_1_is_refused_clearly(capsys, value) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["sim", "--text-reply-chance", value])
+    assert exited.value.code == 2
+    error = capsys.readouterr().err
+    assert "--text-reply-chance" in error and "a number from 0 to 1" in error

@@ -33,14 +33,14 @@ from tui.live.outbox import NothingToDecide
 REPLY_WINDOW = timedelta(minutes=5)
 
 
-class _Body(BaseModel):
+class ActionBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-M = TypeVar("M", bound=_Body)
+M = TypeVar("M", bound=ActionBody)
 
 
-class CallChanges(_Body):
+class CallChanges(ActionBody):
     tags: list[str] | None = Field(default=None, max_length=50)
     append_tags: bool | None = None
     note: str | None = Field(default=None, max_length=4000)
@@ -48,7 +48,7 @@ class CallChanges(_Body):
     value: str | None = Field(default=None, max_length=40)
 
 
-class TextToSend(_Body):
+class TextToSend(ActionBody):
     key: str = Field(min_length=1, max_length=100)
     company_id: str = Field(min_length=1, max_length=64)
     customer_phone_number: str = Field(min_length=1, max_length=32)
@@ -57,17 +57,17 @@ class TextToSend(_Body):
     confirm: bool = False
 
 
-class CallBack(_Body):
+class CallBack(ActionBody):
     customer_phone_number: str = Field(min_length=1, max_length=32)
     tracking_number: str = Field(min_length=1, max_length=32)
     my_phone: str = Field(min_length=1, max_length=32)
 
 
-class Decision(_Body):
+class Decision(ActionBody):
     sent: bool
 
 
-def _body(model: type[M], raw: dict[str, Any]) -> M:
+def parse_body(model: type[M], raw: dict[str, Any]) -> M:
     try:
         return model.model_validate(raw)
     except ValidationError as error:
@@ -112,7 +112,7 @@ class HubActions:
 
     async def update_call(self, name: str, request: Request) -> dict[str, Any]:
         self._limiter.take(name)
-        changes = _body(CallChanges, await read_json(request)).model_dump(exclude_unset=True)
+        changes = parse_body(CallChanges, await read_json(request)).model_dump(exclude_unset=True)
         if not changes:
             raise HubError(422, "Nothing to update: give at least one field to change.")
         call_id = request.path_params["call_id"]
@@ -125,7 +125,7 @@ class HubActions:
 
     async def call_back(self, name: str, request: Request) -> dict[str, Any]:
         self._limiter.take(name)
-        asked = _body(CallBack, await read_json(request))
+        asked = parse_body(CallBack, await read_json(request))
         try:
             call = await self._session.call_back(**asked.model_dump())
         except CallRailError as error:
@@ -154,7 +154,7 @@ class HubActions:
 
     async def send_text(self, name: str, request: Request) -> tuple[int, dict[str, Any]]:
         self._limiter.take(name)
-        text = _body(TextToSend, await read_json(request))
+        text = parse_body(TextToSend, await read_json(request))
         known = self._events.send_for(name, text.key)
         if known is not None:  # a retry: the text was taken the first time
             item = self._session.outbox_records.outbox_item(known.outbox_id)
@@ -184,7 +184,7 @@ class HubActions:
 
     async def resolve_text(self, name: str, request: Request) -> dict[str, Any]:
         self._limiter.take(name)
-        decision = _body(Decision, await read_json(request))
+        decision = parse_body(Decision, await read_json(request))
         send = self._events.send_for(name, request.path_params["key"])
         if send is None:
             raise HubError(404, "No text of yours was sent with that key.")

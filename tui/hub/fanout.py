@@ -48,6 +48,7 @@ FOLLOW_RETRY_S = 1.0
 class Presence:
     open: str | None = None  # "call:<id>" or "thread:<customer number>"
     composing: bool = False
+    reading: str | None = None  # the conversation id of an open thread (``tui.hub.threads``)
 
 
 class Attendee:
@@ -88,6 +89,7 @@ class Fanout:
         self._delivered = events.replay_from()
         self._mine: set[int] = set()  # numbers this replica appended that are not handed out yet
         self._absorbing = False
+        self.presence_listeners: list[Callable[[], None]] = []  # told after every change of presence
         session.subscribe(self._on_event)
 
     # -- viewers --------------------------------------------------------------------------------------
@@ -137,6 +139,8 @@ class Fanout:
         text = self._dumps({"type": "presence", "viewers": self.presence()})
         for attendee in self._attendees:
             attendee.push(text)
+        for listener in self.presence_listeners:
+            listener()
 
     # -- what viewers are told ------------------------------------------------------------------------
 
@@ -161,6 +165,7 @@ class Fanout:
             "texts_problem": session.texts_problem,
             "texts": [self._text(item) for item in session.outbox_items() if item.updated_at >= since],
             "presence": self.presence(),
+            "handled": [wire.handled_mark(*mark) for mark in session.store.handled_marks()],
         }
         rest: list[dict[str, Any]] = [
             {"type": "snapshot_more", "calls": [wire.record(c) for c in calls[at : at + SNAPSHOT_CHUNK]]}

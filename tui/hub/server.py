@@ -25,10 +25,12 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from tui.hub.actions import HubActions
 from tui.hub.eventlog import EventLog
 from tui.hub.fanout import CUT_REVOKED, Fanout
+from tui.hub.handled import HandledActions
 from tui.hub.leadership import Leadership, Sole
 from tui.hub.limits import ActionLimiter, HubError
 from tui.hub.replicas.down import SharedStateDown
 from tui.hub.sockets import REFUSED, ViewerSockets, bearer
+from tui.hub.threads import TeamThreads
 from tui.hub.tokens import TokenBook
 from tui.live.session import LiveSession
 from tui.logging_setup import redact
@@ -60,7 +62,10 @@ class Hub:
         self.events = events
         self.secrets = tuple(secret for secret in secrets if secret)
         self.fanout = Fanout(session, events, scrub=self.scrub)
-        self.actions = HubActions(self.fanout, limiter or ActionLimiter())
+        self.threads = TeamThreads(self.fanout)
+        limiter = limiter or ActionLimiter()
+        self.actions = HubActions(self.fanout, limiter)
+        handled = HandledActions(self.fanout, limiter)
         routes: list[BaseRoute] = [
             Route("/health", self._health),
             Route("/api/me", self._endpoint(self._me)),
@@ -70,6 +75,8 @@ class Hub:
             Route("/api/conversations/{conversation_id}", self._endpoint(self.actions.conversation)),
             Route("/api/texts", self._endpoint(self.actions.send_text), methods=["POST"]),
             Route("/api/texts/{key}/resolve", self._endpoint(self.actions.resolve_text), methods=["POST"]),
+            Route("/api/handled", self._endpoint(handled.mark), methods=["POST"]),
+            Route("/api/handled/undo", self._endpoint(handled.undo), methods=["POST"]),
             WebSocketRoute("/ws", ViewerSockets(self.fanout, tokens).endpoint),
         ]
         if webhooks is not None:  # the receiver's own routes: /webhooks, /webhooks/<company>/<event>

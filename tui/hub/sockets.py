@@ -4,8 +4,9 @@ A viewer signs in with ``Authorization: Bearer <token>`` (a wrong one is refused
 socket opens) or with the token in its first message, ``{"type": "hello", "token": …, "since": N,
 "log": <the snapshot's log>}``
 (a wrong one closes the socket, code 4401). After that it may send presence, ``{"type": "presence",
-"open": "call:<id>" | "thread:<number>" | null, "composing": bool}``. A message over ``MAX_MESSAGE`` or
-one that is not JSON closes that socket only.
+"open": "call:<id>" | "thread:<number>" | null, "composing": bool, "reading": <conversation id> | null}``
+(``reading``: the thread's conversation, which the hub then reads at the calls' pace). A message over
+``MAX_MESSAGE`` or one that is not JSON closes that socket only.
 """
 
 from __future__ import annotations
@@ -44,11 +45,19 @@ def _message(text: str | None) -> dict[str, Any]:
         raise HubError(CUT_BAD_MESSAGE, "not a JSON object") from None
 
 
+def _short(message: dict[str, Any], name: str) -> str | None:
+    value = message.get(name)
+    if value is not None and not (isinstance(value, str) and len(value) <= 80):
+        raise HubError(CUT_BAD_MESSAGE, f"{name} must be a short string or null")
+    return value
+
+
 def _presence(message: dict[str, Any]) -> Presence:
-    opened = message.get("open")
-    if opened is not None and not (isinstance(opened, str) and len(opened) <= 80):
-        raise HubError(CUT_BAD_MESSAGE, "open must be a short string or null")
-    return Presence(open=opened, composing=bool(message.get("composing")))
+    return Presence(
+        open=_short(message, "open"),
+        composing=bool(message.get("composing")),
+        reading=_short(message, "reading") or None,
+    )
 
 
 class ViewerSockets:

@@ -90,3 +90,8 @@ def read_outbox_item(raw: Json) -> OutboxItem:
     values["created_at"] = _read_time(raw["created_at"])
     values["updated_at"] = _read_time(raw["updated_at"])
     return OutboxItem(**values)
+
+
+def handled_mark(key: str, by: str, at: datetime) -> Json:
+    """An inbox item marked handled at the hub: its key (``tui.live.attention``), who, when."""
+    return {"key": key, "by": by, "at": _time(at)}

@@ -75,6 +75,18 @@ def _key(kind: AttentionKind, record_id: str, at: datetime | None = None) -> str
     return f"{kind}:{record_id}" if at is None else f"{kind}:{record_id}@{at.timestamp():.0f}"
 
 
+def parse_key(key: str) -> tuple[AttentionKind, str]:
+    """The kind and the record id a handled mark is kept under (``call:<id>``, ``form:<id>``,
+    ``text:<id>@<epoch>``); ``ValueError`` when ``key`` is not such a key."""
+    kind, _, rest = key.partition(":")
+    record_id, at_sign, at = rest.partition("@")
+    if kind not in AttentionKind.__members__.values() or not record_id:
+        raise ValueError(f"not an inbox item's key: {key!r}")
+    if (kind == AttentionKind.TEXT) != bool(at_sign) or (at_sign and not at.isdigit()):
+        raise ValueError(f"not an inbox item's key: {key!r}")
+    return AttentionKind(kind), record_id
+
+
 class Attention:
     def __init__(
         self,
@@ -307,14 +319,25 @@ class Attention:
     def undo(self) -> AttentionItem | None:
         """Bring back the item marked last (if it still needs attention); ``None``: nothing to undo."""
         item = self._marks.undo()
-        if item is None:
-            return None
-        if item.kind is AttentionKind.CALL:
-            if (call := self._state.calls.get(item.id)) is not None:
-                self._check_call(call)
-        elif item.kind is AttentionKind.FORM:
-            if (form := self._state.forms.by_id.get(item.id)) is not None:
-                self._check_form(form)
-        elif (conversation := self._state.conversations.get(item.id)) is not None:
-            self._check_conversation(conversation)
+        if item is not None:
+            self._recheck(item.kind, item.id)
         return item
+
+    def marks_changed(self, keys: Iterable[str]) -> None:
+        """Marks changed elsewhere (a colleague through the team hub): their items are checked again."""
+        for key in keys:
+            try:
+                kind, record_id = parse_key(key)
+            except ValueError:
+                continue
+            self._recheck(kind, record_id)
+
+    def _recheck(self, kind: AttentionKind, record_id: str) -> None:
+        if kind is AttentionKind.CALL:
+            if (call := self._state.calls.get(record_id)) is not None:
+                self._check_call(call)
+        elif kind is AttentionKind.FORM:
+            if (form := self._state.forms.by_id.get(record_id)) is not None:
+                self._check_form(form)
+        elif (conversation := self._state.conversations.get(record_id)) is not None:
+            self._check_conversation(conversation)

@@ -162,6 +162,18 @@ class TeamPresence:
     colleagues: tuple[Viewing, ...] = ()
 
 
+@dataclass(frozen=True)
+class HandledChanged:
+    """Inbox items marked handled (``handled``) or brought back, not by this user here: by a colleague
+    through the team hub (``by``), or this user's own mark undone because the hub refused it
+    (``problem`` says why)."""
+
+    keys: tuple[str, ...]
+    handled: bool
+    by: str = ""
+    problem: str = ""
+
+
 LiveEvent = (
     PollStatus
     | CallsChanged
@@ -174,4 +186,5 @@ LiveEvent = (
     | OutboxHealth
     | ChannelStatus
     | TeamPresence
+    | HandledChanged
 )

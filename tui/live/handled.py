@@ -1,5 +1,6 @@
 """What the user marked handled in the needs-attention inbox: kept in the store (so a restart keeps
-them), the marks of this run undoable, last first."""
+them), the marks of this run undoable, last first. A viewer of a team hub shares them with the team
+(``tui.hub.viewer.handled``)."""
 
 from __future__ import annotations
 
@@ -21,10 +22,12 @@ class HandledMarks:
     def __contains__(self, key: object) -> bool:
         return key in self._keys
 
+    @property
+    def keys(self) -> frozenset[str]:
+        return frozenset(self._keys)
+
     def mark(self, item: AttentionItem) -> None:
-        self._store.mark_handled(item.key, now=self._clock.now())
-        self._keys.add(item.key)
-        self._tag_waived.discard(item.key)
+        self.set_marked(item.key, True)
         self._undo.append(item)
 
     def undo(self) -> AttentionItem | None:
@@ -32,10 +35,24 @@ class HandledMarks:
         if not self._undo:
             return None
         item = self._undo.pop()
-        self._store.unmark_handled(item.key)
-        self._keys.discard(item.key)
-        self._tag_waived.add(item.key)
+        self.set_marked(item.key, False)
         return item
+
+    def set_marked(self, key: str, marked: bool) -> None:
+        """Mark or unmark ``key`` without touching what undo brings back (a colleague's mark, through the
+        team hub)."""
+        if marked:
+            self._store.mark_handled(key, now=self._clock.now())
+            self._keys.add(key)
+            self._tag_waived.discard(key)
+        else:
+            self._store.unmark_handled(key)
+            self._keys.discard(key)
+            self._tag_waived.add(key)
+
+    def forget_undo(self, key: str) -> None:
+        """``key`` is no longer this run's mark to undo."""
+        self._undo = [item for item in self._undo if item.key != key]
 
     def tag_waived(self, key: str) -> bool:
         return key in self._tag_waived

@@ -2,8 +2,10 @@
 customer's reply shows within seconds instead of at the slower pace of the conversations list.
 
 The thread screen opens and closes it through the session; screens can stack (a thread from call detail
-over the texts list), so the newest one open is the one read. While push carries the data (the poller only
-reconciles), replies come by delivery and the thread is not read on its own.
+over the texts list), so the newest one open is the one read. At a team hub the threads are several
+viewers' (``tui.hub.threads``), each on someone's screen: with ``in_turn`` they are read one a cycle in
+turn, so the cost of a cycle stays that of one read however many are open. While push carries the data
+(the poller only reconciles), replies come by delivery and the thread is not read on its own.
 
 ```python
 thread = OpenThread()
@@ -20,6 +22,8 @@ from __future__ import annotations
 class OpenThread:
     def __init__(self) -> None:
         self._open: list[str] = []  # conversation ids, the newest opened last
+        self.in_turn = False  # every open thread in turn, not the newest only
+        self._last: str | None = None  # the one read last, in turn
 
     @property
     def conversation_id(self) -> str | None:
@@ -37,4 +41,13 @@ class OpenThread:
 
     def due(self, *, pushed: bool) -> str | None:
         """The conversation to read in this cycle: the open one, unless webhooks carry the data."""
-        return None if pushed else self.conversation_id
+        if pushed:
+            return None
+        if not self.in_turn:
+            return self.conversation_id
+        distinct = list(dict.fromkeys(self._open))
+        if not distinct:
+            return None
+        after = distinct.index(self._last) + 1 if self._last in distinct else 0
+        self._last = distinct[after % len(distinct)]
+        return self._last

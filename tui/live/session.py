@@ -87,7 +87,7 @@ class LiveSession:
         self.texting_enabled: bool | None = None
         self._listeners: list[Callable[[LiveEvent], None]] = []
         self.lanes = Lanes()
-        self.handled = HandledMarks(store, clock)  # the needs-attention inbox's marks
+        self.handled = self._make_marks()  # the needs-attention inbox's marks
         self.merge = Merger(self.state, store, self.lanes, clock, self._emit)
         for access in (AccountAccess(account_id, client, budget), *more_accounts):
             self.lanes.add(self._make_lane(access, actions))
@@ -156,6 +156,10 @@ class LiveSession:
             thread=lane.open_thread,
             marks=lane.meta,
         )
+
+    def _make_marks(self) -> HandledMarks:
+        """The inbox's marks (a viewer of a hub shares them with the team)."""
+        return HandledMarks(self.store, self.clock)
 
     def _make_outbox(self, lane: Lane) -> Outbox:
         """What sends texts (a viewer of a hub hands them to the hub's)."""

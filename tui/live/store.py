@@ -81,6 +81,10 @@ MIGRATIONS: tuple[str, ...] = (
     );
     """,
     FORMS_TABLE,
+    # who marked an item handled: a viewer of the team hub (empty: this app's own user)
+    """
+    ALTER TABLE handled ADD COLUMN by TEXT NOT NULL DEFAULT '';
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -288,12 +292,17 @@ class Store(FormRows):
     def handled_keys(self) -> set[str]:
         return {key for (key,) in self._query("SELECT key FROM handled")}
 
-    def mark_handled(self, key: str, *, now: datetime) -> None:
+    def handled_marks(self) -> list[tuple[str, str, datetime]]:
+        """Every mark as (key, who marked it, when), oldest first."""
+        rows = self._query("SELECT key, by, marked_at FROM handled ORDER BY marked_at, key")
+        return [(key, by, datetime.fromtimestamp(at, UTC)) for key, by, at in rows]
+
+    def mark_handled(self, key: str, *, now: datetime, by: str = "") -> None:
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO handled (key, marked_at) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET marked_at = excluded.marked_at",
-                (key, now.timestamp()),
+                "INSERT INTO handled (key, marked_at, by) VALUES (?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET marked_at = excluded.marked_at, by = excluded.by",
+                (key, now.timestamp(), by),
             )
 
     def unmark_handled(self, key: str) -> None:

@@ -18,9 +18,9 @@ from tui.callrail.errors import CallRailError
 from tui.callrail.models import Call, Conversation, FormSubmission
 from tui.context import Context, context_of
 from tui.live.attention import Attention, AttentionItem
-from tui.live.events import CallsChanged, ConversationsChanged, FormsChanged, LiveEvent
+from tui.live.events import CallsChanged, ConversationsChanged, FormsChanged, HandledChanged, LiveEvent
 from tui.messages import OpenCall, ReplyTo
-from tui.safe_text import literal
+from tui.safe_text import clean, literal, mask_name
 from tui.screens.call_back import call_back
 from tui.screens.form_detail import FormDetailScreen
 from tui.screens.thread import ThreadScreen
@@ -96,9 +96,22 @@ class InboxScreen(Screen[None]):
             )
         elif isinstance(event, FormsChanged):
             self.attention.update(forms=[*event.new, *event.changed])
+        elif isinstance(event, HandledChanged):
+            self._marks_changed(event)
         else:
             return
         self._show()
+
+    def _marks_changed(self, event: HandledChanged) -> None:
+        """Marks changed through the team hub: a colleague's (named), or the user's own taken back."""
+        listed = {item.key: item for item in self.listed.items}
+        self.attention.marks_changed(event.keys)
+        if event.problem:
+            self.notify(event.problem, severity="warning", markup=False, timeout=10)
+            return
+        for key in event.keys:
+            if event.by and event.handled and (item := listed.get(key)) is not None:
+                self.notify(_handled_by(event.by, item, mask=self.ctx.mask), markup=False)
 
     def _tick(self) -> None:
         self.listed.refresh()
@@ -217,6 +230,15 @@ class InboxScreen(Screen[None]):
                     )
 
         app.run_worker(change(), name="handled tag", group="handled-tag", exit_on_error=False)
+
+
+def _handled_by(name: str, item: AttentionItem, *, mask: bool) -> str:
+    """What a colleague's mark is told as (names as they came, masked with m; the toast is not markup)."""
+    if item.customer_name and clean(item.customer_name, single_line=True):
+        who = mask_name(item.customer_name) if mask else clean(item.customer_name, single_line=True)
+    else:
+        who = display.phone_number(item.customer_phone_number, mask=mask) or "a caller"
+    return f"Handled by {clean(name, single_line=True)}: {who} ({item.reason})"
 
 
 def _to_call_back(item: AttentionItem) -> Call:

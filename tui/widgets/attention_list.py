@@ -22,6 +22,7 @@ from tui.callrail.models import Call, CallStatus, Conversation
 from tui.live.attention import AttentionGroup, AttentionItem, AttentionKind
 from tui.safe_text import clean, mask_in_text, mask_name
 from tui.widgets.list_keys import LIST_KEYS
+from tui.widgets.toast_clear import ToastsClearCursor, row_region
 
 REASON_LABELS = {
     CallStatus.MISSED.value: display.STATUS_LABELS[CallStatus.MISSED],
@@ -48,7 +49,7 @@ class _Row:
     gap: bool = False  # the blank line before a heading
 
 
-class AttentionList(ScrollView, can_focus=True):
+class AttentionList(ToastsClearCursor, ScrollView, can_focus=True):
     COMPONENT_CLASSES = {
         "attention-list--company",
         "attention-list--waited",
@@ -149,6 +150,10 @@ class AttentionList(ScrollView, can_focus=True):
         # a company's first item brings its heading into view too
         top = new - 1 if new > 0 and self._rows[new - 1].item is None else new
         self.scroll_to_region(Region(0, top, 1, new - top + 1), animate=False, force=True, immediate=True)
+        self.keep_toasts_clear()
+
+    def cursor_region(self) -> Region | None:
+        return row_region(self, self.cursor - self.scroll_offset.y) if self._rows else None
 
     def action_cursor_down(self) -> None:
         self._move(1)

@@ -17,7 +17,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -29,13 +29,14 @@ from tui.safe_text import literal
 from tui.widgets.call_table_layout import column_at, join_cells, layout_columns
 from tui.widgets.call_table_rows import call_cells, header_cells
 from tui.widgets.list_keys import LIST_KEYS
+from tui.widgets.toast_clear import ToastsClearCursor, row_region
 
 # What to keep still across a change: the selected call, its line on screen, and whether the cursor
 # sits on the newest row (then it stays there, following new calls).
 Anchor = tuple[str | None, int, bool]
 
 
-class CallTable(ScrollView, can_focus=True):
+class CallTable(ToastsClearCursor, ScrollView, can_focus=True):
     """Calls, one per line, under a fixed header. Post ``Selected`` when a call is opened."""
 
     DEFAULT_CSS = """
@@ -224,6 +225,10 @@ class CallTable(ScrollView, can_focus=True):
             self._cursor = row
             self.scroll_to(y=max(0, row - screen_line), animate=False, immediate=True)
         self.refresh()
+        self.keep_toasts_clear()
+
+    def cursor_region(self) -> Region | None:
+        return row_region(self, 1 + self._cursor - round(self.scroll_y))  # under the header line
 
     # -- cursor -------------------------------------------------------------------------------------
 
@@ -246,6 +251,7 @@ class CallTable(ScrollView, can_focus=True):
             # Only the two lines that changed are repainted.
             self.refresh_line(old + 1)
             self.refresh_line(row + 1)
+        self.keep_toasts_clear()
 
     def action_cursor_up(self) -> None:
         self.move_cursor(self._cursor - 1)

@@ -27,6 +27,7 @@ from tui.context import Times
 from tui.live.replies import is_opted_out, needs_reply
 from tui.safe_text import clean, mask_name
 from tui.widgets.list_keys import LIST_KEYS
+from tui.widgets.toast_clear import ToastsClearCursor, row_region
 
 LINES_PER_ITEM = 2
 AWAITING_MARK = "●"
@@ -58,7 +59,7 @@ def newest_first(conversations: Iterable[Conversation]) -> list[Conversation]:
     return sorted(conversations, key=lambda c: (c.last_message_at or _EPOCH, c.id), reverse=True)
 
 
-class ConversationList(ScrollView, can_focus=True):
+class ConversationList(ToastsClearCursor, ScrollView, can_focus=True):
     DEFAULT_CSS = """
     ConversationList {
         scrollbar-gutter: stable;
@@ -185,6 +186,12 @@ class ConversationList(ScrollView, can_focus=True):
         self.scroll_to_region(
             Region(0, new * LINES_PER_ITEM, 1, LINES_PER_ITEM), animate=False, force=True, immediate=True
         )
+        self.keep_toasts_clear()
+
+    def cursor_region(self) -> Region | None:
+        if not self._order:
+            return None
+        return row_region(self, self.cursor * LINES_PER_ITEM - self.scroll_offset.y, LINES_PER_ITEM)
 
     def action_cursor_down(self) -> None:
         self.cursor += 1

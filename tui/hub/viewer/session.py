@@ -5,9 +5,11 @@ the difference, except that the status names the hub and texts say who sent them
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from tui.callrail.budget import BudgetSnapshot
 from tui.callrail.clock import Clock
+from tui.hub.viewer.handled import HubMarks
 from tui.hub.viewer.link import HubLink
 from tui.hub.viewer.outbox import HubOutbox
 from tui.hub.viewer.source import HubBatch, HubSource
@@ -18,6 +20,7 @@ from tui.live.sources import Batch
 from tui.live.store import Store
 
 NOTHING_YET = BudgetSnapshot(0, 0, 0, 0, 0, 0, 0, 0)
+MARKS_WAIT_S = 5.0  # on stop, inbox marks still on their way to the hub get this long
 
 
 class ReportedBudget:
@@ -33,11 +36,13 @@ class ReportedBudget:
 class HubSession(LiveSession):
     poller: HubSource  # type: ignore[assignment]
     outbox: HubOutbox  # type: ignore[assignment]
+    handled: HubMarks  # type: ignore[assignment]
 
     def __init__(self, link: HubLink, *, store: Store, clock: Clock) -> None:
         self.link = link
         self.me = ""  # this viewer's name at the hub
         self._viewing: tuple[str | None, bool] = (None, False)
+        self._told: tuple[str | None, bool, str | None] = (None, False, None)  # the last presence sent
         self._presence_sent: asyncio.Task | None = None  # the last report, held until it is sent
         super().__init__(
             account_id=link.host,
@@ -47,9 +52,13 @@ class HubSession(LiveSession):
             clock=clock,
             actions=link,
         )
+        self.before_stop(self._marks_told)
 
     def _make_poller(self, lane: Lane) -> HubSource:  # type: ignore[override]
         return HubSource(self.link, self.clock)
+
+    def _make_marks(self) -> HubMarks:
+        return HubMarks(self.store, self.clock, link=self.link, emit=self._emit)
 
     def _make_outbox(self, lane: Lane) -> HubOutbox:  # type: ignore[override]
         return HubOutbox(link=self.link, store=self.store, clock=self.clock, emit=self._emit)
@@ -75,6 +84,8 @@ class HubSession(LiveSession):
             self.outbox.set_problem(batch.texts_problem)
         if batch.you:
             self.me = batch.you
+        if batch.handled is not None:
+            self.handled.from_hub(batch.handled, everything=batch.handled_all)
         if batch.presence is not None:
             colleagues = tuple(
                 Viewing(str(v.get("name")), v.get("open"), bool(v.get("composing")))
@@ -83,6 +94,10 @@ class HubSession(LiveSession):
             )
             self._emit(TeamPresence(colleagues))
 
+    async def _marks_told(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.handled.settled(), MARKS_WAIT_S)
+
     def viewing(self, opened: str, *, composing: bool = False) -> None:
         self._report((opened, composing))
 
@@ -90,7 +105,19 @@ class HubSession(LiveSession):
         if self._viewing[0] == opened:
             self._report((None, False))
 
-    def _report(self, viewing: tuple[str | None, bool]) -> None:
-        if viewing != self._viewing:
+    def watch_thread(self, conversation_id: str) -> None:
+        """The hub reads the thread at the calls' pace while someone has it open: it is told."""
+        super().watch_thread(conversation_id)
+        self._report()
+
+    def unwatch_thread(self, conversation_id: str) -> None:
+        super().unwatch_thread(conversation_id)
+        self._report()
+
+    def _report(self, viewing: tuple[str | None, bool] | None = None) -> None:
+        if viewing is not None:
             self._viewing = viewing
-            self._presence_sent = asyncio.ensure_future(self.poller.send_presence(*viewing))
+        told = (*self._viewing, self.open_thread.conversation_id)
+        if told != self._told:
+            self._told = told
+            self._presence_sent = asyncio.ensure_future(self.poller.send_presence(*told))

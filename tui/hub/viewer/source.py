@@ -24,6 +24,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketExce
 from tui.callrail.clock import Clock
 from tui.hub import wire
 from tui.hub.fanout import CUT_REVOKED
+from tui.hub.viewer.handled import HubMark, read_mark
 from tui.hub.viewer.link import HubLink
 from tui.live.events import OutboxItem, PollState, PollStatus
 from tui.live.sources import Batch
@@ -43,10 +44,13 @@ class HubBatch(Batch):
     texting_enabled: bool | None = None
     presence: list[dict[str, Any]] | None = None
     you: str = ""  # the name the hub knows this viewer by
+    handled: list[HubMark] | None = None  # inbox marks (all of them in a snapshot: ``handled_all``)
+    handled_all: bool = False
 
     def __bool__(self) -> bool:
         extras = (
             self.account,
+            self.handled,
             self.texts,
             self.texts_problem,
             self.texting_enabled,
@@ -66,6 +70,7 @@ class HubSource:
         self._clock = clock
         self._wake = asyncio.Event()
         self._socket: Any = None
+        self._presence: dict[str, Any] | None = None  # the last presence sent
         self.seq: int | None = None  # the last event merged
         self._log: str | None = None  # the hub's log the numbers are from
         self._hub_status = PollStatus(PollState.STARTING)
@@ -93,11 +98,14 @@ class HubSource:
         )
         return self.status
 
-    async def send_presence(self, opened: str | None, composing: bool) -> None:
+    async def send_presence(self, opened: str | None, composing: bool, reading: str | None = None) -> None:
+        """What the user has open (``reading``: the open thread's conversation); told again after a
+        reconnect."""
+        self._presence = {"type": "presence", "open": opened, "composing": composing, "reading": reading}
         socket = self._socket
         if socket is not None:
             with contextlib.suppress(ConnectionClosed):
-                await socket.send(json.dumps({"type": "presence", "open": opened, "composing": composing}))
+                await socket.send(json.dumps(self._presence))
 
     # -- batches --------------------------------------------------------------------------------------
 
@@ -113,6 +121,8 @@ class HubSource:
                 ) as socket:
                     self._socket = socket
                     await socket.send(json.dumps({"type": "hello", "since": self.seq, "log": self._log}))
+                    if self._presence is not None:
+                        await socket.send(json.dumps(self._presence))
                     self._link_state = "catching up"
                     yield Batch(status=self._status())
                     async for raw in socket:
@@ -162,6 +172,8 @@ class HubSource:
                 texting_enabled=message.get("texting_enabled"),
                 presence=message.get("presence"),
                 you=str(message.get("you") or ""),
+                handled=[read_mark(raw) for raw in message.get("handled", [])],
+                handled_all=True,
             )
         if kind == "snapshot_more":
             return HubBatch(
@@ -193,6 +205,8 @@ class HubSource:
             return HubBatch(texts=[_text(message)])
         if kind == "texts_health":
             return HubBatch(texts_problem=message.get("problem") or "")
+        if kind == "handled":
+            return HubBatch(handled=[read_mark(message)])
         return None  # "action": who did what, already seen in what changed
 
     def _status(self) -> PollStatus:
