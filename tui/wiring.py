@@ -14,8 +14,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import httpx
-
 from tui.callrail.budget import RateBudget
 from tui.callrail.client import DEFAULT_BASE_URL, CallRailClient
 from tui.callrail.clock import Clock, SystemClock
@@ -25,6 +23,8 @@ from tui.live.sources import Batch
 from tui.live.store import Store
 
 if TYPE_CHECKING:
+    import httpx
+
     from tui.hub.server import Hub
     from tui.live.webhooks.serve import WebhookIntake
     from tui.sim import Simulator
@@ -110,6 +110,8 @@ def session_on_simulator(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> LiveSession:
     """A session on ``simulator``'s account, in process (or through ``transport``), on its clock."""
+    import httpx  # the simulator brings it anyway; a session for an account loads it at its first request
+
     return session_for_account(
         api_key=api_key or simulator.api_key,
         account_id=simulator.account_id,
