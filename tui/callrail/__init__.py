@@ -7,7 +7,7 @@ models, for the app's first frame) does not import the client and httpx with it.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 _HOMES = {
     "DETAIL_CALL_FIELDS": "client",
@@ -61,38 +61,3 @@ def __getattr__(name: str) -> Any:
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return getattr(importlib.import_module(f"{__name__}.{home}"), name)
-
-
-if TYPE_CHECKING:
-    from .client import DETAIL_CALL_FIELDS, LIST_CALL_FIELDS, TEXT_MAX_CHARS, CallRailClient
-    from .errors import (
-        AuthError,
-        BudgetExhausted,
-        CallRailError,
-        InvalidRequest,
-        MalformedResponse,
-        NetworkError,
-        NotFound,
-        OptedOut,
-        OutboundCallsNotEnabled,
-        PermissionDenied,
-        RateLimited,
-        SendOutcomeUnknown,
-        ServerError,
-        TextingNotEnabled,
-    )
-    from .models import (
-        Account,
-        Call,
-        CallStatus,
-        Company,
-        Conversation,
-        FormSubmission,
-        Integration,
-        Page,
-        Tag,
-        TextMessage,
-        Tracker,
-        User,
-    )
-    from .params import UNSET

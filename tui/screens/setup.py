@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -25,6 +25,7 @@ from tui.config import ConfigError, Settings, normalize_base_url, save_credentia
 from tui.logging_setup import register_secret
 from tui.safe_text import literal
 from tui.screens.hub_setup import HubCheck, HubSetup
+from tui.widgets.footer import Footer
 from tui.widgets.list_keys import ChoiceList
 
 
@@ -47,6 +48,8 @@ class SetupNeeds:
 
 
 class SetupScreen(Screen[None]):
+    HOME = True  # escape does not leave it (the app's ``action_back``)
+
     def __init__(self, needs: SetupNeeds) -> None:
         super().__init__()
         self._needs = needs
