@@ -1,5 +1,6 @@
 """What the app imports before its first frame: nothing it does not need."""
 
+import json
 import subprocess
 import sys
 
@@ -9,6 +10,21 @@ import tui.app, httpx
 assert callable(httpx.main)
 print(sorted(name for name in ("click", "click.core") if name in sys.modules))
 """
+
+# What the benchmark's first frame imports (benchmarks/startup.py): the app, its settings and a session
+# for an account on a warm store.
+BEFORE_FIRST_FRAME = """
+import json, sys
+import tui.app, tui.config, tui.widgets.call_table, tui.wiring
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def modules_before_first_frame() -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", BEFORE_FIRST_FRAME], capture_output=True, text=True, check=True
+    )
+    return set(json.loads(done.stdout))
 
 
 def test_httpx_does_not_bring_its_command_line_tool():
@@ -20,3 +36,9 @@ def test_the_stand_in_still_runs_the_real_tool():
     code = "import tui, httpx, sys; sys.argv = ['httpx', '--help']; httpx.main()"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert "Usage: httpx" in done.stdout
+
+
+def test_the_network_comes_after_the_first_frame():
+    """httpx (its client, anyio, the certificates) is loaded by the first request, not by the app."""
+    loaded = modules_before_first_frame()
+    assert {"httpx", "httpcore", "anyio", "h11"}.isdisjoint(loaded)

@@ -14,6 +14,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.text import Text
@@ -34,9 +35,11 @@ from tui.live.session import LiveSession
 from tui.logging_setup import redact
 from tui.messages import CompanyChosen, LiveUpdate, OpenCall, ReplyTo
 from tui.screens.feed import FeedScreen
-from tui.screens.setup import KeyChecker, SetupNeeds, SetupScreen
 from tui.widgets.status_bar import StatusBar
 from tui.wiring import check_hub, client_for_key, session_from_settings
+
+if TYPE_CHECKING:
+    from tui.screens.setup import KeyChecker  # the setup screen is loaded only when it is shown
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +49,7 @@ _NEEDS_SESSION = frozenset(
 )
 
 SessionFactory = Callable[[Settings], LiveSession]
-ClientFactory = Callable[[str, str], KeyChecker]
+ClientFactory = Callable[[str, str], "KeyChecker"]
 
 
 class CallRailApp(App[None]):
@@ -139,6 +142,8 @@ class CallRailApp(App[None]):
         if self.session is not None:
             self._start_session()
         else:
+            from tui.screens.setup import SetupNeeds, SetupScreen
+
             needs = SetupNeeds(
                 self.settings,
                 self.client_factory,
@@ -223,6 +228,8 @@ class CallRailApp(App[None]):
         self._close_messages_no_wait()
 
     def _known_secrets(self) -> list[str]:
+        from tui.screens.setup import SetupScreen
+
         secrets = [self.settings.api_key_value]
         for screen in self.screen_stack:
             if isinstance(screen, SetupScreen):
@@ -309,7 +316,7 @@ class CallRailApp(App[None]):
         self.push_screen(ThreadScreen(conversation.id if conversation else None, number, call.company_id))
 
     def action_back(self) -> None:
-        if len(self.screen_stack) > 1 and not isinstance(self.screen, FeedScreen | SetupScreen):
+        if len(self.screen_stack) > 1 and not getattr(self.screen, "HOME", False):
             self.pop_screen()
 
     def action_help(self) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from tui.config import mask_secret
@@ -62,6 +61,8 @@ def setup_logging(state_dir: Path, *, secrets: Iterable[str] = (), level: int = 
     """Log to ``<state_dir>/callrail-tui.log`` only; returns the file's path."""
     state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = state_dir / LOG_NAME
+    from logging.handlers import RotatingFileHandler  # not needed by the app's first frame
+
     handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     for secret in secrets:

@@ -14,8 +14,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import httpx
-
 from tui.callrail.budget import RateBudget
 from tui.callrail.client import DEFAULT_BASE_URL, CallRailClient
 from tui.callrail.clock import Clock, SystemClock
@@ -26,6 +24,8 @@ from tui.live.sources import Batch
 from tui.live.store import Store
 
 if TYPE_CHECKING:
+    import httpx
+
     from tui.hub.replicas.replica import Replica
     from tui.hub.server import Hub
     from tui.live.webhooks.serve import WebhookIntake
@@ -129,6 +129,8 @@ def session_on_simulator(
 ) -> LiveSession:
     """A session on ``simulator``'s account, in process (or through ``transport``), on its clock;
     ``agency``: on every account of the simulator, with the key an agency's user has."""
+    import httpx  # the simulator brings it anyway; a session for an account loads it at its first request
+
     more = [account.id for account in simulator.accounts[1:]] if agency else []
     return session_for_account(
         api_key=api_key or (simulator.config.agency_api_key if agency else None) or simulator.api_key,

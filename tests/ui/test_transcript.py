@@ -8,6 +8,7 @@ from rich.cells import cell_len
 from textual.app import App, ComposeResult
 
 from tui.callrail.models import Call
+from tui.screenshots import wait_for
 from tui.widgets.transcript import Transcript
 from tui.widgets.transcript_layout import (
     Role,
@@ -139,10 +140,33 @@ async def test_a_1mb_transcript_is_laid_out_whole_and_scrolls_to_its_end():
         transcript = app.query_one(Transcript)
         transcript.show_call(call)
         await pilot.pause()
+        first = [transcript.render_line(y).text for y in range(3)]
+        assert first[0].lstrip().startswith(turns_from_call(call)[0].label)
+        await wait_for(pilot, lambda: transcript.laid_out)
         assert transcript.line_count > 10_000
+        assert [transcript.render_line(y).text for y in range(3)] == first
         transcript.scroll_end(animate=False)
         await pilot.pause()
         last = transcript.render_line(transcript.size.height - 1).text
         phrase = call.conversational_transcript[-1].phrase
         assert phrase.endswith(last.strip()) or last.strip().endswith(phrase)  # the last turn's end
         assert transcript.max_scroll_y == transcript.line_count - transcript.size.height
+
+
+async def test_the_end_of_a_long_transcript_shows_before_the_rest_is_laid_out():
+    """The first screen is wrapped at once and the rest in slices; going to the end finishes it first."""
+    call = big_transcript_call()
+    app = TranscriptApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        transcript = app.query_one(Transcript)
+        transcript.show_call(call)
+        assert transcript.line_count > transcript.size.height and not transcript.laid_out
+        transcript.scroll_end(animate=False)
+        assert transcript.laid_out
+        await pilot.pause()
+        last = transcript.render_line(transcript.size.height - 1).text
+        phrase = call.conversational_transcript[-1].phrase
+        assert phrase.endswith(last.strip()) or last.strip().endswith(phrase)
+        text_width = transcript.scrollable_content_region.width - len("Caller  ")  # label and gutter
+        whole = layout(turns_from_call(call), text_width)
+        assert transcript.line_count == len(whole)

@@ -1,68 +1,63 @@
-"""The CallRail API layer: client, models, errors, rate budget. Never imports textual."""
+"""The CallRail API layer: client, models, errors, rate budget. Never imports textual.
 
-from .client import DETAIL_CALL_FIELDS, LIST_CALL_FIELDS, TEXT_MAX_CHARS, CallRailClient
-from .errors import (
-    AuthError,
-    BudgetExhausted,
-    CallRailError,
-    InvalidRequest,
-    MalformedResponse,
-    NetworkError,
-    NotFound,
-    OptedOut,
-    OutboundCallsNotEnabled,
-    PermissionDenied,
-    RateLimited,
-    SendOutcomeUnknown,
-    ServerError,
-    TextingNotEnabled,
-)
-from .models import (
-    Account,
-    Call,
-    CallStatus,
-    Company,
-    Conversation,
-    FormSubmission,
-    Integration,
-    Page,
-    Tag,
-    TextMessage,
-    Tracker,
-    User,
-)
-from .params import UNSET
+The names below are loaded on first use (PEP 562), so that importing one module of the package (the
+models, for the app's first frame) does not import the client and httpx with it.
+"""
 
-__all__ = [
-    "DETAIL_CALL_FIELDS",
-    "LIST_CALL_FIELDS",
-    "TEXT_MAX_CHARS",
-    "UNSET",
-    "Account",
-    "AuthError",
-    "BudgetExhausted",
-    "Call",
-    "CallRailClient",
-    "CallRailError",
-    "CallStatus",
-    "Company",
-    "Conversation",
-    "FormSubmission",
-    "Integration",
-    "InvalidRequest",
-    "MalformedResponse",
-    "NetworkError",
-    "NotFound",
-    "OptedOut",
-    "OutboundCallsNotEnabled",
-    "Page",
-    "PermissionDenied",
-    "RateLimited",
-    "SendOutcomeUnknown",
-    "ServerError",
-    "Tag",
-    "TextMessage",
-    "TextingNotEnabled",
-    "Tracker",
-    "User",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_HOMES = {
+    "DETAIL_CALL_FIELDS": "client",
+    "LIST_CALL_FIELDS": "client",
+    "TEXT_MAX_CHARS": "client",
+    "CallRailClient": "client",
+    "UNSET": "params",
+    **dict.fromkeys(
+        (
+            "AuthError",
+            "BudgetExhausted",
+            "CallRailError",
+            "InvalidRequest",
+            "MalformedResponse",
+            "NetworkError",
+            "NotFound",
+            "OptedOut",
+            "OutboundCallsNotEnabled",
+            "PermissionDenied",
+            "RateLimited",
+            "SendOutcomeUnknown",
+            "ServerError",
+            "TextingNotEnabled",
+        ),
+        "errors",
+    ),
+    **dict.fromkeys(
+        (
+            "Account",
+            "Call",
+            "CallStatus",
+            "Company",
+            "Conversation",
+            "FormSubmission",
+            "Integration",
+            "Page",
+            "Tag",
+            "TextMessage",
+            "Tracker",
+            "User",
+        ),
+        "models",
+    ),
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{home}"), name)

@@ -17,9 +17,10 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from filelock import FileLock
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,16 @@ class FileStore:
     def __init__(self, state_dir: Path, scope: str) -> None:
         state_dir.mkdir(parents=True, exist_ok=True)
         self.path = state_dir / f"{_file_name(scope)}.json"
-        self._lock = FileLock(str(self.path) + ".lock")
+        self._file_lock: FileLock | None = None
+
+    @property
+    def _lock(self) -> FileLock:
+        """Made at the first transaction: importing filelock would hold up the app's first frame."""
+        if self._file_lock is None:
+            from filelock import FileLock
+
+            self._file_lock = FileLock(str(self.path) + ".lock")
+        return self._file_lock
 
     @contextmanager
     def transaction(self, write: bool = True) -> Iterator[BudgetState]:

@@ -7,7 +7,7 @@ a ``CallRailError`` whose message a user can act on.
 
 from __future__ import annotations
 
-import httpx
+from typing import TYPE_CHECKING
 
 from .clock import Clock, SystemClock
 from .endpoints.accounts import AccountEndpoints
@@ -18,6 +18,9 @@ from .endpoints.texts import TEXT_MAX_CHARS, TextEndpoints
 from .fields import DETAIL_CALL_FIELDS, LIST_CALL_FIELDS
 from .paging import PAGE_MAX
 from .transport import Budget, Transport
+
+if TYPE_CHECKING:  # the transport imports httpx with the first request
+    import httpx
 
 __all__ = [
     "DEFAULT_BASE_URL",

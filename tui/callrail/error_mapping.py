@@ -7,9 +7,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from .errors import (
     AuthError,
@@ -25,7 +23,9 @@ from .errors import (
 )
 from .sends import TEXT, Send
 
-CONNECT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+if TYPE_CHECKING:  # imported with the first request (``transport``), not with the app
+    import httpx
+
 _OPTED_OUT = re.compile(r"(?i:opted[ -]?out|unsubscribed|\bblocked\b|do not contact)|\bSTOP\b")
 _TEXTING = re.compile(r"texting|text messag|\bsms\b|\bmms\b|10dlc|\ba2p\b", re.IGNORECASE)
 
@@ -74,11 +74,20 @@ def transport_error(exc: Exception, *, lost_send: Send | None, host: str, reason
             f"The connection failed while sending the {lost_send.noun} ({reason}); it may or may not have "
             f"{lost_send.done}. {lost_send.check}."
         )
-    if isinstance(exc, CONNECT_ERRORS):
+    if connect_failed(exc):
         return NetworkError(f"Could not connect to CallRail at {host} ({reason}). Check the network.")
+    import httpx
+
     if isinstance(exc, httpx.TimeoutException):
         return NetworkError(f"CallRail stopped answering ({type(exc).__name__}); try again later.")
     return NetworkError(f"The connection to CallRail failed ({reason}); try again later.")
+
+
+def connect_failed(exc: Exception) -> bool:
+    """The connection never opened: nothing was sent."""
+    import httpx
+
+    return isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
 def no_answer(deadline: float, send: Send | None) -> CallRailError:

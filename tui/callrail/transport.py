@@ -12,16 +12,18 @@ import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
-
-import httpx
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .budget import Bucket
 from .clock import Clock
 from .coerce import to_int
-from .error_mapping import CONNECT_ERRORS, no_answer, status_error, transport_error
+from .error_mapping import connect_failed, no_answer, status_error, transport_error
 from .errors import MalformedResponse
 from .sends import Send
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 # httpx logs every request URL at INFO; keep the app's log quiet.
@@ -66,18 +68,20 @@ class Transport:
         self._deadline = deadline
         self._background_deadline = min(deadline, background_deadline or deadline)
         self._retries = retries
-        self.base_url = httpx.URL(base_url if base_url.endswith("/") else base_url + "/")
+        self._base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.rate_limit_headers: dict[str, int] = {}
-        self._http_options: dict[str, Any] = {
-            "base_url": self.base_url,
-            "transport": transport,
-            "timeout": httpx.Timeout(deadline, connect=min(connect_timeout, deadline)),
-            "headers": {"Authorization": f'Token token="{self._api_key}"', "Accept": "application/json"},
-        }
-        # made at the first request: building it loads the certificates (tens of ms), which would
-        # otherwise hold up the app's first frame
+        self._transport = transport
+        self._timeouts = (deadline, min(connect_timeout, deadline))
+        # made at the first request: importing httpx and building the client (it loads the
+        # certificates) take tens of ms each, which would otherwise hold up the app's first frame
         self._http: httpx.AsyncClient | None = None
         self._closed = False
+
+    @cached_property
+    def base_url(self) -> httpx.URL:
+        import httpx
+
+        return httpx.URL(self._base_url)
 
     @property
     def masked_key(self) -> str:
@@ -97,7 +101,15 @@ class Transport:
         if self._closed:
             raise RuntimeError("Cannot send a request, as the client has been closed.")
         if self._http is None:
-            self._http = httpx.AsyncClient(**self._http_options)
+            import httpx
+
+            deadline, connect = self._timeouts
+            self._http = httpx.AsyncClient(
+                base_url=self.base_url,
+                transport=self._transport,
+                timeout=httpx.Timeout(deadline, connect=connect),
+                headers={"Authorization": f'Token token="{self._api_key}"', "Accept": "application/json"},
+            )
         return self._http
 
     def owns(self, url: str) -> bool:
@@ -126,6 +138,8 @@ class Transport:
         background: bool = False,
         send: Send | None = None,
     ) -> Reply:
+        import httpx  # loaded by now (``_client``); bound here for the except clauses
+
         bucket = send.bucket if send else Bucket.GENERAL
         loop = asyncio.get_running_loop()
         limit = self._background_deadline if background else self._deadline
@@ -141,14 +155,14 @@ class Transport:
             except TimeoutError:
                 raise no_answer(limit, send) from None
             except (httpx.TransportError, OSError) as exc:
-                connect_failed = isinstance(exc, CONNECT_ERRORS)
+                never_connected = connect_failed(exc)
                 failure = transport_error(
                     exc,
-                    lost_send=None if connect_failed else send,
+                    lost_send=None if never_connected else send,
                     host=str(self.base_url.host),
                     reason=self._scrub(str(exc)) or type(exc).__name__,
                 )
-                retryable = method == "GET" or (method == "PUT" and connect_failed)
+                retryable = method == "GET" or (method == "PUT" and never_connected)
             except httpx.DecodingError:
                 raise MalformedResponse("CallRail's answer could not be decoded; try again later.") from None
             else:

@@ -222,10 +222,12 @@ class LiveSession:
         while page.next is not None:
             # a pause, not just a yield: a frame takes the UI several turns of the event loop
             await asyncio.sleep(BATCH_PAUSE)
-            page = self.store.load_calls_page(since, limit=STORED_CALLS_BATCH, after=page.next)
+            # read and parsed in a thread: the event loop stays free for the UI meanwhile
+            page = await asyncio.to_thread(
+                self.store.load_calls_page, since, limit=STORED_CALLS_BATCH, after=page.next
+            )
             self._load_stored_calls(page.calls)
-        await asyncio.sleep(0)
-        conversations = self.store.load_conversations(now - LOOKBACK)
+        conversations = await asyncio.to_thread(self.store.load_conversations, now - LOOKBACK)
         conversation_changes = self.state.merge_conversations(conversations, STORED)
         self._emit(ConversationsChanged(new=conversation_changes.new))
         self._emit(self.state.forms.merge(self.store.load_forms(now - LOOKBACK)))

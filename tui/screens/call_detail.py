@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from tui import display
 from tui.callrail.errors import CallRailError
@@ -33,6 +33,7 @@ from tui.screens.thread import ThreadScreen
 from tui.widgets.call_facts import CallFacts
 from tui.widgets.call_insights import CallInsights
 from tui.widgets.caller_history import CallerHistory, history_entries
+from tui.widgets.footer import Footer
 from tui.widgets.modals import LeadChoice, LeadStatusPrompt, TextPrompt
 from tui.widgets.presence_line import PresenceLine
 from tui.widgets.screen_commands import ScreenActions

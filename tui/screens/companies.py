@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tui import display
 from tui.context import Context, context_of
@@ -21,6 +21,7 @@ from tui.live.events import CallsChanged, ConversationsChanged, LiveEvent
 from tui.live.state import CompanyStats
 from tui.messages import CompanyChosen
 from tui.safe_text import literal
+from tui.widgets.footer import Footer
 from tui.widgets.list_keys import ListTable
 from tui.widgets.screen_commands import ScreenActions
 from tui.widgets.status_bar import StatusBar

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tui.callrail.models import Call, CallStatus
 from tui.context import Context, context_of
@@ -20,6 +20,7 @@ from tui.safe_text import literal
 from tui.screens.call_back import call_back
 from tui.widgets.call_table import CallTable
 from tui.widgets.call_table_layout import COLUMNS
+from tui.widgets.footer import Footer
 from tui.widgets.modals import ChoicePrompt
 from tui.widgets.screen_commands import ScreenActions
 from tui.widgets.status_bar import StatusBar
@@ -29,6 +30,7 @@ TEXT_FILTER, CALLBACK_FILTER, COMPANY_FILTER = "text", "callbacks", "company"
 
 
 class FeedScreen(Screen[None]):
+    HOME = True  # escape does not leave it (the app's ``action_back``)
     COMMANDS = {ScreenActions}
     BINDINGS = [
         Binding("enter", "open", "Open", tooltip="Open the call: who, where, transcript, actions"),

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from tui import form_text
 from tui.callrail.models import FormSubmission
@@ -20,6 +20,7 @@ from tui.live.forms import form_email, form_phone, tracking_number_for
 from tui.safe_text import clean, literal
 from tui.screens.call_back import Callee, call_back_to
 from tui.widgets.caller_history import CallerHistory, history_entries
+from tui.widgets.footer import Footer
 from tui.widgets.screen_commands import ScreenActions
 
 

@@ -14,13 +14,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tui import display, form_text
 from tui.callrail.models import FormSubmission
 from tui.context import Context, context_of
 from tui.live.events import FormsChanged, LiveEvent
 from tui.safe_text import literal
+from tui.widgets.footer import Footer
 from tui.widgets.list_keys import ListTable
 from tui.widgets.screen_commands import ScreenActions
 from tui.widgets.status_bar import StatusBar

@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui import display
 from tui.callrail.errors import CallRailError
@@ -25,6 +25,7 @@ from tui.screens.call_back import call_back
 from tui.screens.form_detail import FormDetailScreen
 from tui.screens.thread import ThreadScreen
 from tui.widgets.attention_list import AttentionList
+from tui.widgets.footer import Footer
 from tui.widgets.screen_commands import ScreenActions
 from tui.widgets.status_bar import StatusBar
 

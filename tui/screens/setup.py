@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 from textual.widgets.selection_list import Selection
 from textual.worker import Worker, WorkerState
 
@@ -26,6 +26,7 @@ from tui.logging_setup import register_secret
 from tui.safe_text import literal
 from tui.screens.hub_setup import HubCheck, HubSetup
 from tui.widgets.account_picker import AccountPicker
+from tui.widgets.footer import Footer
 
 
 class KeyChecker(Protocol):
@@ -47,6 +48,8 @@ class SetupNeeds:
 
 
 class SetupScreen(Screen[None]):
+    HOME = True  # escape does not leave it (the app's ``action_back``)
+
     def __init__(self, needs: SetupNeeds) -> None:
         super().__init__()
         self._needs = needs

@@ -8,7 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.context import Context, context_of
 from tui.live.events import ConversationsChanged
@@ -16,6 +16,7 @@ from tui.live.replies import is_opted_out, needs_reply
 from tui.live.session import LiveSession
 from tui.screens.thread import ThreadScreen
 from tui.widgets.conversation_list import AWAITING_MARK, OPTED_OUT_MARK, ConversationList
+from tui.widgets.footer import Footer
 from tui.widgets.screen_commands import ScreenActions
 
 

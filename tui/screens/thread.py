@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui import display
 from tui.callrail.errors import CallRailError
@@ -28,6 +28,7 @@ from tui.live.outbox import NothingToDecide
 from tui.live.replies import conversation_messages, opted_out
 from tui.live.session import LiveSession
 from tui.safe_text import clean, literal, mask_name
+from tui.widgets.footer import Footer
 from tui.widgets.message_thread import MessageThread
 from tui.widgets.presence_line import PresenceLine
 from tui.widgets.screen_commands import ScreenActions

@@ -16,7 +16,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tui.callrail.errors import CallRailError
 from tui.context import Context, context_of
@@ -25,6 +25,7 @@ from tui.live.webhooks.events import MONITOR_EVENTS
 from tui.live.webhooks.setup import CompanyWebhooks
 from tui.live.webhooks.stats import Outcome, ReceiverStats
 from tui.safe_text import literal
+from tui.widgets.footer import Footer
 from tui.widgets.list_keys import ListTable
 from tui.widgets.modals import ChoicePrompt
 from tui.widgets.screen_commands import ScreenActions

@@ -1,13 +1,15 @@
 """A call transcript: speaker-labelled, styled by speaker, rendered line by line on demand.
 
-Only the lines on screen are turned into strips (and cached), so opening a 1 MB transcript costs one
-pass of word wrapping over offsets (see ``transcript_layout``) and scrolling costs a few lines per frame.
+Only the lines on screen are turned into strips (and cached), and the word wrapping (over offsets, see
+``transcript_layout``) is done for the first turns at once and for the rest in slices between frames,
+so a 1 MB transcript shows at once and scrolling costs a few lines per frame.
 Text is never parsed as markup: each line is a plain ``Segment`` of cleaned text.
 """
 
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -23,6 +25,7 @@ from tui.safe_text import mask_in_text
 from tui.widgets.transcript_layout import Lines, Role, Turn, label_width, layout, turns_from_call
 
 GUTTER = 2
+LAYOUT_SLICE = 500  # turns wrapped at a time (a few ms); the first slice fills the screen many times over
 
 
 class Transcript(ScrollView, can_focus=True):
@@ -60,6 +63,8 @@ class Transcript(ScrollView, can_focus=True):
         self._lines = Lines()
         self._label_width = 0
         self._laid_out_for = -1
+        self._laid_out_turns = 0  # turns wrapped so far at ``_laid_out_for``
+        self._text_width = 0
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
 
     @property
@@ -104,11 +109,37 @@ class Transcript(ScrollView, can_focus=True):
             return
         self._label_width = label_width(self._turns)
         gutter = self._label_width + GUTTER if self._label_width else 0
-        self._lines = layout(self._turns, max(8, width - gutter))
+        self._text_width = max(8, width - gutter)
+        self._lines = Lines()
         self._laid_out_for = width
+        self._laid_out_turns = 0
         self._strips.clear()
-        self.virtual_size = Size(width, max(1, len(self._lines)))
+        self._layout_slice(until=LAYOUT_SLICE)
+
+    @property
+    def laid_out(self) -> bool:
+        """Every turn is wrapped (the rest of a long transcript follows the first screen in slices)."""
+        return self._laid_out_turns >= len(self._turns)
+
+    def _layout_slice(self, width: int | None = None, *, until: int | None = None) -> None:
+        if width is not None and width != self._laid_out_for:
+            return  # laid out again for another width meanwhile
+        start = self._laid_out_turns
+        stop = len(self._turns) if until is None else until
+        self._lines.extend(layout(self._turns, self._text_width, start, stop))
+        self._laid_out_turns = max(start, min(stop, len(self._turns)))
+        self.virtual_size = Size(self._laid_out_for, max(1, len(self._lines)))
         self.refresh()
+        if not self.laid_out:
+            self.call_later(self._layout_slice, self._laid_out_for, until=self._laid_out_turns + LAYOUT_SLICE)
+
+    def _finish_layout(self) -> None:
+        if not self.laid_out and self._laid_out_for >= 0:
+            self._layout_slice()
+
+    def scroll_end(self, *args: Any, **kwargs: Any) -> None:
+        self._finish_layout()  # the end is where the last turn is
+        super().scroll_end(*args, **kwargs)
 
     def on_resize(self) -> None:
         self._relayout()

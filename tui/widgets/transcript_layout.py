@@ -67,7 +67,16 @@ def _turn(speaker: object, text: object) -> Turn:
 def turns_from_call(call: Call) -> list[Turn]:
     """The conversational transcript if there is one, else the plain transcription split by speaker."""
     if call.conversational_transcript:
-        return [_turn(phrase.speaker, phrase.phrase) for phrase in call.conversational_transcript]
+        speakers: dict[object, str] = {}  # two or three speakers say thousands of phrases: clean each once
+        turns = []
+        for phrase in call.conversational_transcript:
+            speaker = speakers.get(phrase.speaker)
+            if speaker is None:
+                speaker = speakers[phrase.speaker] = clean(phrase.speaker, single_line=True)
+            text = phrase.phrase
+            said = text if isinstance(text, str) and text.isprintable() else clean(text)
+            turns.append(Turn(speaker, said.replace("\t", "    ").strip()))
+        return turns
     return turns_from_text(call.transcription or "")
 
 
@@ -180,28 +189,50 @@ class Lines:
     def __iter__(self) -> Iterator[LineRef]:
         return (self[index] for index in range(len(self)))
 
-    def add(self, turn: int, start: int, end: int, first: bool) -> None:
-        self._turns.append(turn)
-        self._starts.append(start)
-        self._ends.append(end)
-        self._firsts.append(first)
+    def extend(self, more: Lines) -> None:
+        self._turns.extend(more._turns)
+        self._starts.extend(more._starts)
+        self._ends.extend(more._ends)
+        self._firsts.extend(more._firsts)
+
+    @classmethod
+    def of(cls, turns: list[int], starts: list[int], ends: list[int], firsts: bytearray) -> Lines:
+        """From whole columns at once (an append per line and column is slower)."""
+        lines = cls()
+        lines._turns = array("i", turns)
+        lines._starts = array("q", starts)
+        lines._ends = array("q", ends)
+        lines._firsts = firsts
+        return lines
 
 
 def label_width(turns: list[Turn]) -> int:
-    return max((cell_len(turn.label) for turn in turns), default=0)
+    speakers = {turn.speaker for turn in turns}  # a handful, however long the call
+    return max((cell_len(Turn(speaker, "").label) for speaker in speakers), default=0)
 
 
-def layout(turns: list[Turn], text_width: int) -> Lines:
-    """Every turn wrapped to ``text_width`` cells, a blank line between turns."""
-    lines = Lines()
-    for index, turn in enumerate(turns):
+def layout(turns: list[Turn], text_width: int, start: int = 0, stop: int | None = None) -> Lines:
+    """Every turn (``turns[start:stop]``) wrapped to ``text_width`` cells, a blank line between turns."""
+    owners: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    firsts = bytearray()
+    for index in range(start, len(turns) if stop is None else min(stop, len(turns))):
+        turn = turns[index]
         if index:
-            lines.add(-1, 0, 0, False)
+            owners.append(-1)
+            starts.append(0)
+            ends.append(0)
+            firsts.append(False)
         first = True
         offset = 0
         for paragraph in turn.text.split("\n"):
-            for start, end in wrap_offsets(paragraph, text_width, offset):
-                lines.add(index, start, end, first)
-                first = False
+            wrapped = wrap_offsets(paragraph, text_width, offset)
+            owners.extend([index] * len(wrapped))
+            starts.extend(start for start, _ in wrapped)
+            ends.extend(end for _, end in wrapped)
+            firsts.append(first)
+            firsts.extend(bytes(len(wrapped) - 1))
+            first = False
             offset += len(paragraph) + 1
-    return lines
+    return Lines.of(owners, starts, ends, firsts)
