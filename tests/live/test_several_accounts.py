@@ -134,3 +134,11 @@ async def test_each_account_keeps_its_own_sync_marks_whatever_the_order(tmp_path
         assert AccountMeta.for_account(store, "ACCfirst").get_time(CALLS_SYNCED) == START
     finally:
         store.close()
+
+
+async def test_webhooks_are_the_first_accounts_only(agency):
+    sim, session, _ = agency
+    main, other = sim.accounts
+    await drive(sim, session, timedelta(minutes=1))
+    assert set(session.webhook_companies) == set(main.companies)
+    assert set(session.companies) - set(session.webhook_companies) == set(other.companies)
