@@ -81,3 +81,18 @@ def test_the_app_builds_no_client() -> None:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
     }
     assert "CallRailClient" not in called
+
+
+def test_a_viewer_imports_only_the_hub_protocol_not_the_hub_server() -> None:
+    """A viewer's memory is the standalone app's: the hub's own machinery (fan-out, event log, replicas,
+    the server) stays out of it; what both sides share is ``tui.hub.wire``."""
+    allowed = {"tui.hub", "tui.hub.wire"}
+    offenders = {
+        path: sorted(
+            name
+            for name in names
+            if name.startswith("tui.hub") and not name.startswith("tui.hub.viewer") and name not in allowed
+        )
+        for path, names in imported_modules("hub/viewer").items()
+    }
+    assert not {path: names for path, names in offenders.items() if names}

@@ -11,8 +11,8 @@ import websockets
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.hub.conftest import WAIT_S, connect, receive
-from tui.hub.fanout import CUT_REVOKED
 from tui.hub.tokens import TokenError, ViewerTokens
+from tui.hub.wire import CUT_REVOKED
 
 
 async def test_http_actions_need_a_known_token(rig) -> None:

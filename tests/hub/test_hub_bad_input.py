@@ -10,8 +10,9 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from tests.hub.conftest import connect, receive, running_hub
-from tui.hub.fanout import CUT_BAD_MESSAGE, CUT_OVERFLOW, CUT_TOO_BIG, QUEUE_MAX, Attendee
+from tui.hub.fanout import QUEUE_MAX, Attendee
 from tui.hub.limits import MAX_BODY, MAX_MESSAGE, ActionLimiter
+from tui.hub.wire import CUT_BAD_MESSAGE, CUT_OVERFLOW, CUT_TOO_BIG
 
 
 async def test_actions_are_limited_per_viewer(tmp_path) -> None:

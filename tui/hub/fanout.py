@@ -37,10 +37,6 @@ log = logging.getLogger(__name__)
 
 QUEUE_MAX = 5_000  # messages a viewer may fall behind before it is cut (it resumes by number)
 SNAPSHOT_CHUNK = 250  # records in each message of a snapshot
-CUT_OVERFLOW = 4000  # WebSocket close codes the hub uses (4000-4999 are the application's)
-CUT_REVOKED = 4401
-CUT_TOO_BIG = 1009
-CUT_BAD_MESSAGE = 1003
 FOLLOW_RETRY_S = 1.0
 
 
@@ -68,7 +64,7 @@ class Attendee:
         try:
             self.queue.put_nowait(text)
         except asyncio.QueueFull:
-            self.cut(CUT_OVERFLOW, "too far behind; reconnect to resume")
+            self.cut(wire.CUT_OVERFLOW, "too far behind; reconnect to resume")
 
     def cut(self, code: int, reason: str) -> None:
         if self.cut_code is None:
@@ -205,7 +201,7 @@ class Fanout:
         if missed is None:  # this replica fell behind what the log keeps: its viewers start afresh
             log.warning("the event log moved past this replica; its viewers resume from a snapshot")
             for attendee in self._attendees:
-                attendee.cut(CUT_OVERFLOW, "the hub fell behind; reconnect to resume")
+                attendee.cut(wire.CUT_OVERFLOW, "the hub fell behind; reconnect to resume")
             self._delivered = self.events.last_seq
             return
         for seq, event in missed:

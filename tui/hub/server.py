@@ -24,7 +24,7 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from tui.hub.actions import HubActions
 from tui.hub.eventlog import EventLog
-from tui.hub.fanout import CUT_REVOKED, Fanout
+from tui.hub.fanout import Fanout
 from tui.hub.handled import HandledActions
 from tui.hub.leadership import Leadership, Sole
 from tui.hub.limits import ActionLimiter, HubError
@@ -32,6 +32,7 @@ from tui.hub.replicas.down import SharedStateDown
 from tui.hub.sockets import REFUSED, ViewerSockets, bearer
 from tui.hub.threads import TeamThreads
 from tui.hub.tokens import TokenBook
+from tui.hub.wire import CUT_REVOKED
 from tui.live.session import LiveSession
 from tui.logging_setup import redact
 

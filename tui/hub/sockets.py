@@ -19,9 +19,10 @@ from typing import Any
 from starlette.responses import JSONResponse
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from tui.hub.fanout import CUT_BAD_MESSAGE, CUT_REVOKED, CUT_TOO_BIG, Attendee, Fanout, Presence
+from tui.hub.fanout import Attendee, Fanout, Presence
 from tui.hub.limits import MAX_MESSAGE, HubError, parse_object
 from tui.hub.tokens import TokenBook
+from tui.hub.wire import CUT_BAD_MESSAGE, CUT_REVOKED, CUT_TOO_BIG
 
 log = logging.getLogger(__name__)
 

@@ -15,6 +15,12 @@ from tui.callrail.budget import BudgetSnapshot
 from tui.callrail.models import Call, Company, Conversation
 from tui.live.events import OutboxItem, OutboxState, PollState, PollStatus
 
+# WebSocket close codes the hub cuts a viewer with (4000-4999 are the application's)
+CUT_OVERFLOW = 4000
+CUT_REVOKED = 4401
+CUT_TOO_BIG = 1009
+CUT_BAD_MESSAGE = 1003
+
 Json = dict[str, Any]
 
 

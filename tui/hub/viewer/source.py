@@ -23,9 +23,9 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketExce
 
 from tui.callrail.clock import Clock
 from tui.hub import wire
-from tui.hub.fanout import CUT_REVOKED
 from tui.hub.viewer.handled import HubMark, read_mark
 from tui.hub.viewer.link import HubLink
+from tui.hub.wire import CUT_REVOKED
 from tui.live.events import OutboxItem, PollState, PollStatus
 from tui.live.sources import Batch
 
