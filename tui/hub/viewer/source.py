@@ -18,13 +18,11 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
-import websockets
-from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketException
-
 from tui.callrail.clock import Clock
 from tui.hub import wire
 from tui.hub.viewer.handled import HubMark, read_mark
 from tui.hub.viewer.link import HubLink
+from tui.hub.viewer.websocket import Closed, HandshakeRefused, WebSocket, WebSocketError, connect
 from tui.hub.wire import CUT_REVOKED
 from tui.live.events import OutboxItem, PollState, PollStatus
 from tui.live.sources import Batch
@@ -60,16 +58,12 @@ class HubBatch(Batch):
         return super().__bool__() or any(extra is not None and extra != [] for extra in extras)
 
 
-class _Refused(Exception):
-    pass
-
-
 class HubSource:
     def __init__(self, link: HubLink, clock: Clock) -> None:
         self._link = link
         self._clock = clock
         self._wake = asyncio.Event()
-        self._socket: Any = None
+        self._socket: WebSocket | None = None
         self._presence: dict[str, Any] | None = None  # the last presence sent
         self.seq: int | None = None  # the last event merged
         self._log: str | None = None  # the hub's log the numbers are from
@@ -104,7 +98,7 @@ class HubSource:
         self._presence = {"type": "presence", "open": opened, "composing": composing, "reading": reading}
         socket = self._socket
         if socket is not None:
-            with contextlib.suppress(ConnectionClosed):
+            with contextlib.suppress(OSError, WebSocketError):
                 await socket.send(json.dumps(self._presence))
 
     # -- batches --------------------------------------------------------------------------------------
@@ -113,12 +107,7 @@ class HubSource:
         backoff = BACKOFF_MIN_S
         while True:
             try:
-                async with websockets.connect(
-                    self._link.ws_url,
-                    additional_headers=self._link.headers,
-                    open_timeout=OPEN_TIMEOUT_S,
-                    max_size=None,  # a day's snapshot
-                ) as socket:
+                async with connect(self._link.ws_url, self._link.headers, OPEN_TIMEOUT_S) as socket:
                     self._socket = socket
                     await socket.send(json.dumps({"type": "hello", "since": self.seq, "log": self._log}))
                     if self._presence is not None:
@@ -130,17 +119,12 @@ class HubSource:
                         batch = self._read(json.loads(raw))
                         if batch:
                             yield batch
-                if socket.close_code == CUT_REVOKED:
-                    raise _Refused
-            except InvalidStatus as error:
-                refused = error.response.status_code in (401, 403)
+            except HandshakeRefused as error:
+                refused = error.status in (401, 403)
                 self._link_state = "refused" if refused else "offline"
-            except _Refused:
-                self._link_state = "refused"
-            except ConnectionClosed as closed:
-                revoked = closed.rcvd is not None and closed.rcvd.code == CUT_REVOKED
-                self._link_state = "refused" if revoked else "offline"
-            except (OSError, TimeoutError, WebSocketException, ValueError) as error:
+            except Closed as closed:
+                self._link_state = "refused" if closed.code == CUT_REVOKED else "offline"
+            except (OSError, TimeoutError, WebSocketError, ValueError) as error:
                 log.info("the hub connection dropped: %s", type(error).__name__)
                 self._link_state = "offline"
             else:
