@@ -292,6 +292,7 @@ def hub_on_session(
         secrets=(api_key,),
         webhooks=webhooks,
         leadership=replica.leadership(wakers),
+        marks=replica.handled,
     )
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from tui.hub import wire
 from tui.hub.eventlog import EventLog
+from tui.hub.marks import HandledMarks, StoredMarks
 from tui.hub.replicas.down import SharedStateDown
 from tui.live.events import (
     CallsChanged,
@@ -77,9 +78,17 @@ class Attendee:
 
 
 class Fanout:
-    def __init__(self, session: LiveSession, events: EventLog, *, scrub: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        session: LiveSession,
+        events: EventLog,
+        *,
+        scrub: Callable[[str], str],
+        marks: HandledMarks | None = None,
+    ) -> None:
         self.session = session
         self.events = events
+        self.marks: HandledMarks = marks or StoredMarks(session.store)  # the team inbox's handled marks
         self._scrub = scrub
         self._attendees: list[Attendee] = []
         self._acting: tuple[str, str] | None = None  # (viewer, key) of a text being queued right now
@@ -165,7 +174,7 @@ class Fanout:
             "texts_problem": session.texts_problem,
             "texts": [self._text(item) for item in session.outbox_items() if item.updated_at >= since],
             "presence": self.presence(),
-            "handled": [wire.handled_mark(*mark) for mark in session.store.handled_marks()],
+            "handled": [wire.handled_mark(*mark) for mark in self.marks.all()],
         }
         rest: list[dict[str, Any]] = [
             {"type": "snapshot_more", "calls": [wire.record(c) for c in calls[at : at + SNAPSHOT_CHUNK]]}

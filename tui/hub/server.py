@@ -28,6 +28,7 @@ from tui.hub.fanout import CUT_REVOKED, Fanout
 from tui.hub.handled import HandledActions
 from tui.hub.leadership import Leadership, Sole
 from tui.hub.limits import ActionLimiter, HubError
+from tui.hub.marks import HandledMarks
 from tui.hub.replicas.down import SharedStateDown
 from tui.hub.sockets import REFUSED, ViewerSockets, bearer
 from tui.hub.threads import TeamThreads
@@ -53,15 +54,17 @@ class Hub:
         secrets: tuple[str, ...] = (),
         webhooks: Any = None,
         leadership: Leadership | None = None,
+        marks: HandledMarks | None = None,
     ) -> None:
-        """``tokens`` and ``events`` (and the session's budget and outbox) on this machine, or shared by
-        replicas with ``leadership`` saying when this one polls and sends (``tui.hub.replicas``)."""
+        """``tokens``, ``events`` and ``marks`` (and the session's budget and outbox) on this machine, or
+        shared by replicas with ``leadership`` saying when this one polls and sends (``tui.hub.replicas``).
+        ``marks``: the team inbox's handled marks, in the session's store unless given."""
         self.session = session
         self.leadership: Leadership = leadership or Sole()
         self.tokens = tokens
         self.events = events
         self.secrets = tuple(secret for secret in secrets if secret)
-        self.fanout = Fanout(session, events, scrub=self.scrub)
+        self.fanout = Fanout(session, events, scrub=self.scrub, marks=marks)
         self.threads = TeamThreads(self.fanout)
         limiter = limiter or ActionLimiter()
         self.actions = HubActions(self.fanout, limiter)
