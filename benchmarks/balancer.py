@@ -1,7 +1,8 @@
 """A load balancer in front of hub replicas, as a team would run one: each new TCP connection goes to the
 next replica in turn that accepts it (a replica that is gone refuses, and the next one is tried), and the
-bytes are piped both ways until either side closes. Viewers' sockets and their HTTP connections are thus
-spread over every replica, and land on the ones still alive when they reconnect."""
+bytes are piped both ways until either side closes. WebSockets (``GET /ws``) and HTTP connections take
+turns apart, so the viewers' sockets are spread over every replica whatever HTTP comes between, and land
+on the ones still alive when they reconnect."""
 
 from __future__ import annotations
 
@@ -16,11 +17,11 @@ CHUNK = 65_536
 class Balancer:
     def __init__(self, backends: list[int]) -> None:
         self.backends = backends  # the replicas' loopback ports
-        self._turn = count()
+        self._turns = {True: count(), False: count()}  # for WebSockets, for the rest
         self._pipes: set[asyncio.Task] = set()
 
-    async def _open(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
-        first = next(self._turn)
+    async def _open(self, socket: bool) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
+        first = next(self._turns[socket])
         for step in range(len(self.backends)):
             port = self.backends[(first + step) % len(self.backends)]
             with contextlib.suppress(OSError):
@@ -28,11 +29,15 @@ class Balancer:
         return None
 
     async def connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        upstream = await self._open()
+        request_line = b""
+        with contextlib.suppress(OSError, ValueError):
+            request_line = await reader.readline()
+        upstream = await self._open(request_line.startswith(b"GET /ws")) if request_line else None
         if upstream is None:
             writer.close()
             return
         up_reader, up_writer = upstream
+        up_writer.write(request_line)
         pipes = {
             asyncio.create_task(_pipe(reader, up_writer)),
             asyncio.create_task(_pipe(up_reader, writer)),

@@ -362,8 +362,9 @@ async def _day(
             lost,
             "events",
             goal=0,
-            note=f"{events} events to {count} viewers; {reconnects} reconnects, {snapshots} snapshots",
+            note=f"{events} events to {count} viewers; {snapshots} snapshots",
         ),
+        Figure("hub_failover_reconnects", reconnects, "viewers", note="viewers that moved to the survivor"),
         Figure(
             "hub_texts_duplicated",
             duplicated,

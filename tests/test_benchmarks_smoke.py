@@ -183,5 +183,6 @@ async def test_hub_failover_with_two_viewers_and_a_short_lease() -> None:
         await hub_failover.measure(hours_before=0.01, hours_after=0.01, viewers=2, lease_ttl_s=1.0)
     )
     assert figures["hub_failover_s"] > 0
+    assert figures["hub_failover_reconnects"] >= 1  # the dead replica's viewer resumed on the other
     assert figures["hub_events_lost"] == 0
     assert figures["hub_texts_duplicated"] == 0
