@@ -293,6 +293,7 @@ def hub_on_session(
         webhooks=webhooks,
         leadership=replica.leadership(wakers),
         marks=replica.handled,
+        presence=replica.presence,
     )
 
 

@@ -6,7 +6,7 @@ replica = join(url, account_id)                 # SharedStateDown if Redis does 
 session = LiveSession(..., budget=RateBudget(scope, store=replica.ledger(scope)),
                       outbox_records=replica.outbox)
 hub = Hub(session, tokens=replica.tokens, events=replica.events, marks=replica.handled,
-          leadership=replica.leadership({"outbox": session.outbox.wake}))
+          presence=replica.presence, leadership=replica.leadership({"outbox": session.outbox.wake}))
 ```
 """
 
@@ -25,6 +25,7 @@ from tui.hub.replicas.lease import LEASE_TTL_S, Lease, LeaseLeadership
 from tui.hub.replicas.ledger import RedisLedger
 from tui.hub.replicas.marks import RedisHandledMarks
 from tui.hub.replicas.outbox import RedisOutboxRecords
+from tui.hub.replicas.presence import RedisPresence
 from tui.hub.replicas.shared import Shared, check, connect
 from tui.hub.replicas.tokens import RedisViewerTokens
 
@@ -37,6 +38,7 @@ class Replica:
     events: RedisEventLog
     outbox: RedisOutboxRecords
     handled: RedisHandledMarks
+    presence: RedisPresence
     channel: str  # where replicas nudge the lease holder (a text queued, a delivery kept)
 
     def ledger(self, scope: str) -> RedisLedger:
@@ -70,6 +72,7 @@ def join(url: str, account_id: str, *, lease_ttl_s: float = LEASE_TTL_S, name: s
         RedisEventLog(shared),
         RedisOutboxRecords(shared, holder=lambda: lease.holder, wake_channel=channel),
         RedisHandledMarks(shared),
+        RedisPresence(shared, lease.replica),
         channel,
     )
 
