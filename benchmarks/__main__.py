@@ -9,7 +9,7 @@ import platform
 import sys
 import time
 
-from benchmarks import freshness, hub, memory, simulator, startup, ui_scale, web, webhooks
+from benchmarks import freshness, hub, hub_failover, memory, simulator, startup, ui_scale, web, webhooks
 from benchmarks.figures import Figure, as_json, table, with_ratios
 
 BENCHMARKS = {
@@ -20,6 +20,7 @@ BENCHMARKS = {
     "simulator": simulator.run,
     "webhooks": webhooks.run,
     "hub": hub.run,
+    "hub_failover": hub_failover.run,
     "web": web.run,
 }
 

@@ -76,7 +76,7 @@ def table(figures: list[Figure]) -> str:
             "-" if figure.goal is None else f"{'>=' if figure.at_least else '<='} {_number(figure.goal)}",
             _number(figure.baseline),
             "-" if figure.ratio is None else f"{figure.ratio:.2f}",
-            {True: "ok", False: "MISSED", None: ""}[figure.met] or figure.note,
+            " ".join(filter(None, ({True: "ok", False: "MISSED", None: ""}[figure.met], figure.note))),
         )
         for figure in figures
     ]

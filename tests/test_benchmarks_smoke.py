@@ -10,7 +10,18 @@ from datetime import timedelta
 
 import pytest
 
-from benchmarks import freshness, hub, memory, open_thread, push, simulator, startup, ui_scale, webhooks
+from benchmarks import (
+    freshness,
+    hub,
+    hub_failover,
+    memory,
+    open_thread,
+    push,
+    simulator,
+    startup,
+    ui_scale,
+    webhooks,
+)
 from benchmarks.figures import Figure, as_json, percentile, table, with_ratios
 
 
@@ -165,3 +176,13 @@ def test_a_quick_runs_texts_figures_are_indicative_too() -> None:
     for key in freshness.FEW_TEXTS:
         figure = freshness.indicative(Figure(key, 12.0, "s", goal=10.0))
         assert figure.goal is None and figure.met is None
+
+
+async def test_hub_failover_with_two_viewers_and_a_short_lease() -> None:
+    figures = by_key(
+        await hub_failover.measure(hours_before=0.01, hours_after=0.01, viewers=2, lease_ttl_s=1.0)
+    )
+    assert figures["hub_failover_s"] > 0
+    assert figures["hub_failover_reconnects"] >= 1  # the dead replica's viewer resumed on the other
+    assert figures["hub_events_lost"] == 0
+    assert figures["hub_texts_duplicated"] == 0

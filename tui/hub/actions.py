@@ -5,6 +5,7 @@ text whose fate is unknown. Each one is counted against the viewer's limit and r
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -31,6 +32,10 @@ from tui.live.outbox import NothingToDecide
 
 # Sending into a thread a colleague replied to this recently needs ``confirm``: no double replies.
 REPLY_WINDOW = timedelta(minutes=5)
+# A retry that finds its text being queued by another replica waits this long for the outcome (queueing
+# takes a few Redis steps), then is asked to come back (503).
+CLAIM_WAIT_S = 2.0
+CLAIM_POLL_S = 0.05
 
 
 class ActionBody(BaseModel):
@@ -157,8 +162,7 @@ class HubActions:
         text = parse_body(TextToSend, await read_json(request))
         known = self._events.send_for(name, text.key)
         if known is not None:  # a retry: the text was taken the first time
-            item = self._session.outbox_records.outbox_item(known.outbox_id)
-            return 200, {"item": wire.outbox_item(replace(item, sent_by=name)), "duplicate": True}
+            return self._taken_before(name, known)
         number = digits(text.customer_phone_number)
         now = self._session.clock.now()
         if not text.confirm:
@@ -171,16 +175,40 @@ class HubActions:
                     "yours too.",
                     replied_by=colleague.viewer,
                 )
-        with self._fanout.acting(name, text.key):
-            item = self._session.send_text(
-                company_id=text.company_id,
-                customer_phone_number=text.customer_phone_number,
-                content=text.content,
-                tracking_number=text.tracking_number,
-            )
+        if not self._events.claim_send(name, text.key):  # a retry racing its first try on another replica
+            return self._taken_before(name, await self._queued_elsewhere(name, text.key))
+        try:
+            with self._fanout.acting(name, text.key):
+                item = self._session.send_text(
+                    company_id=text.company_id,
+                    customer_phone_number=text.customer_phone_number,
+                    content=text.content,
+                    tracking_number=text.tracking_number,
+                )
+        except BaseException:
+            self._events.release_send(name, text.key)
+            raise
         self._events.record_send(Send(name, text.key, item.id, number, now.timestamp()))
         self._record(name, "send_text", customer_phone_number=text.customer_phone_number)
         return 201, {"item": wire.outbox_item(replace(item, sent_by=name)), "duplicate": False}
+
+    def _taken_before(self, name: str, known: Send) -> tuple[int, dict[str, Any]]:
+        item = self._session.outbox_records.outbox_item(known.outbox_id)
+        return 200, {"item": wire.outbox_item(replace(item, sent_by=name)), "duplicate": True}
+
+    async def _queued_elsewhere(self, name: str, key: str) -> Send:
+        """The text another replica is queueing under ``key`` right now, once it has recorded it."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + CLAIM_WAIT_S
+        while (known := self._events.send_for(name, key)) is None:
+            if loop.time() >= deadline:
+                raise HubError(
+                    503,
+                    "Another hub replica is taking this text right now; try again in a moment.",
+                    retry_after=1,
+                )
+            await asyncio.sleep(CLAIM_POLL_S)
+        return known
 
     async def resolve_text(self, name: str, request: Request) -> dict[str, Any]:
         self._limiter.take(name)

@@ -117,6 +117,14 @@ class EventLog:
         row = self._db.execute("SELECT * FROM sends WHERE outbox_id = ?", (outbox_id,)).fetchone()
         return Send(*row) if row else None
 
+    def claim_send(self, viewer: str, key: str) -> bool:
+        """Whether this hub may queue ``viewer``'s text under ``key`` (one not recorded yet). Always: one
+        process checks, queues and records a text with no await in between, so no retry comes between."""
+        return True
+
+    def release_send(self, viewer: str, key: str) -> None:
+        """The claimed text was not queued after all: nothing was held (``claim_send``)."""
+
     def record_send(self, send: Send) -> None:
         with write_transaction(self._db, self._lock) as db:
             db.execute(

@@ -14,11 +14,12 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import asdict, dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from tui.hub import wire
 from tui.hub.eventlog import EventLog
+from tui.hub.marks import HandledMarks, StoredMarks
 from tui.hub.replicas.down import SharedStateDown
 from tui.live.events import (
     CallsChanged,
@@ -32,6 +33,9 @@ from tui.live.events import (
 from tui.live.poller import LOOKBACK
 from tui.live.session import LiveSession
 from tui.live.sources import Batch
+
+if TYPE_CHECKING:  # a hub on SQLite alone never loads the Redis client
+    from tui.hub.replicas.presence import RedisPresence
 
 log = logging.getLogger(__name__)
 
@@ -73,9 +77,20 @@ class Attendee:
 
 
 class Fanout:
-    def __init__(self, session: LiveSession, events: EventLog, *, scrub: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        session: LiveSession,
+        events: EventLog,
+        *,
+        scrub: Callable[[str], str],
+        marks: HandledMarks | None = None,
+        presence: RedisPresence | None = None,
+    ) -> None:
+        """``presence``: the viewers of the other replicas (``tui.hub.replicas``), shown beside this one's."""
         self.session = session
         self.events = events
+        self._elsewhere = presence
+        self.marks: HandledMarks = marks or StoredMarks(session.store)  # the team inbox's handled marks
         self._scrub = scrub
         self._attendees: list[Attendee] = []
         self._acting: tuple[str, str] | None = None  # (viewer, key) of a text being queued right now
@@ -126,12 +141,42 @@ class Fanout:
             self._broadcast_presence()
 
     def presence(self) -> list[dict[str, Any]]:
+        """Every viewer's presence, this replica's and the others'."""
         return [
-            {"name": a.name, "open": a.presence.open, "composing": a.presence.composing}
-            for a in self._attendees
+            {"name": viewer["name"], "open": viewer["open"], "composing": viewer["composing"]}
+            for viewer in self._here() + self._there()
         ]
 
+    def reading(self) -> set[str]:
+        """The conversations viewers have open in a thread screen, on any replica."""
+        return {viewer["reading"] for viewer in self._here() + self._there() if viewer["reading"]}
+
+    def _here(self) -> list[dict[str, Any]]:
+        return [{"name": a.name, **asdict(a.presence)} for a in self._attendees]
+
+    def _there(self) -> list[dict[str, Any]]:
+        return self._elsewhere.elsewhere if self._elsewhere is not None else []
+
+    async def follow_presence(self) -> None:
+        """Tell this replica's viewers when the other replicas' viewers change (none without replicas)."""
+        if self._elsewhere is None:
+            return
+        while True:
+            try:
+                await self._elsewhere.follow(self._tell_presence)
+            except SharedStateDown as down:
+                log.warning("%s; colleagues on other replicas are shown when it is back", down)
+                await asyncio.sleep(FOLLOW_RETRY_S)
+
     def _broadcast_presence(self) -> None:
+        if self._elsewhere is not None:
+            try:
+                self._elsewhere.share(self._here())
+            except SharedStateDown as down:
+                log.warning("%s; other replicas do not see this one's viewers until it is back", down)
+        self._tell_presence()
+
+    def _tell_presence(self) -> None:
         text = self._dumps({"type": "presence", "viewers": self.presence()})
         for attendee in self._attendees:
             attendee.push(text)
@@ -161,7 +206,7 @@ class Fanout:
             "texts_problem": session.texts_problem,
             "texts": [self._text(item) for item in session.outbox_items() if item.updated_at >= since],
             "presence": self.presence(),
-            "handled": [wire.handled_mark(*mark) for mark in session.store.handled_marks()],
+            "handled": [wire.handled_mark(*mark) for mark in self.marks.all()],
         }
         rest: list[dict[str, Any]] = [
             {"type": "snapshot_more", "calls": [wire.record(c) for c in calls[at : at + SNAPSHOT_CHUNK]]}

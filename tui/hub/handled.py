@@ -1,6 +1,7 @@
 """Mark handled through the hub: the team's needs-attention inbox shares one set of marks. A viewer marks an
-item (or undoes a mark) over HTTP; the hub keeps the mark in its store with who made it, and tells every
-viewer as a ``handled`` event (in the snapshot too, for a viewer that comes back).
+item (or undoes a mark) over HTTP; the hub keeps the mark with who made it (``tui.hub.marks``: in its
+store, or in Redis for replicas), and tells every viewer as a ``handled`` event (in the snapshot too, for a
+viewer that comes back).
 
 ``POST /api/handled`` and ``POST /api/handled/undo`` take ``{"key": <the item's key>, "ref": <optional>}``:
 the key is the inbox's (``call:<id>``, ``form:<id>``, ``text:<id>@<epoch>``, ``tui.live.attention``), ``ref``
@@ -34,7 +35,7 @@ class HandledActions:
         self._limiter = limiter
 
     def _marks(self) -> dict[str, dict[str, Any]]:
-        return {key: wire.handled_mark(key, by, at) for key, by, at in self._session.store.handled_marks()}
+        return {key: wire.handled_mark(key, by, at) for key, by, at in self._fanout.marks.all()}
 
     async def _asked(self, name: str, request: Request) -> Mark:
         self._limiter.take(name)
@@ -64,16 +65,17 @@ class HandledActions:
         if not self._held(asked.key):
             raise HubError(404, "The hub holds no such call, conversation or form today.")
         now = self._session.clock.now()
-        self._session.store.mark_handled(asked.key, now=now, by=name)
-        mark = wire.handled_mark(asked.key, name, now)
+        held = self._fanout.marks.add(asked.key, by=name, now=now)
+        mark = wire.handled_mark(*held)
+        if held != (asked.key, name, now):  # a colleague was first, through another replica
+            return 200, {"mark": mark, "duplicate": True}
         self._fanout.publish({"type": "handled", "handled": True, "ref": asked.ref, **mark})
         return 201, {"mark": mark, "duplicate": False}
 
     async def undo(self, name: str, request: Request) -> dict[str, Any]:
         asked = await self._asked(name, request)
-        if asked.key not in self._marks():
+        if not self._fanout.marks.remove(asked.key):
             raise HubError(404, "That item is not marked handled.")
-        self._session.store.unmark_handled(asked.key)
         now = self._session.clock.now()
         mark = wire.handled_mark(asked.key, name, now)
         self._fanout.publish({"type": "handled", "handled": False, "ref": asked.ref, **mark})

@@ -15,7 +15,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -28,6 +28,7 @@ from tui.hub.fanout import Fanout
 from tui.hub.handled import HandledActions
 from tui.hub.leadership import Leadership, Sole
 from tui.hub.limits import ActionLimiter, HubError
+from tui.hub.marks import HandledMarks
 from tui.hub.replicas.down import SharedStateDown
 from tui.hub.sockets import REFUSED, ViewerSockets, bearer
 from tui.hub.threads import TeamThreads
@@ -35,6 +36,9 @@ from tui.hub.tokens import TokenBook
 from tui.hub.wire import CUT_REVOKED
 from tui.live.session import LiveSession
 from tui.logging_setup import redact
+
+if TYPE_CHECKING:  # a hub on SQLite alone never loads the Redis client
+    from tui.hub.replicas.presence import RedisPresence
 
 log = logging.getLogger(__name__)
 
@@ -54,15 +58,19 @@ class Hub:
         secrets: tuple[str, ...] = (),
         webhooks: Any = None,
         leadership: Leadership | None = None,
+        marks: HandledMarks | None = None,
+        presence: RedisPresence | None = None,
     ) -> None:
-        """``tokens`` and ``events`` (and the session's budget and outbox) on this machine, or shared by
-        replicas with ``leadership`` saying when this one polls and sends (``tui.hub.replicas``)."""
+        """``tokens``, ``events`` and ``marks`` (and the session's budget and outbox) on this machine, or
+        shared by replicas with ``leadership`` saying when this one polls and sends (``tui.hub.replicas``).
+        ``marks``: the team inbox's handled marks, in the session's store unless given; ``presence``: the
+        other replicas' viewers."""
         self.session = session
         self.leadership: Leadership = leadership or Sole()
         self.tokens = tokens
         self.events = events
         self.secrets = tuple(secret for secret in secrets if secret)
-        self.fanout = Fanout(session, events, scrub=self.scrub)
+        self.fanout = Fanout(session, events, scrub=self.scrub, marks=marks, presence=presence)
         self.threads = TeamThreads(self.fanout)
         limiter = limiter or ActionLimiter()
         self.actions = HubActions(self.fanout, limiter)
@@ -100,6 +108,7 @@ class Hub:
             group.create_task(self.leadership.run(self.session))
             group.create_task(self._watch_tokens())
             group.create_task(self.fanout.follow())
+            group.create_task(self.fanout.follow_presence())
 
     async def _watch_tokens(self) -> None:
         while True:

@@ -1,7 +1,8 @@
 """The threads viewers have open, read at the hub at the calls' pace: a viewer's presence says which
 conversation its thread screen shows (``reading``); while at least one viewer has it open, the hub's poller
 reads it every cycle as it does for the user of a standalone app (``tui.live.open_thread``), the threads of
-several viewers in turn; when the last viewer leaves it (or disconnects), the reads stop."""
+several viewers in turn (on every replica); when the last viewer leaves it (or disconnects), the reads
+stop."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ class TeamThreads:
         return frozenset(self._watched)
 
     def presence_changed(self) -> None:
-        wanted = {a.presence.reading for a in self._fanout.attendees if a.presence.reading}
+        wanted = self._fanout.reading()
         for conversation_id in sorted(wanted - self._watched):
             self._session.watch_thread(conversation_id)
         for conversation_id in sorted(self._watched - wanted):

@@ -16,11 +16,16 @@ from tui.hub.eventlog import KEEP, Send
 from tui.hub.replicas.shared import Shared, answer, guarded
 
 BLOCK_MS = 1_000  # a follower's stream read returns at least this often (under the client's timeout)
+CLAIM_MS = 30_000  # a claim on a text outlives its queueing by far; a replica that died holding one frees it
 
 _APPEND = """
 local seq = redis.call('INCR', KEYS[2])
 redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], seq .. '-0', 'e', ARGV[1])
 return seq
+"""
+_RELEASE_CLAIM = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
 """
 
 
@@ -37,6 +42,8 @@ class RedisEventLog:
         self._sends = shared.key("sends")
         self._by_outbox = shared.key("sends", "outbox")
         self._append = shared.sync.register_script(_APPEND)
+        self._release_claim = shared.sync.register_script(_RELEASE_CLAIM)
+        self._claims: dict[tuple[str, str], str] = {}  # this replica's claims on texts it is queueing
         self.log_id = self._log_id()
 
     @guarded
@@ -95,10 +102,32 @@ class RedisEventLog:
         return _send(self.shared.sync.hget(self._by_outbox, str(outbox_id)))
 
     @guarded
+    def claim_send(self, viewer: str, key: str) -> bool:
+        """Whether this replica may queue ``viewer``'s text under ``key``: ``SET NX`` on the pair, so a
+        retry that reaches another replica while this one queues the text finds it taken."""
+        token = secrets.token_hex(8)
+        if not self.shared.sync.set(self._claim(viewer, key), token, nx=True, px=CLAIM_MS):
+            return False
+        self._claims[(viewer, key)] = token
+        return True
+
+    @guarded
+    def release_send(self, viewer: str, key: str) -> None:
+        token = self._claims.pop((viewer, key), None)
+        if token is not None:
+            self._release_claim(keys=[self._claim(viewer, key)], args=[token])
+
+    def _claim(self, viewer: str, key: str) -> str:
+        return self.shared.key("sends", "claim", f"{viewer}\n{key}")
+
+    @guarded
     def record_send(self, send: Send) -> None:
+        """The text is queued: its record answers every retry from now on, and the claim goes."""
         text = json.dumps(send.__dict__)
+        self._claims.pop((send.viewer, send.key), None)
         with self.shared.sync.pipeline(transaction=True) as step:
             step.hset(self._sends, f"{send.viewer}\n{send.key}", text)
+            step.delete(self._claim(send.viewer, send.key))
             step.hset(self._by_outbox, str(send.outbox_id), text)
             step.zadd(self._replies(send.customer_phone_number), {text: send.sent_at})
             step.execute()

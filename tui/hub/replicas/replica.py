@@ -5,8 +5,8 @@ session (budget ledger, outbox records) and the hub (tokens, event log, leadersh
 replica = join(url, account_id)                 # SharedStateDown if Redis does not answer
 session = LiveSession(..., budget=RateBudget(scope, store=replica.ledger(scope)),
                       outbox_records=replica.outbox)
-hub = Hub(session, tokens=replica.tokens, events=replica.events,
-          leadership=replica.leadership({"outbox": session.outbox.wake}))
+hub = Hub(session, tokens=replica.tokens, events=replica.events, marks=replica.handled,
+          presence=replica.presence, leadership=replica.leadership({"outbox": session.outbox.wake}))
 ```
 """
 
@@ -23,7 +23,9 @@ from tui.hub.replicas.eventlog import RedisEventLog
 from tui.hub.replicas.inbox import RedisInbox
 from tui.hub.replicas.lease import LEASE_TTL_S, Lease, LeaseLeadership
 from tui.hub.replicas.ledger import RedisLedger
+from tui.hub.replicas.marks import RedisHandledMarks
 from tui.hub.replicas.outbox import RedisOutboxRecords
+from tui.hub.replicas.presence import RedisPresence
 from tui.hub.replicas.shared import Shared, check, connect
 from tui.hub.replicas.tokens import RedisViewerTokens
 
@@ -35,6 +37,8 @@ class Replica:
     tokens: RedisViewerTokens
     events: RedisEventLog
     outbox: RedisOutboxRecords
+    handled: RedisHandledMarks
+    presence: RedisPresence
     channel: str  # where replicas nudge the lease holder (a text queued, a delivery kept)
 
     def ledger(self, scope: str) -> RedisLedger:
@@ -67,6 +71,8 @@ def join(url: str, account_id: str, *, lease_ttl_s: float = LEASE_TTL_S, name: s
         RedisViewerTokens(shared),
         RedisEventLog(shared),
         RedisOutboxRecords(shared, holder=lambda: lease.holder, wake_channel=channel),
+        RedisHandledMarks(shared),
+        RedisPresence(shared, lease.replica),
         channel,
     )
 

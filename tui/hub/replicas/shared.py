@@ -81,8 +81,16 @@ def connect(url: str, account_id: str = "") -> Shared:
 
 async def answer(step: Awaitable[R]) -> R:
     """An asyncio client's step, given up at once when the task awaiting it is cancelled (the client
-    finishes its read, at most a blocking read's timeout, in the background)."""
-    return await asyncio.shield(asyncio.ensure_future(step))
+    finishes its read, at most a blocking read's timeout, in the background; how that ends is nobody's
+    concern then, so its failure is taken here rather than reported as never retrieved)."""
+    future = asyncio.ensure_future(step)
+    future.add_done_callback(_taken)
+    return await asyncio.shield(future)
+
+
+def _taken(future: asyncio.Future) -> None:
+    if not future.cancelled():
+        future.exception()
 
 
 def check(shared: Shared) -> None:
