@@ -101,13 +101,13 @@ def test_the_demo_removes_its_folder_when_the_terminal_closes_or_it_is_killed(tm
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
     try:
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + 60  # a guard against a hang, generous for a loaded machine
         while b"Live feed" not in shown or not list(temp.glob(f"{DEMO_PREFIX}*/data/*.sqlite3")):
             assert process.poll() is None, f"the demo stopped early: {bytes(shown[-2000:])!r}"
-            assert time.monotonic() < deadline, "the demo did not start within 15 s"
+            assert time.monotonic() < deadline, "the demo did not start within 60 s"
             time.sleep(0.1)
         process.send_signal(signum)
-        assert process.wait(timeout=10) == 0
+        assert process.wait(timeout=30) == 0
         assert not list(temp.glob(f"{DEMO_PREFIX}*")), "the demo left its folder behind"
     finally:
         if process.poll() is None:
