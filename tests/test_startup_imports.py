@@ -42,3 +42,32 @@ def test_the_network_comes_after_the_first_frame():
     """httpx (its client, anyio, the certificates) is loaded by the first request, not by the app."""
     loaded = modules_before_first_frame()
     assert {"httpx", "httpcore", "anyio", "h11"}.isdisjoint(loaded)
+
+
+GC_HELD = """
+import gc
+import tui.app
+print(gc.get_threshold()[2])
+"""
+
+GC_RELEASED_FOR_A_SERVER = """
+import gc
+import tui.cli
+tui.cli.run_sim = lambda args: 0  # the simulator would serve until stopped
+tui.cli.main(["sim"])
+print(gc.get_threshold()[2])
+"""
+
+
+def run_python(code: str) -> str:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+
+
+def test_no_full_garbage_collection_before_the_first_frame():
+    """The app's imports run with the full collections put off (``tui.startup_gc``)."""
+    assert int(run_python(GC_HELD)) > 1000
+
+
+def test_a_command_that_runs_no_app_collects_as_usual():
+    usual = run_python("import gc; print(gc.get_threshold()[2])")
+    assert run_python(GC_RELEASED_FOR_A_SERVER) == usual

@@ -7,6 +7,10 @@ signal; screens and widgets get the context (``tui.context``) and subscribe in `
 
 from __future__ import annotations
 
+from tui import startup_gc
+
+startup_gc.hold()  # until the first frame (``on_mount``): before the imports below
+
 import asyncio
 import gc
 import io
@@ -134,6 +138,7 @@ class CallRailApp(App[None]):
     # -- the live session -----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self.call_after_refresh(startup_gc.release)
         self._catch_exit_signals()
         self.screen_change_signal.subscribe(self, self._add_status_bar)
         warning = permission_warning(self.settings.config_path)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from tui import startup_gc
+
+startup_gc.hold()  # until the app's first frame, or until a command that runs no app starts
+
 import argparse
 import logging
 import shutil
@@ -311,6 +315,8 @@ def run_app(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command is not None:  # a server or a tool: no app, no first frame
+        startup_gc.release()
     try:
         if args.command == "sim":
             return run_sim(args)

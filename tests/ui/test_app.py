@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import io
 from functools import partial
 
 from rich.console import Console
 from textual.command import CommandList
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
+from tui import startup_gc
 from tui.alerts import ALERT_FLUSH_AFTER, MAX_TOASTS
 from tui.app import make_app
 from tui.callrail.models import Conversation
@@ -85,6 +87,15 @@ async def test_alerts_can_be_turned_off(demo, make_call) -> None:
         await pilot.pause()
         assert not bells and not any("Call from" in text for text in alert_texts(app))
         assert not app.alerts.waiting, "nothing may be left to announce later either"
+
+
+async def test_full_garbage_collections_resume_after_the_first_frame(app) -> None:
+    usual = gc.get_threshold()
+    startup_gc.hold()  # as importing the app does in a fresh process
+    assert gc.get_threshold() != usual
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: gc.get_threshold() == usual)
+        assert app.screen.query_one(Footer).is_attached  # the feed is drawn
 
 
 async def test_help_and_back(app) -> None:

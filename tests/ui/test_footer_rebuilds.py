@@ -56,3 +56,19 @@ async def test_the_footer_follows_the_bindings_and_rebuilds_only_on_a_change(mon
         app.refresh_bindings()
         await pilot.pause()
         assert rebuilt == [1] and keys(app) == {"f2": True, "f3": False}
+
+
+async def test_the_footer_has_its_keys_from_the_start_without_a_rebuild(monkeypatch) -> None:
+    rebuilt = []
+    original = Footer.recompose
+
+    async def counted(self: Footer) -> None:
+        rebuilt.append(1)
+        await original(self)
+
+    monkeypatch.setattr(Footer, "recompose", counted)
+    app = KeysApp()
+    async with app.run_test() as pilot:
+        assert keys(app) == {"f2": False, "f3": False}  # composed with them
+        await pilot.pause()  # the focus arrives and the bindings are announced: the keys stay
+        assert rebuilt == [] and keys(app) == {"f2": False, "f3": False}

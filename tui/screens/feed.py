@@ -18,7 +18,7 @@ from tui.live.events import CallsChanged, ConversationsChanged, LiveEvent
 from tui.messages import OpenCall, ReplyTo
 from tui.safe_text import literal
 from tui.screens.call_back import call_back
-from tui.widgets.call_table import CallTable
+from tui.widgets.call_table import OPEN_TIP, CallTable
 from tui.widgets.call_table_layout import COLUMNS
 from tui.widgets.footer import Footer
 from tui.widgets.modals import ChoicePrompt
@@ -33,7 +33,7 @@ class FeedScreen(Screen[None]):
     HOME = True  # escape does not leave it (the app's ``action_back``)
     COMMANDS = {ScreenActions}
     BINDINGS = [
-        Binding("enter", "open", "Open", tooltip="Open the call: who, where, transcript, actions"),
+        Binding("enter", "open", "Open", tooltip=OPEN_TIP),
         Binding("r", "reply", "Reply", tooltip="Text this caller"),
         Binding("C", "call_back", "Call back", show=False, tooltip="Call this caller back through CallRail"),
         Binding("slash", "filter", "Filter", key_display="/", tooltip="Filter as you type"),

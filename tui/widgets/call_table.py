@@ -36,6 +36,11 @@ from tui.widgets.toast_clear import ToastsClearCursor, row_region
 Anchor = tuple[str | None, int, bool]
 
 
+# The feed's own ``enter`` shows the same: its footer's keys look the same before and after the table
+# has the focus, and are drawn once (``tui.widgets.footer``).
+OPEN_TIP = "Open the call: who, where, transcript, actions"
+
+
 class CallTable(ToastsClearCursor, ScrollView, can_focus=True):
     """Calls, one per line, under a fixed header. Post ``Selected`` when a call is opened."""
 
@@ -46,7 +51,7 @@ class CallTable(ToastsClearCursor, ScrollView, can_focus=True):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [*LIST_KEYS, Binding("enter", "select", "Open")]
+    BINDINGS: ClassVar[list[BindingType]] = [*LIST_KEYS, Binding("enter", "select", "Open", tooltip=OPEN_TIP)]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "call-table--header",
         "call-table--sorted",

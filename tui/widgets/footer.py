@@ -1,14 +1,16 @@
-"""Textual's footer, recomposed only when the keys it shows change.
+"""Textual's footer, with its keys in the first frame, recomposed only when the keys it shows change.
 
-Focus, the screen stack and the app's focus each announce new bindings, and Textual's ``Footer``
-schedules a recompose for every announcement, even when the keys stay the same; five arrive as the app
-starts, and each recompose rebuilds and restyles every key (tens of milliseconds before the first
-frame, and again at each change of focus). Here a burst of announcements makes one check, and the keys
-are rebuilt only if what they would show differs.
+Textual's ``Footer`` composes empty and recomposes with the keys once the bindings are announced, after
+the first frame: the first frame has no keys, and the rebuild (every key restyled, the screen laid out
+again: tens of milliseconds) follows it at once. Focus, the screen stack and the app's focus each
+announce new bindings, and Textual's footer recomposes at every announcement, even when the keys stay
+the same; five arrive as the app starts. Here the keys are composed at once from the screen's bindings,
+a burst of announcements makes one check, and the keys are rebuilt only if what they show differs.
 """
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
 
@@ -16,6 +18,11 @@ from textual.widgets import Footer as TextualFooter
 class Footer(TextualFooter):
     _recompose_pending = False
     _shown: tuple | None = None
+
+    def compose(self) -> ComposeResult:
+        self.set_reactive(TextualFooter._bindings_ready, True)
+        self._shown = self._keys_shown()
+        yield from super().compose()
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True
@@ -27,15 +34,15 @@ class Footer(TextualFooter):
 
     async def _recompose_once(self) -> None:
         self._recompose_pending = False
-        if not self.is_attached:  # its screen went away in between
-            return
-        shown = self._keys_shown()
-        if shown != self._shown:
-            self._shown = shown
+        if self.is_attached and self._keys_shown() != self._shown:  # attached: its screen may be gone
             await self.recompose()
 
     def _keys_shown(self) -> tuple:
-        """What ``compose`` draws from: the screen's bindings, each with whether it is enabled."""
+        """What ``compose`` draws: the screen's bindings shown in a footer (and the command palette's),
+        each as its key looks (a click on a key presses it, whichever action it runs)."""
+        app, palette = self.app, self.app.COMMAND_PALETTE_BINDING
         return tuple(
-            (binding, enabled, tip) for _, binding, enabled, tip in self.screen.active_bindings.values()
+            (key, app.get_key_display(binding), binding.description, binding.group, enabled, tip)
+            for key, (_, binding, enabled, tip) in self.screen.active_bindings.items()
+            if binding.show or key == palette
         )
