@@ -43,7 +43,7 @@ async def test_a_tab_attaches_to_the_process_started_ahead_at_its_own_size() -> 
         ahead = spare_ready(server)
         url = server.public_url + "/ws?width=100&height=30"
         async with http.ws_connect(url, origin=server.origin) as ws:
-            await shown(ws, 100, 30, "tiny app ready 100x30")  # its frames replayed, then resized
+            await shown(ws, 100, 30, "tiny app ready 100x30")  # drawn again at the tab's size
             (tab,) = server.tabs
             assert tab.pid == ahead
             await until(lambda: spare_ready(server) not in (None, ahead))  # the next tab's spare
@@ -57,7 +57,7 @@ async def test_a_killed_spare_is_replaced() -> None:
         os.kill(killed, signal.SIGKILL)
         await until(lambda: spare_ready(server) not in (None, killed))
         async with http.ws_connect(server.public_url + "/ws?width=80&height=24", origin=server.origin) as ws:
-            await shown(ws, 80, 24, "tiny app ready")
+            await shown(ws, 80, 24, "tiny app ready 80x24")  # at the spare's own size: drawn whole again
 
 
 async def test_stopping_the_server_leaves_no_process() -> None:

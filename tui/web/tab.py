@@ -1,8 +1,9 @@
 """One browser tab's app: its own process, started by textual-serve's ``AppService``.
 
-A process may be started before its tab exists (``tui.web.warm``): what it writes meanwhile is kept and
-replayed in order when a tab attaches, then the tab's real size is sent, so the browser's terminal sees
-the whole stream as if it had been there from the start, and the app redraws at the tab's size.
+A process may be started before its tab exists (``tui.web.warm``): what it writes meanwhile is dropped.
+When a tab attaches, the process is sent the tab's size and ``attached``; its driver answers with a mark
+and then the terminal set-up and a whole screen (``tui.web.tab_driver``), and only what follows the mark
+reaches the tab, so the browser's terminal gets a complete picture at its size and nothing stale.
 A tab whose process ends (``q``, or a crash) closes its websocket, so the page says the session ended
 instead of freezing; a process that does not quit when asked is killed. Other tabs never notice.
 """
@@ -10,7 +11,7 @@ instead of freezing; a process that does not quit when asked is killed. Other ta
 from __future__ import annotations
 
 import asyncio
-from collections import deque
+import json
 from collections.abc import Callable
 
 from aiohttp import WSMsgType, web
@@ -20,7 +21,6 @@ from textual_serve.download_manager import DownloadManager
 from tui.web.tab_driver import ATTACHED, DRIVER
 
 STOP_GRACE = 5.0  # seconds a tab's app has to quit when asked before it is killed
-MAX_UNSENT = 2 * 1024 * 1024  # bytes a process may write before a tab takes it; then it is stopped
 ENDED = (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR)
 
 
@@ -44,11 +44,9 @@ class Tab(AppService):
         self.env = env or {}
         self.on_end: Callable[[Tab], None] | None = None  # told when the process ends, attached or not
         self._socket: web.WebSocketResponse | None = None
-        self._unsent: deque[bytes | str] = deque()
-        self.unsent_bytes = 0
+        self._marked = False  # the driver's mark has come: what follows goes to the tab
         self.wrote = False  # anything at all: the app started
         self.ended = False
-        self._stop_task: asyncio.Task[None] | None = None
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         environment = super()._build_environment(width, height)
@@ -66,16 +64,19 @@ class Tab(AppService):
         return self._process.pid if self._process is not None else None
 
     async def attach(self, websocket: web.WebSocketResponse, width: int, height: int) -> None:
-        """Give this process to a tab: what it wrote so far, then all it writes, goes to ``websocket``."""
-        while self._unsent:  # no await between the last of these and taking the socket: order is kept
-            await self._send(websocket, self._unsent.popleft())
-        self.unsent_bytes = 0
+        """Give this process to a tab: from the driver's mark on, what it writes goes to ``websocket``."""
         self._socket = websocket
         if self.ended:
             await websocket.close()
             return
         await self.set_terminal_size(width, height)
         await self.send_meta({"type": ATTACHED})
+
+    async def on_meta(self, data: bytes) -> None:
+        if json.loads(data).get("type") == ATTACHED:
+            self._marked = self._socket is not None
+        else:
+            await super().on_meta(data)
 
     async def _write_bytes(self, data: bytes) -> None:
         await self._write(data)
@@ -85,21 +86,13 @@ class Tab(AppService):
 
     async def _write(self, data: bytes | str) -> None:
         self.wrote = True
-        if self._socket is None:
-            self._unsent.append(data)
-            self.unsent_bytes += len(data)
-            if self.unsent_bytes > MAX_UNSENT and self._stop_task is None:
-                self._unsent.clear()
-                self._stop_task = asyncio.create_task(self.stop())
-        else:
-            await self._send(self._socket, data)
-
-    @staticmethod
-    async def _send(websocket: web.WebSocketResponse, data: bytes | str) -> None:
+        if not self._marked:
+            return
+        assert self._socket is not None
         if isinstance(data, bytes):
-            await websocket.send_bytes(data)
+            await self._socket.send_bytes(data)
         else:
-            await websocket.send_str(data)
+            await self._socket.send_str(data)
 
     async def _ended(self) -> None:
         if self.ended:  # an app's "exit" and then the end of its output

@@ -6,8 +6,7 @@ and given only to a tab of exactly that environment: the standalone server's tab
 behind the hub each viewer's tabs have their own (their token), so a spare started for one viewer never
 runs another's tab; a tab of another environment gets a new process and the spare is started again for
 it. A spare that dies is replaced if it had started (a command that cannot start is not retried until a
-tab asks; one that wrote too much before a tab took it is stopped by ``Tab``, and so replaced), and
-``close`` stops it.
+tab asks), and ``close`` stops it. What it draws while it waits is dropped (``tui.web.tab``).
 """
 
 from __future__ import annotations
