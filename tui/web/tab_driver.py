@@ -52,4 +52,4 @@ class TabDriver(WebDriver):
         if self._app.screen_stack:  # else its first frame is still to come, after the mark
             screen = self._app.screen
             screen.refresh(screen.size.region)  # the whole region dirty: a full update, not a partial one
-        self.attached.set()
+        self._app.call_after_refresh(self.attached.set)  # the tab's first frame before the first poll
