@@ -19,12 +19,6 @@ from tui.web.server import WebServer
 from tui.web.viewer_sign_in import ViewerSignIn
 
 
-def spare_ready(server: WebServer) -> int | None:
-    """The spare's pid once its app has drawn (it is waiting for a tab)."""
-    tab = server.spare._tab
-    return tab.pid if tab is not None and tab.wrote and not tab.ended else None
-
-
 async def shown(ws: aiohttp.ClientWebSocketResponse, width: int, height: int, words: str) -> None:
     """Read ``ws`` into a terminal of the tab's size until it shows ``words``."""
     screen = pyte.Screen(width, height)
@@ -39,23 +33,23 @@ async def shown(ws: aiohttp.ClientWebSocketResponse, width: int, height: int, wo
 async def test_a_tab_attaches_to_the_process_started_ahead_at_its_own_size() -> None:
     async with serving() as server, client() as http:
         await sign_in(http, server)  # a spare is started for this session's first tab
-        await until(lambda: spare_ready(server))
-        ahead = spare_ready(server)
+        await until(lambda: server.spare.pid)
+        ahead = server.spare.pid
         url = server.public_url + "/ws?width=100&height=30"
         async with http.ws_connect(url, origin=server.origin) as ws:
             await shown(ws, 100, 30, "tiny app ready 100x30")  # drawn again at the tab's size
             (tab,) = server.tabs
             assert tab.pid == ahead
-            await until(lambda: spare_ready(server) not in (None, ahead))  # the next tab's spare
+            await until(lambda: server.spare.pid not in (None, ahead))  # the next tab's spare
 
 
 async def test_a_killed_spare_is_replaced() -> None:
     async with serving() as server, client() as http:
         await sign_in(http, server)
-        await until(lambda: spare_ready(server))
-        killed = spare_ready(server)
+        await until(lambda: server.spare.pid)
+        killed = server.spare.pid
         os.kill(killed, signal.SIGKILL)
-        await until(lambda: spare_ready(server) not in (None, killed))
+        await until(lambda: server.spare.pid not in (None, killed))
         async with http.ws_connect(server.public_url + "/ws?width=80&height=24", origin=server.origin) as ws:
             await shown(ws, 80, 24, "tiny app ready 80x24")  # at the spare's own size: drawn whole again
 
@@ -65,8 +59,8 @@ async def test_stopping_the_server_leaves_no_process() -> None:
         await sign_in(http, server)
         ws = await http.ws_connect(server.public_url + "/ws", origin=server.origin)
         await shown(ws, 80, 24, "tiny app ready")
-        await until(lambda: spare_ready(server))
-        pids = [spare_ready(server), *(tab.pid for tab in server.tabs)]
+        await until(lambda: server.spare.pid)
+        pids = [server.spare.pid, *(tab.pid for tab in server.tabs)]
         assert len(set(pids)) == 2 and all(alive(pid) for pid in pids)
     await until(lambda: not any(alive(pid) for pid in pids))
 
@@ -91,13 +85,13 @@ async def test_a_hub_viewer_never_gets_a_process_started_for_another(tmp_path) -
         async with client() as as_dana, client() as as_sam:
             async with as_dana.post(server.public_url + "/signin", data={"token": dana}):
                 pass
-            await until(lambda: spare_ready(server))
-            assert environment(spare_ready(server))["CALLRAIL_HUB_TOKEN"] == dana  # Dana's, ahead
+            await until(lambda: server.spare.pid)
+            assert environment(server.spare.pid)["CALLRAIL_HUB_TOKEN"] == dana  # Dana's, ahead
             async with as_sam.post(server.public_url + "/signin", data={"token": sam}):
                 pass
             assert await tab_token(as_sam) == sam
-            await until(lambda: spare_ready(server))
-            assert environment(spare_ready(server))["CALLRAIL_HUB_TOKEN"] == sam
+            await until(lambda: server.spare.pid)
+            assert environment(server.spare.pid)["CALLRAIL_HUB_TOKEN"] == sam
             assert await tab_token(as_dana) == dana
     finally:
         await runner.cleanup()

@@ -15,7 +15,6 @@ import pytest
 from benchmarks.browser import VIEWPORT, Screen, chromium_path, launch
 from tests.loopback import serving as serving_api
 from tests.web.serving import Clock, serving, until
-from tests.web.test_spare import spare_ready
 from tui.cli import build_parser, demo_start
 from tui.sim import SimConfig, Simulator
 from tui.sim.clock import SimClock
@@ -85,8 +84,8 @@ async def test_sign_in_read_the_feed_open_a_call_and_send_a_text(tmp_path: Path,
             await screen.until(lambda text: "On our way" in text)
 
             # a second tab gets the process started ahead of it, drawn at this (larger) tab's size
-            await until(lambda: spare_ready(server))
-            ahead = spare_ready(server)
+            await until(lambda: server.spare.pid)
+            ahead = server.spare.pid
             second = await context.new_page()
             await second.set_viewport_size({"width": 1400, "height": 900})
             screen = Screen(second)

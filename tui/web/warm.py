@@ -31,7 +31,9 @@ class Spare:
 
     @property
     def pid(self) -> int | None:
-        return self._tab.pid if self._tab is not None else None
+        """The spare's process id once its app has started (it writes), while it waits for a tab."""
+        tab = self._tab
+        return tab.pid if tab is not None and tab.wrote and not tab.ended else None
 
     async def take(self, env: Env, width: int, height: int) -> Tab | None:
         """The spare, started, if it was started for ``env`` and still runs. The next spare is started
