@@ -179,6 +179,11 @@ class CallRailApp(App[None]):
     async def _run_session(self) -> None:
         assert self.session is not None
         await self.session.start()
+        # a browser tab's process may be started ahead of its tab (tui.web.tab_driver): it shows the
+        # stored feed at once but polls (or joins the hub) only once a tab has it
+        attached = getattr(self._driver, "attached", None)
+        if attached is not None:
+            await attached.wait()
         await self.session.run()
 
     async def _stop_session(self) -> None:

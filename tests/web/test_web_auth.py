@@ -62,6 +62,20 @@ async def test_the_token_trades_once_for_a_strict_http_only_cookie_and_leaves_th
             assert again.status == 401 and COOKIE not in again.cookies  # spent
 
 
+async def test_the_script_is_kept_by_the_browser_and_the_page_is_not() -> None:
+    async with serving() as server, client() as http:
+        await sign_in(http, server)
+        async with http.get(server.public_url + "/static/js/textual.js") as response:
+            assert response.status == 200 and response.headers["Cache-Control"] == "private, no-cache"
+            assert response.headers["X-Frame-Options"] == "DENY"
+            modified = response.headers["Last-Modified"]
+        headers = {"If-Modified-Since": modified}
+        async with http.get(server.public_url + "/static/js/textual.js", headers=headers) as response:
+            assert response.status == 304
+        async with http.get(server.public_url + "/") as response:
+            assert response.headers["Cache-Control"] == "no-store"
+
+
 async def test_a_wrong_token_gets_no_cookie_and_the_form_signs_in_with_the_right_one() -> None:
     async with serving() as server, client() as http:
         async with http.post(server.public_url + "/signin", data={"token": "wrong"}) as response:

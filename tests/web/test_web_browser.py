@@ -41,6 +41,12 @@ def account_config(tmp_path: Path, sim: Simulator, base_url: str, monkeypatch) -
     return config
 
 
+def at_full_size(rows: list[str]) -> bool:
+    """The feed drawn to the terminal's last rows and column: the status bar (right-aligned) is the
+    second-to-last row, as in the first tab."""
+    return len(rows) > 2 and "next poll" in rows[-2] and len(rows[-2].rstrip()) >= len(rows[-2]) - 1
+
+
 async def test_sign_in_read_the_feed_open_a_call_and_send_a_text(tmp_path: Path, monkeypatch) -> None:
     sim = Simulator(SimConfig(seed=7), clock=SimClock(demo_start(datetime.now(UTC)), speed=1.0))
     sim.advance()
@@ -50,7 +56,8 @@ async def test_sign_in_read_the_feed_open_a_call_and_send_a_text(tmp_path: Path,
         command = tab_command(build_parser().parse_args(["--config", str(config), "web"]))
         async with serving(command) as server, playwright_api.async_playwright() as playwright:
             browser = await launch(playwright)
-            page = await browser.new_page(viewport=VIEWPORT)
+            context = await browser.new_context(viewport=VIEWPORT)  # its cookie serves a second tab
+            page = await context.new_page()
             screen = Screen(page)
             await page.goto(server.sign_in_url)
             assert page.url == server.public_url + "/"  # the token left the address bar
@@ -75,6 +82,16 @@ async def test_sign_in_read_the_feed_open_a_call_and_send_a_text(tmp_path: Path,
                 )
             )
             await screen.until(lambda text: "On our way" in text)
+
+            # a second tab gets the process started ahead of it, drawn at this (larger) tab's size
+            await until(lambda: server.spare.pid)
+            ahead = server.spare.pid
+            second = await context.new_page()
+            await second.set_viewport_size({"width": 1400, "height": 900})
+            screen = Screen(second)
+            await second.goto(server.public_url + "/")
+            await screen.until(lambda text: "Live feed" in text and at_full_size(text.splitlines()))
+            assert ahead in {tab.pid for tab in server.tabs}
             await browser.close()
 
 

@@ -19,6 +19,7 @@ from yarl import URL
 
 from tui.web.sign_in import COOKIE, SignIn
 from tui.web.tab import IdleLimited, Tab
+from tui.web.warm import Spare
 
 if TYPE_CHECKING:
     from tui.web.viewer_sign_in import ViewerSignIn
@@ -31,6 +32,9 @@ HEADERS = {
     "X-Frame-Options": "DENY",
     "Content-Security-Policy": "frame-ancestors 'none'",
 }
+# textual-serve's script and style sheet: kept by this browser only, asked again with If-Modified-Since
+# (a 304 on loopback), so a new tab skips the 500 KB download and Chromium reuses its compiled script
+STATIC_HEADERS = {**HEADERS, "Cache-Control": "private, no-cache"}
 
 
 class WebServer(Server):
@@ -50,6 +54,7 @@ class WebServer(Server):
         self.idle_seconds = idle_seconds
         self.origin = str(URL(self.public_url).origin())
         self.tabs: set[Tab] = set()
+        self.spare = Spare(self._new_tab)
 
     @property
     def sign_in_url(self) -> str:
@@ -71,7 +76,10 @@ class WebServer(Server):
         """Print nothing: the command prints where to sign in."""
 
     async def on_shutdown(self, app: web.Application) -> None:
-        await asyncio.gather(*(tab.stop() for tab in list(self.tabs)))
+        await asyncio.gather(self.spare.close(), *(tab.stop() for tab in list(self.tabs)))
+
+    def _new_tab(self, env: dict[str, str | None]) -> Tab:
+        return Tab(self.command, download_manager=self.download_manager, env=env)
 
     @web.middleware
     async def _guard(self, request: web.Request, handler) -> web.StreamResponse:
@@ -82,7 +90,8 @@ class WebServer(Server):
         else:
             response = web.Response(status=401, text="Sign in first.")
         if not response.prepared:
-            response.headers.update(HEADERS)
+            static = request.path.startswith("/static/") and response.status in (200, 304)
+            response.headers.update(STATIC_HEADERS if static else HEADERS)
         return response
 
     def _sign_in_page(self, request: web.Request, *, refused: bool) -> web.Response:
@@ -98,6 +107,7 @@ class WebServer(Server):
         session_id = self.sign_in.exchange(token.strip())
         if session_id is None:
             return self._sign_in_page(request, refused=bool(token))
+        self.spare.prepare(self.sign_in.env_for(session_id))  # for this session's first tab
         response = web.Response(status=303, headers={"Location": "/"})
         response.set_cookie(
             COOKIE,
@@ -115,19 +125,17 @@ class WebServer(Server):
             return web.Response(status=403, text="Not from this page.")
         websocket = web.WebSocketResponse(heartbeat=15)
         await websocket.prepare(request)
-        tab = Tab(
-            self.command,
-            write_bytes=websocket.send_bytes,
-            write_str=websocket.send_str,
-            close=websocket.close,
-            download_manager=self.download_manager,
-            env=self.sign_in.env_for(request.cookies.get(COOKIE)),
-        )
+        env = self.sign_in.env_for(request.cookies.get(COOKIE))
+        width = to_int(request.query.get("width", "80"), 80)
+        height = to_int(request.query.get("height", "24"), 24)
+        tab = await self.spare.take(env, width, height)
+        if tab is None:
+            tab = self._new_tab(env)
+            await tab.start(width, height)
         self.tabs.add(tab)
         try:
-            await tab.start(
-                to_int(request.query.get("width", "80"), 80), to_int(request.query.get("height", "24"), 24)
-            )
+            await tab.attach(websocket, width, height)
+            self.spare.prepare(env)  # for the next tab
             await self._process_messages(IdleLimited(websocket, self.idle_seconds), tab)
         finally:
             await tab.stop()
