@@ -94,6 +94,18 @@ def first_frame_of_bare_app() -> tuple[object, object, object]:
     return Bare(), lambda: True, lambda: True
 
 
+async def until_offline(app, seconds: float = 30.0) -> None:
+    """The app's first poll has failed (its server is unreachable here): its client is loaded and used."""
+    from tui.live.events import PollState
+
+    session = getattr(app, "session", None)
+    deadline = time.monotonic() + seconds
+    while session is not None and session.status.state is not PollState.OFFLINE:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the app never said offline")
+        await asyncio.sleep(0.01)
+
+
 def child_first_frame(kind: str, data_dir: Path, calls: int, spawned_at: float, out: Path) -> None:
     app, ready, loaded = first_frame_of_app(data_dir, calls) if kind == "app" else first_frame_of_bare_app()
 
@@ -110,6 +122,7 @@ def child_first_frame(kind: str, data_dir: Path, calls: int, spawned_at: float, 
         full = await next_frame_after(loaded)
         from benchmarks.memory import rss_mb
 
+        await until_offline(app)  # memory as a browser tab's is read: its first poll has failed
         out.write_text(json.dumps({"ms": first, "full_ms": full, "rss_mb": rss_mb()}))
         pilot.app.exit()
 
