@@ -142,3 +142,41 @@ async def test_webhooks_are_the_first_accounts_only(agency):
     await drive(sim, session, timedelta(minutes=1))
     assert set(session.webhook_companies) == set(main.companies)
     assert set(session.companies) - set(session.webhook_companies) == set(other.companies)
+
+
+async def test_a_text_for_a_company_no_account_has_shown_yet_goes_once_its_account_knows_it(
+    tmp_path, monkeypatch
+):
+    sim = Simulator(SimConfig(seed=7), clock=ManualClock(START))
+    session = session_on_simulator(sim, data_dir=tmp_path / "data", agency=True)  # nothing known yet
+    other = sim.accounts[1]
+    conversation = next(
+        c for c in other.conversations.values() if (c.company_id, c.customer.phone) not in other.opted_out
+    )
+    item = session.send_text(
+        company_id=conversation.company_id, customer_phone_number=conversation.customer.phone, content="Hi"
+    )
+    primary, theirs = session.lanes.all
+    await primary.outbox.process()
+    await theirs.outbox.process()
+    assert session.store.outbox_item(item.id).state is OutboxState.QUEUED  # no account's to send yet
+    woken: list[bool] = []
+    wake = theirs.outbox.wake
+    monkeypatch.setattr(theirs.outbox, "wake", lambda: (woken.append(True), wake()))
+    try:
+        await session.start()  # the accounts' companies: the company is the second account's
+        assert woken  # its outbox is told, not left asleep until something else wakes it
+        await theirs.outbox.process()
+        assert session.store.outbox_item(item.id).state is OutboxState.SENT
+        assert paths(sim, other.id, "POST") == [f"/v3/a/{other.id}/text-messages.json"]
+    finally:
+        await session.stop()
+
+
+async def test_texting_off_in_one_account_leaves_the_others_on(agency):
+    sim, session, _ = agency
+    main, other = sim.accounts
+    primary = session.lanes.primary
+    primary.outbox._on_texting_enabled(False)  # as a send refused for texting not enabled does
+    assert session.texting_enabled_for(next(iter(main.companies))) is False
+    assert session.texting_enabled_for(next(iter(other.companies))) is not False

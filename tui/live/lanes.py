@@ -57,6 +57,7 @@ class Lane:
     poller: Any = None  # set by the session once the lane exists (a Poller, or a hub's source)
     outbox: Any = None  # likewise (an Outbox, or a hub's)
     status: PollStatus | None = None  # the last its poller said
+    texting_enabled: bool | None = None  # None until a send has said
 
     @property
     def account_id(self) -> str:
@@ -85,9 +86,13 @@ class Lanes:
         return len(self.all) > 1
 
     def learn(self, lane: Lane, company_ids: Iterable[str | None]) -> None:
+        learned = False
         for company_id in company_ids:
-            if company_id:
+            if company_id and self._by_company.get(company_id) is not lane:
                 self._by_company[company_id] = lane
+                learned = True
+        if learned and self.several and lane.outbox is not None:
+            lane.outbox.wake()  # a text queued for one of these before they were known can go now
 
     def learn_from(self, lane: Lane, batch: Batch) -> None:
         """A lane's poller read these: their companies are that account's."""

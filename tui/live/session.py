@@ -84,7 +84,6 @@ class LiveSession:
         self.store = store
         self.outbox_records: OutboxRecords = outbox_records or store
         self.state = LiveState()
-        self.texting_enabled: bool | None = None
         self._listeners: list[Callable[[LiveEvent], None]] = []
         self.lanes = Lanes()
         self.handled = self._make_marks()  # the needs-attention inbox's marks
@@ -171,7 +170,7 @@ class LiveSession:
             clock=self.clock,
             emit=self._emit,
             on_conversation=lambda conversation: self._on_sent(lane, conversation),
-            on_texting_enabled=self._on_texting_enabled,
+            on_texting_enabled=lambda enabled: setattr(lane, "texting_enabled", enabled),
             owns=lambda company_id: self.lanes.owns(lane, company_id),
         )
 
@@ -364,8 +363,18 @@ class LiveSession:
             if lane.status is not None and lane.status.state is PollState.OFFLINE:
                 lane.poller.refresh_now()
 
-    def _on_texting_enabled(self, enabled: bool) -> None:
-        self.texting_enabled = enabled
+    @property
+    def texting_enabled(self) -> bool | None:
+        """Whether the (first) account can send texts: ``None`` until a send has said."""
+        return self.lanes.primary.texting_enabled
+
+    @texting_enabled.setter
+    def texting_enabled(self, enabled: bool | None) -> None:
+        self.lanes.primary.texting_enabled = enabled
+
+    def texting_enabled_for(self, company_id: str | None) -> bool | None:
+        """Whether the company's account can send texts (each account has texting on or off)."""
+        return self.lanes.for_company(company_id).texting_enabled
 
     # -- user actions (ahead of polls in the budget) --------------------------------------------------
 

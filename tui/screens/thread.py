@@ -267,7 +267,7 @@ class ThreadScreen(Screen[None]):
         self.refresh_bindings()
 
     def _blocked_reason(self, messages: list, outbox: list[OutboxItem]) -> str | None:
-        if self.session.texting_enabled is False:
+        if self.session.texting_enabled_for(self.company_id) is False:
             return TEXTING_DISABLED
         if opted_out(messages, outbox):
             return OPTED_OUT

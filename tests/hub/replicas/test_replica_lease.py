@@ -4,12 +4,14 @@ cannot claim a text."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import httpx
 import pytest
 
 from tests.hub.conftest import START, WAIT_S, until
+from tests.hub.replicas import conftest as replicas_conftest
 from tests.hub.replicas.conftest import LEASE_TTL_S, nodes
 from tests.hub.test_hub_actions import text_for
 from tui.hub.replicas.replica import join
@@ -77,3 +79,36 @@ async def test_a_holder_with_an_old_fencing_token_cannot_claim_a_text(redis_url)
     assert fresh.outbox.set_outbox_state(item.id, OutboxState.SENDING, now=now).state is OutboxState.SENDING
     for replica in (stale, fresh):
         await replica.aclose()
+
+
+class FailingSends(replicas_conftest.Counting):
+    """CallRail unreachable for texts only."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and "text-messages" in request.url.path:
+            self.sends += 1
+            raise httpx.ConnectError("down", request=request)
+        return await self.inner.handle_async_request(request)
+
+
+async def test_the_lease_holders_failed_send_waits_its_retry_delay(tmp_path, redis_url, monkeypatch):
+    """A text put back in the queue after a failed send does not wake its own outbox through Redis: one
+    attempt, then the retry's delay (seconds) before the next (it was about 90 attempts in 0.3 s)."""
+    monkeypatch.setattr(replicas_conftest, "Counting", FailingSends)
+    sim = Simulator(SimConfig(seed=7), clock=SimClock(START))  # real time: a retry waits for real
+    node = await replicas_conftest.start_node(tmp_path, sim, redis_url, "A")
+    try:
+        await until(lambda: node.leading, WAIT_S)
+        session = node.hub.session
+        await session.poll_once()
+        call = next(c for c in session.state.calls_newest_first() if c.customer_phone_number and c.company_id)
+        session.send_text(
+            company_id=call.company_id, customer_phone_number=call.customer_phone_number, content="On our way"
+        )
+        await until(lambda: session.outbox_items()[-1].error != "", WAIT_S)
+        for _ in range(30):  # a short look: a self-woken outbox sends again within milliseconds
+            await asyncio.sleep(0.01)
+        assert node.transport.sends <= 2  # the attempt (the client tries a refused connection twice)
+        assert session.outbox_items()[-1].state is OutboxState.QUEUED
+    finally:
+        await node.close()

@@ -113,11 +113,12 @@ class LeaseLeadership:
 
     async def _lead(self, session: LiveSession, every: float) -> None:
         log.info("this replica holds the lease (token %s): it polls and sends texts", self.lease.token)
-        self.leading = True
-        session.outbox.recover()  # texts the last holder left sending are checked, never resent
-        running = asyncio.create_task(session.run())
-        waking = asyncio.create_task(self._wake_on_notice())
+        running = waking = None
         try:
+            self.leading = True
+            session.outbox.recover()  # texts the last holder left sending are checked, never resent
+            running = asyncio.create_task(session.run())
+            waking = asyncio.create_task(self._wake_on_notice())
             while True:
                 await asyncio.wait({running}, timeout=every)
                 if running.done():
@@ -127,9 +128,10 @@ class LeaseLeadership:
                     break
         finally:
             self.leading = False
-            for task in (running, waking):
+            started = [task for task in (running, waking) if task is not None]
+            for task in started:
                 task.cancel()
-            for task in (running, waking):
+            for task in started:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
         if running.done() and not running.cancelled() and running.exception() is not None:

@@ -95,7 +95,9 @@ class RedisOutboxRecords:
         )
         if not written:
             raise OutboxTaken(f"text {item_id}: this replica no longer holds the lease")
-        if state is OutboxState.QUEUED:
+        if state is OutboxState.QUEUED and self._holder() is None:
+            # queued again on another replica (the user's decision): the holder's outbox is woken; the
+            # holder's own retries wait out their delay (its own notice would wake it at once)
             self.shared.sync.publish(self._wake_channel, WAKE_OUTBOX)
         return item
 

@@ -124,7 +124,8 @@ class HubSource:
                 self._link_state = "refused" if refused else "offline"
             except Closed as closed:
                 self._link_state = "refused" if closed.code == CUT_REVOKED else "offline"
-            except (OSError, TimeoutError, WebSocketError, ValueError) as error:
+            except (OSError, TimeoutError, WebSocketError, ValueError, KeyError, TypeError) as error:
+                # a message the viewer cannot read counts as a dropped connection: it reconnects
                 log.info("the hub connection dropped: %s", type(error).__name__)
                 self._link_state = "offline"
             else:

@@ -15,7 +15,7 @@ import os
 import ssl
 import struct
 from types import TracebackType
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455, section 1.3
 TEXT, BINARY, CONTINUATION, CLOSE, PING, PONG = 0x1, 0x2, 0x0, 0x8, 0x9, 0xA
@@ -166,6 +166,16 @@ async def _open(url: str, headers: dict[str, str]) -> WebSocket:
     reader, writer = await asyncio.open_connection(
         parts.hostname, port, ssl=ssl.create_default_context() if secure else None
     )
+    try:
+        return await _handshake(reader, writer, parts, headers)
+    except BaseException:  # a refusal, a bad answer, or the caller's timeout cancelling the wait
+        writer.close()
+        raise
+
+
+async def _handshake(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, parts: SplitResult, headers: dict[str, str]
+) -> WebSocket:
     key = base64.b64encode(os.urandom(16)).decode()
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     host = parts.netloc.rpartition("@")[2]
@@ -183,16 +193,13 @@ async def _open(url: str, headers: dict[str, str]) -> WebSocket:
         await writer.drain()
         answer = await reader.readuntil(b"\r\n\r\n")
     except (asyncio.IncompleteReadError, asyncio.LimitOverrunError) as error:
-        writer.close()
         raise WebSocketError("no WebSocket handshake from the server") from error
     if len(answer) > HEADERS_MAX:
-        writer.close()
         raise WebSocketError("the handshake's answer is too long")
     status_line, *header_lines = answer.decode("latin-1").split("\r\n")
     fields = status_line.split(" ", 2)
     status = int(fields[1]) if len(fields) > 1 and fields[1].isdigit() else 0
     if status != 101:
-        writer.close()
         raise HandshakeRefused(status)
     answered = {
         name.strip().lower(): value.strip()
@@ -200,6 +207,5 @@ async def _open(url: str, headers: dict[str, str]) -> WebSocket:
     }
     expected = base64.b64encode(hashlib.sha1(key.encode() + GUID).digest()).decode()
     if answered.get("sec-websocket-accept") != expected:
-        writer.close()
         raise WebSocketError("the server's handshake does not match the key sent")
     return WebSocket(reader, writer)
