@@ -245,3 +245,37 @@ async def test_live_again_as_soon_as_a_request_succeeds_not_at_the_next_retry(tm
     finally:
         await session.stop()
         runner.cancel()
+
+
+async def test_stop_ends_the_sources_before_its_clean_ups_run(tmp_path):
+    """A source still working (say, putting webhook URLs back) when the app stops must not race the
+    clean-up that takes them out: the sources are ended first."""
+    env = make_env(tmp_path)
+    order: list[str] = []
+    started = asyncio.Event()
+
+    class Busy:
+        async def batches(self):
+            started.set()
+            try:
+                await asyncio.Event().wait()
+            finally:
+                order.append("source ended")
+            yield  # never reached: an async generator
+
+        def refresh_now(self) -> None: ...
+
+        def texting_happened(self) -> None: ...
+
+    async def clean_up() -> None:
+        order.append("clean-up")
+
+    env.session.add_source(Busy())
+    env.session.before_stop(clean_up)
+    await env.session.start()
+    env.session.set_paused(True)
+    runner = asyncio.create_task(env.session.run())
+    await asyncio.wait_for(started.wait(), 10)
+    await env.session.stop()
+    await runner
+    assert order == ["source ended", "clean-up"]

@@ -311,12 +311,9 @@ class LiveSession:
         self._before_stop.append(hook)
 
     async def stop(self) -> None:
+        """The sources and outboxes first (a webhook source putting URLs back must not race the hook
+        that takes them out), then the clean-ups, then the clients."""
         self._stopped = True
-        for hook in self._before_stop:
-            try:
-                await hook()
-            except Exception:
-                log.exception("a clean-up on stop failed")
         if self._runner is not None:
             self._runner.cancel()
             try:
@@ -325,6 +322,11 @@ class LiveSession:
                 pass
             except Exception:
                 log.exception("the live session had stopped with an error")
+        for hook in self._before_stop:
+            try:
+                await hook()
+            except Exception:
+                log.exception("a clean-up on stop failed")
         for lane in self.lanes.all:
             await lane.actions.aclose()
         self.store.close()
