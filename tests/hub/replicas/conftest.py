@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import shutil
-import subprocess
-import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +14,7 @@ import httpx
 import pytest
 import redis
 
+from benchmarks.redis_server import RedisMissing, redis_running
 from tests.loopback import free_port
 from tui.hub.replicas.replica import Replica, join
 from tui.hub.serve import hub_running
@@ -32,46 +30,13 @@ NO_REDIS = (
 
 
 @pytest.fixture(scope="session")
-def redis_server(tmp_path_factory) -> Iterator[str]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.fail(NO_REDIS)
-    port = free_port()
-    folder = tmp_path_factory.mktemp("redis")
-    process = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--dir",
-            str(folder),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"redis-server did not start on port {port}")
-            time.sleep(0.05)
-    client.close()
+def redis_server() -> Iterator[str]:
+    """A real redis-server for the session (the benchmarks' launcher: a free port, nothing saved)."""
     try:
-        yield url
-    finally:
-        process.terminate()
-        process.wait(10)
+        with redis_running() as url:
+            yield url
+    except RedisMissing:
+        pytest.fail(NO_REDIS)
 
 
 @pytest.fixture
