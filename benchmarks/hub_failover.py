@@ -24,7 +24,7 @@ import itertools
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,12 +34,12 @@ import uvicorn
 from benchmarks.balancer import balancing
 from benchmarks.figures import Figure
 from benchmarks.redis_server import redis_running
+from benchmarks.replica_node import Node
 from benchmarks.scratch import scratch_dir
 from benchmarks.webhooks import free_port
 from tui.hub.replicas.lease import LEASE_TTL_S
-from tui.hub.replicas.replica import Replica, join
+from tui.hub.replicas.replica import join
 from tui.hub.serve import hub_running
-from tui.hub.server import Hub
 from tui.live.events import OutboxState
 from tui.live.session import LiveSession
 from tui.sim import SimConfig, Simulator
@@ -99,38 +99,6 @@ class DroppingAnswers(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self.inner.aclose()
-
-
-@dataclass
-class Node:
-    """One replica: its session, hub, server and the task that runs it."""
-
-    name: str
-    replica: Replica
-    hub: Hub
-    transport: Counting
-    port: int = 0
-    runner: asyncio.Task | None = None
-    stack: contextlib.AsyncExitStack = field(default_factory=contextlib.AsyncExitStack)
-
-    @property
-    def leading(self) -> bool:
-        return bool(self.hub.leadership.describe()["leading"])
-
-    async def kill(self) -> None:
-        """Gone without a word: its tasks cancelled and its server stopped; the lease is not released."""
-        if self.runner is not None:
-            self.runner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.runner
-            self.runner = None
-        await self.stack.aclose()
-
-    async def close(self) -> None:
-        await self.kill()
-        await self.hub.session.stop()
-        await self.replica.aclose()
-        await self.transport.aclose()
 
 
 class Tap:

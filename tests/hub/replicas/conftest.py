@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -15,10 +14,10 @@ import pytest
 import redis
 
 from benchmarks.redis_server import RedisMissing, redis_running
+from benchmarks.replica_node import Node
 from tests.loopback import free_port
-from tui.hub.replicas.replica import Replica, join
+from tui.hub.replicas.replica import join
 from tui.hub.serve import hub_running
-from tui.hub.server import Hub
 from tui.sim import Simulator
 from tui.wiring import hub_on_session, session_on_simulator
 
@@ -63,39 +62,6 @@ class Counting(httpx.AsyncBaseTransport):
         return await self.inner.handle_async_request(request)
 
 
-@dataclass
-class Node:
-    name: str
-    replica: Replica
-    hub: Hub
-    transport: Counting
-    url: str = ""
-    runner: asyncio.Task | None = None
-    stack: contextlib.AsyncExitStack = field(default_factory=contextlib.AsyncExitStack)
-
-    @property
-    def ws_url(self) -> str:
-        return self.url.replace("http://", "ws://") + "/ws"
-
-    @property
-    def leading(self) -> bool:
-        return self.hub.leadership.describe()["leading"]
-
-    async def kill(self) -> None:
-        """Gone without a word: its tasks cancelled and its server stopped, the lease not released."""
-        if self.runner is not None:
-            self.runner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.runner
-            self.runner = None
-        await self.stack.aclose()
-
-    async def close(self) -> None:
-        await self.kill()
-        await self.hub.session.stop()
-        await self.replica.aclose()
-
-
 async def start_node(
     tmp_path: Path, sim: Simulator, redis_url: str, name: str, *, paused: bool = True
 ) -> Node:
@@ -106,10 +72,8 @@ async def start_node(
     hub = hub_on_session(session, folder, folder, sim.api_key, None, replica)
     await session.start()
     session.set_paused(paused)
-    node = Node(name, replica, hub, transport)
-    port = free_port()
-    await node.stack.enter_async_context(hub_running(hub, "127.0.0.1", port))
-    node.url = f"http://127.0.0.1:{port}"
+    node = Node(name, replica, hub, transport, free_port())
+    await node.stack.enter_async_context(hub_running(hub, "127.0.0.1", node.port))
     node.runner = asyncio.create_task(hub.run())
     return node
 
