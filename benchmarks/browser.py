@@ -42,6 +42,11 @@ class Screen:
         stream = pyte.ByteStream(self._screen)
         websocket.on("framereceived", lambda data: stream.feed(data) if isinstance(data, bytes) else None)
 
+    @property
+    def size(self) -> tuple[int, int] | None:
+        """Columns and lines of the page's terminal, once its websocket opened."""
+        return (self._screen.columns, self._screen.lines) if self._screen is not None else None
+
     def text(self) -> str:
         return "\n".join(self._screen.display) if self._screen is not None else ""
 

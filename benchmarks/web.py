@@ -4,7 +4,9 @@ Both open a store already holding a day (as ``startup`` fills it: 5,000 calls, 7
 the API unreachable. ``web_first_feed_ms``: from asking headless Chromium (on loopback, signed in) for the
 page to its terminal showing the feed with calls; the terminal's figure is ``startup``'s process start to
 first frame, measured here again. ``web_tab_rss_mb``: the resident memory of one tab's app process once
-the whole day is shown, against the terminal app's at the same point.
+the whole day is shown, against the terminal app's at the same point. Both run at the same size (the
+page's viewport is fitted to give 120×36 cells after the warm-up tab) and with their bytecode cached
+alike.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from pathlib import Path
 from benchmarks.figures import Figure
 from benchmarks.startup import (
     STORED_CALLS,
+    SIZE,
     STORED_CONVERSATIONS,
     UNREACHABLE_URL,
+    child_env,
     fill_store,
     spawn_first_frame,
 )
@@ -28,16 +32,30 @@ from benchmarks.startup import (
 FEED_WITH_CALLS = re.compile(r"Live feed.* ([1-9][\d,]*) calls")
 
 
-def tab_command(home: Path) -> str:
-    """Each tab: the real ``callrail-tui`` on a config for the filled store, its folders under ``home``."""
+def tab_command(home: Path, pycache: Path) -> str:
+    """Each tab: the real ``callrail-tui`` on a config for the filled store, its folders under ``home``,
+    its bytecode cached where the terminal app's is (``startup.child_env``): the two compared alike."""
     config = home / "config.toml"
     config.write_text(
         f'api_key = "bench-key"\naccount_id = "ACCBENCH"\nbase_url = "{UNREACHABLE_URL}"\n'
         "notify_toast = false\nnotify_bell = false\n"
     )
     config.chmod(0o600)
-    env = [f"XDG_DATA_HOME={home / 'data'}", f"XDG_STATE_HOME={home / 'state'}", f"HOME={home}"]
+    env = [
+        *("-u", "PYTHONDONTWRITEBYTECODE"),
+        f"PYTHONPYCACHEPREFIX={pycache}",
+        f"XDG_DATA_HOME={home / 'data'}",
+        f"XDG_STATE_HOME={home / 'state'}",
+        f"HOME={home}",
+    ]
     return "exec env " + shlex.join([*env, sys.executable, "-m", "tui", "--config", str(config)])
+
+
+def viewport_for(size: tuple[int, int], viewport: dict[str, int], shown: tuple[int, int]) -> dict[str, int]:
+    """The viewport that gives the page's terminal ``size`` cells, from the ``shown`` cells that
+    ``viewport`` gave (the cell's pixels depend on the machine's fonts)."""
+    width, height = (viewport["width"] / shown[0], viewport["height"] / shown[1])
+    return {"width": int((size[0] + 0.5) * width), "height": int((size[1] + 0.5) * height)}
 
 
 def vm_rss_mb(pid: int) -> float:
@@ -47,7 +65,7 @@ def vm_rss_mb(pid: int) -> float:
     raise RuntimeError(f"no VmRSS for process {pid}")
 
 
-async def browser_runs(home: Path, runs: int, calls: int) -> tuple[list[float], float]:
+async def browser_runs(home: Path, pycache: Path, runs: int, calls: int) -> tuple[list[float], float]:
     """Milliseconds to the feed for each run (a new tab each), and the last tab's RSS with the day shown."""
     from playwright.async_api import async_playwright
 
@@ -56,7 +74,7 @@ async def browser_runs(home: Path, runs: int, calls: int) -> tuple[list[float], 
     from tui.web.server import WebServer
     from tui.web.sign_in import SignIn
 
-    server = WebServer(tab_command(home), sign_in=SignIn(), host="127.0.0.1", port=free_port())
+    server = WebServer(tab_command(home, pycache), sign_in=SignIn(), host="127.0.0.1", port=free_port())
     runner = await server.start()
     times, rss = [], 0.0
     everything = f"{calls:,} calls"
@@ -67,10 +85,12 @@ async def browser_runs(home: Path, runs: int, calls: int) -> tuple[list[float], 
             signing_in = await context.new_page()
             await signing_in.goto(server.sign_in_url)  # the cookie, for every tab after it
             await signing_in.close()
+            viewport = VIEWPORT
             for run in range(runs + 1):  # the first warms the bytecode and the file cache
                 while server.tabs:  # the last tab's process has gone
                     await asyncio.sleep(0.05)
                 page = await context.new_page()
+                await page.set_viewport_size(viewport)
                 screen = Screen(page)
                 loop = asyncio.get_running_loop()
                 began = loop.time()
@@ -82,6 +102,10 @@ async def browser_runs(home: Path, runs: int, calls: int) -> tuple[list[float], 
                 await screen.until(lambda text: everything in text and "offline" in text, timeout=120)
                 (tab,) = server.tabs
                 rss = vm_rss_mb(tab.pid)
+                if screen.size != SIZE:  # the first run's tab is sized to the terminal's for the others
+                    if run == runs:
+                        raise RuntimeError(f"the tab's terminal is {screen.size}, not {SIZE}")
+                    viewport = viewport_for(SIZE, viewport, screen.size)
                 await page.close()
             await browser.close()
     finally:
@@ -98,7 +122,8 @@ def measure(runs: int, calls: int = STORED_CALLS) -> list[Figure]:
         fill_store(data_dir, calls, STORED_CONVERSATIONS)
         spawn_first_frame("app", data_dir, calls)  # warm, as startup does
         terminal = [spawn_first_frame("app", data_dir, calls) for _ in range(runs)]
-        web, tab_rss = asyncio.run(browser_runs(home, runs, calls))
+        pycache = child_env(data_dir)["PYTHONPYCACHEPREFIX"]
+        web, tab_rss = asyncio.run(browser_runs(home, Path(pycache), runs, calls))
     first_frame = statistics.median(run["ms"] for run in terminal)
     terminal_rss = statistics.median(run["rss_mb"] for run in terminal)
     web_ms = statistics.median(web)
