@@ -1,14 +1,14 @@
 """Startup: from process spawn to the first frame that shows the feed from a warm local store, and to the
 frame that shows the whole stored day.
 
-Each run spawns a fresh interpreter (``python -m benchmarks.startup first-frame DIR SPAWNED_AT OUT``)
-that imports the app, builds the session on a store already holding today's calls, and runs the app
-headless. The first frame painted while the feed table holds calls is the first frame; the first painted
-while it holds every stored call is the full load (each frame is caught as it goes out, not asked for
-afterwards: a frame asked for after the rows are seen would count one frame too many). The API is unreachable (a closed local port), as a laptop
-offline would find it: neither may wait for the network. The baseline is a bare Textual app with one
-``Static``, started the same way; the first frame is also given as a ratio to it, which says more than
-milliseconds on a machine shared with other work. Also the import time of ``tui.app`` in a fresh
+Each run spawns a fresh interpreter (``python -m benchmarks.startup first-frame DIR SPAWNED_AT OUT``) that
+imports the app, builds the session on a store already holding today's calls, and runs the app headless. The
+first frame painted while the feed table holds calls is the first frame; the first painted while it holds
+every stored call is the full load (each frame is caught as it goes out, not asked for afterwards: a frame
+asked for after the rows are seen would count one frame too many). The API is unreachable (a closed local
+port), as a laptop offline would find it: neither may wait for the network. The baseline is a bare Textual
+app with one ``Static``, started the same way; the first frame is also given as a ratio to it, which says
+more than milliseconds on a machine shared with other work. Also the import time of ``tui.app`` in a fresh
 interpreter. Each figure is the median of several runs.
 
 This module imports only the standard library at the top, so the child's clock covers every import.

@@ -3,10 +3,10 @@
 Both open a store already holding a day (as ``startup`` fills it: 5,000 calls, 700 conversations) with
 the API unreachable. ``web_first_feed_ms``: from asking headless Chromium (on loopback, signed in) for the
 page to its terminal showing the feed with calls; the terminal's figure is ``startup``'s process start to
-first frame, measured here again. ``web_tab_rss_mb``: the resident memory of one tab's app process once
-the whole day is shown, against the terminal app's at the same point. Both run at the same size (the
-page's viewport is fitted to give 120×36 cells after the warm-up tab) and with their bytecode cached
-alike.
+first frame, measured here again. ``web_tab_rss_mb``: the resident memory of a tab's app process once the
+whole day is shown, against the same command's (``callrail-tui --config …``) in a pseudo-terminal at the
+same point (``terminal_app``); each the median over the runs. Both run at the same size (the page's
+viewport is fitted to give 120×36 cells after the warm-up tab) and with their bytecode cached alike.
 """
 
 from __future__ import annotations
@@ -16,18 +16,20 @@ import re
 import shlex
 import statistics
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.figures import Figure
 from benchmarks.startup import (
-    STORED_CALLS,
     SIZE,
+    STORED_CALLS,
     STORED_CONVERSATIONS,
     UNREACHABLE_URL,
     child_env,
     fill_store,
     spawn_first_frame,
 )
+from benchmarks.terminal_app import rss_once_shown, vm_rss_mb
 
 FEED_WITH_CALLS = re.compile(r"Live feed.* ([1-9][\d,]*) calls")
 
@@ -58,15 +60,14 @@ def viewport_for(size: tuple[int, int], viewport: dict[str, int], shown: tuple[i
     return {"width": int((size[0] + 0.5) * width), "height": int((size[1] + 0.5) * height)}
 
 
-def vm_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmRSS for process {pid}")
+def everything_shown(calls: int) -> Callable[[str], bool]:
+    """Memory is read at the same point in a tab and in a terminal: the whole day shown, the first poll
+    failed (the API is unreachable)."""
+    return lambda text: f"{calls:,} calls" in text and "offline" in text
 
 
-async def browser_runs(home: Path, pycache: Path, runs: int, calls: int) -> tuple[list[float], float]:
-    """Milliseconds to the feed for each run (a new tab each), and the last tab's RSS with the day shown."""
+async def browser_runs(home: Path, pycache: Path, runs: int, calls: int) -> tuple[list[float], list[float]]:
+    """Milliseconds to the feed for each run (a new tab each), and each tab's RSS with the day shown."""
     from playwright.async_api import async_playwright
 
     from benchmarks.browser import VIEWPORT, Screen, launch
@@ -76,8 +77,7 @@ async def browser_runs(home: Path, pycache: Path, runs: int, calls: int) -> tupl
 
     server = WebServer(tab_command(home, pycache), sign_in=SignIn(), host="127.0.0.1", port=free_port())
     runner = await server.start()
-    times, rss = [], 0.0
-    everything = f"{calls:,} calls"
+    times, rss = [], []
     try:
         async with async_playwright() as playwright:
             browser = await launch(playwright)
@@ -98,10 +98,10 @@ async def browser_runs(home: Path, pycache: Path, runs: int, calls: int) -> tupl
                 await screen.until(FEED_WITH_CALLS.search, timeout=120)
                 if run:
                     times.append((loop.time() - began) * 1000)
-                # memory as the terminal app's is read: the whole day shown, its first poll failed
-                await screen.until(lambda text: everything in text and "offline" in text, timeout=120)
+                await screen.until(everything_shown(calls), timeout=120)
                 (tab,) = server.tabs
-                rss = vm_rss_mb(tab.pid)
+                if run:
+                    rss.append(vm_rss_mb(tab.pid))
                 if screen.size != SIZE:  # the first run's tab is sized to the terminal's for the others
                     if run == runs:
                         raise RuntimeError(f"the tab's terminal is {screen.size}, not {SIZE}")
@@ -123,9 +123,13 @@ def measure(runs: int, calls: int = STORED_CALLS) -> list[Figure]:
         spawn_first_frame("app", data_dir, calls)  # warm, as startup does
         terminal = [spawn_first_frame("app", data_dir, calls) for _ in range(runs)]
         pycache = child_env(data_dir)["PYTHONPYCACHEPREFIX"]
-        web, tab_rss = asyncio.run(browser_runs(home, Path(pycache), runs, calls))
+        web, tabs_rss = asyncio.run(browser_runs(home, Path(pycache), runs, calls))
+        whole_day = everything_shown(calls)
+        command = tab_command(home, Path(pycache))
+        terminals_rss = [rss_once_shown(command, SIZE, whole_day) for _ in range(runs)]
     first_frame = statistics.median(run["ms"] for run in terminal)
-    terminal_rss = statistics.median(run["rss_mb"] for run in terminal)
+    terminal_rss = statistics.median(terminals_rss)
+    tab_rss = statistics.median(tabs_rss)
     web_ms = statistics.median(web)
     return [
         Figure("web_first_feed_ms", web_ms, "ms", baseline=first_frame),

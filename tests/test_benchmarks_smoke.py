@@ -19,6 +19,7 @@ from benchmarks import (
     push,
     simulator,
     startup,
+    terminal_app,
     ui_scale,
     webhooks,
 )
@@ -109,6 +110,14 @@ def test_startup_with_a_small_store() -> None:
     figures = by_key(startup.measure(runs=1, calls=50, conversations=5))
     assert 0 < figures["import_ms"] < figures["startup_ms"] <= figures["startup_full_load_ms"] < 60_000
     assert 0 < figures["startup_ratio"] < 100
+
+
+def test_an_app_in_a_pseudo_terminal_is_read_once_it_shows_what_was_asked() -> None:
+    from tests.web.serving import TINY_APP
+
+    assert terminal_app.rss_once_shown(TINY_APP, (100, 30), lambda text: "tiny app ready" in text) > 10
+    with pytest.raises(RuntimeError, match="never showed"):
+        terminal_app.rss_once_shown(TINY_APP, (100, 30), lambda text: "never on screen" in text, timeout=1)
 
 
 def test_memory_over_two_small_days() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+from pathlib import Path
 
 import aiohttp
 import pyte
@@ -40,7 +41,7 @@ async def test_a_tab_attaches_to_the_process_started_ahead_at_its_own_size() -> 
             await shown(ws, 100, 30, "tiny app ready 100x30")  # drawn again at the tab's size
             (tab,) = server.tabs
             assert tab.pid == ahead
-            environ = open(f"/proc/{ahead}/environ", "rb").read().split(b"\0")
+            environ = Path(f"/proc/{ahead}/environ").read_bytes().split(b"\0")
             assert b"MALLOC_ARENA_MAX=1" in environ  # a tab's threads share one malloc arena
             await until(lambda: server.spare.pid not in (None, ahead))  # the next tab's spare
 
