@@ -11,10 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from tui.callrail.budget import BudgetSnapshot, RateBudget
@@ -44,6 +43,7 @@ from tui.live.poller import LOOKBACK, Poller
 from tui.live.sources import Batch, Source
 from tui.live.state import LiveState
 from tui.live.store import Store
+from tui.live.store_pruning import StorePruning
 from tui.live.tag_names import TagNames
 
 if TYPE_CHECKING:
@@ -55,7 +55,6 @@ FIRST_CALLS = 100  # read from the store before the first frame: a few screens o
 STORED_CALLS_BATCH = 250  # then this many at a time (~15 ms each), the event loop free in between
 BATCH_PAUSE = 0.01  # seconds
 FIRST_FRAME_WAIT = 0.5  # seconds start() waits for the UI to draw the first calls before the rest
-STORE_KEEPS = timedelta(days=8)  # older calls and conversations are deleted from the store on start
 # What the store holds counts as observed before anything a source brings (it carries no versions).
 STORED = datetime.fromtimestamp(0, UTC)
 
@@ -88,6 +87,7 @@ class LiveSession:
         self.lanes = Lanes()
         self.handled = self._make_marks()  # the needs-attention inbox's marks
         self.merge = Merger(self.state, store, self.lanes, clock, self._emit)
+        self.pruning = StorePruning(store)
         for access in (AccountAccess(account_id, client, budget), *more_accounts):
             self.lanes.add(self._make_lane(access, actions))
         primary = self.lanes.primary
@@ -230,10 +230,7 @@ class LiveSession:
         conversation_changes = self.state.merge_conversations(conversations, STORED)
         self._emit(ConversationsChanged(new=conversation_changes.new))
         self._emit(self.state.forms.merge(self.store.load_forms(now - LOOKBACK)))
-        try:
-            self.store.prune(now - STORE_KEEPS)
-        except sqlite3.Error:
-            log.warning("could not prune the local store", exc_info=True)
+        self.pruning.when_due(now)
         await self.account_companies.load(self._companies_failed)
 
     def first_calls_shown(self) -> None:
@@ -305,6 +302,7 @@ class LiveSession:
         if batch.push_problem is not None:
             self.backstop.problem(batch.push_problem)
         self.backstop.arrived(pushed=batch.pushed, happened=happened, now=self.clock.now())
+        self.pruning.when_due(self.clock.now())  # a session that runs for days (a hub): once a day
 
     def before_stop(self, hook: Callable[[], Awaitable[None]]) -> None:
         """Something to do with the client still open when the session stops (bounded by the hook)."""

@@ -1,6 +1,8 @@
 """The team inbox's handled marks on Redis, shared by the replicas: one hash per account, item key →
 who and when. A mark is ``HSETNX`` (the first replica's wins, the others answer with it), an undo
-``HDEL``; a mark made through one replica is in every replica's snapshot."""
+``HDEL``; a mark made through one replica is in every replica's snapshot. Marks are kept as long as the
+store keeps the calls they are on (``STORE_KEEPS``): each new mark takes older ones out, as the hub's
+store prunes its own on start."""
 
 from __future__ import annotations
 
@@ -9,8 +11,13 @@ from datetime import UTC, datetime
 
 from tui.hub.marks import Mark
 from tui.hub.replicas.shared import Shared, guarded
+from tui.live.store_pruning import STORE_KEEPS
 
 _ADD = """
+local marks = redis.call('HGETALL', KEYS[1])
+for i = 1, #marks, 2 do
+  if cjson.decode(marks[i + 1])['at'] < tonumber(ARGV[3]) then redis.call('HDEL', KEYS[1], marks[i]) end
+end
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then return ARGV[2] end
 return redis.call('HGET', KEYS[1], ARGV[1])
 """
@@ -30,7 +37,8 @@ class RedisHandledMarks:
     @guarded
     def add(self, key: str, *, by: str, now: datetime) -> Mark:
         text = json.dumps({"by": by, "at": now.timestamp()})
-        held = self._add(keys=[self._hash], args=[key, text])
+        kept_from = (now - STORE_KEEPS).timestamp()
+        held = self._add(keys=[self._hash], args=[key, text, repr(kept_from)])
         return (key, by, now) if held == text else _mark(key, held)
 
     @guarded
