@@ -4,6 +4,7 @@ a call's detail read once for every viewer, a confirmation before a second reply
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 
 from tests.hub.conftest import connect, receive, until
 from tui.callrail.models import Call
@@ -114,3 +115,28 @@ async def test_presence_is_told_to_everyone(rig) -> None:
             break
     await sam.close()
     await dana.close()
+
+
+async def test_a_text_whose_record_failed_after_it_was_queued_is_found_by_its_retry(rig, monkeypatch) -> None:
+    """The hub queued the text, then failed to write its record of the send (its disk, say): the retry
+    gets that text, found in the outbox by its key, and nothing is queued twice."""
+    call = a_caller(rig)
+    record = rig.hub.events.record_send
+
+    def fail_once(send) -> None:
+        monkeypatch.setattr(rig.hub.events, "record_send", record)
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(rig.hub.events, "record_send", fail_once)
+    async with rig.http(rig.token("Dana")) as http:
+        failed = await http.post("/api/texts", json=text_for(call, "k-lost"))
+        assert failed.status_code == 500
+        (queued,) = rig.session.outbox_items()
+        retry = await http.post("/api/texts", json=text_for(call, "k-lost"))
+        assert retry.status_code == 200 and retry.json()["duplicate"]
+        assert retry.json()["item"]["id"] == queued.id
+        again = await http.post("/api/texts", json=text_for(call, "k-lost"))  # now from the record
+        assert again.json()["item"]["id"] == queued.id
+    assert len(rig.session.outbox_items()) == 1
+    await until(lambda: rig.texts_sent())
+    assert len(rig.texts_sent()) == 1

@@ -96,6 +96,18 @@ def test_meta_times(tmp_path):
     assert store.get_time("last") == NOW
 
 
+def test_a_text_queued_for_a_request_is_queued_once_and_found_by_it(tmp_path):
+    store = Store(tmp_path / "s.db")
+    text = {"company_id": "COM1", "customer_phone_number": "+15125550100", "tracking_number": None}
+    first = store.add_outbox_item(**text, content="one", now=NOW, request="Dana\nk1")
+    again = store.add_outbox_item(**text, content="one", now=NOW, request="Dana\nk1")
+    other = store.add_outbox_item(**text, content="two", now=NOW)
+    assert again == first and other.id != first.id
+    assert store.outbox_item_for_request("Dana\nk1") == first
+    assert store.outbox_item_for_request("Sam\nk1") is None
+    assert len(store.outbox_items()) == 2
+
+
 def test_old_schema_is_migrated(tmp_path):
     path = tmp_path / "s.db"
     db = sqlite3.connect(path)

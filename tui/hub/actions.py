@@ -28,6 +28,7 @@ from tui.hub.detail import DetailCache
 from tui.hub.eventlog import Send
 from tui.hub.fanout import Fanout
 from tui.hub.limits import ActionLimiter, HubError, read_json
+from tui.live.events import OutboxItem
 from tui.live.outbox import NothingToDecide
 
 # Sending into a thread a colleague replied to this recently needs ``confirm``: no double replies.
@@ -160,7 +161,7 @@ class HubActions:
     async def send_text(self, name: str, request: Request) -> tuple[int, dict[str, Any]]:
         self._limiter.take(name)
         text = parse_body(TextToSend, await read_json(request))
-        known = self._events.send_for(name, text.key)
+        known = self._sent_before(name, text.key)
         if known is not None:  # a retry: the text was taken the first time
             return self._taken_before(name, known)
         number = digits(text.customer_phone_number)
@@ -184,13 +185,27 @@ class HubActions:
                     customer_phone_number=text.customer_phone_number,
                     content=text.content,
                     tracking_number=text.tracking_number,
+                    request=_request(name, text.key),
                 )
         except BaseException:
             self._events.release_send(name, text.key)
             raise
-        self._events.record_send(Send(name, text.key, item.id, number, now.timestamp()))
+        self._events.record_send(_send_of(name, text.key, item))
         self._record(name, "send_text", customer_phone_number=text.customer_phone_number)
         return 201, {"item": wire.outbox_item(replace(item, sent_by=name)), "duplicate": False}
+
+    def _sent_before(self, name: str, key: str) -> Send | None:
+        """The text queued for this viewer's ``key``: from the log of sends or, when its record was never
+        written (the log failed just after the text was queued), from the outbox, and recorded now."""
+        known = self._events.send_for(name, key)
+        if known is not None:
+            return known
+        item = self._session.outbox_records.outbox_item_for_request(_request(name, key))
+        if item is None:
+            return None
+        known = _send_of(name, key, item)
+        self._events.record_send(known)
+        return known
 
     def _taken_before(self, name: str, known: Send) -> tuple[int, dict[str, Any]]:
         item = self._session.outbox_records.outbox_item(known.outbox_id)
@@ -200,7 +215,7 @@ class HubActions:
         """The text another replica is queueing under ``key`` right now, once it has recorded it."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + CLAIM_WAIT_S
-        while (known := self._events.send_for(name, key)) is None:
+        while (known := self._sent_before(name, key)) is None:
             if loop.time() >= deadline:
                 raise HubError(
                     503,
@@ -222,3 +237,12 @@ class HubActions:
             raise HubError(409, refused.message) from None
         self._record(name, "resolve_text", sent=decision.sent)
         return {"item": wire.outbox_item(replace(item, sent_by=name))}
+
+
+def _request(viewer: str, key: str) -> str:
+    """What a viewer's text answers, as the outbox keeps it (``Outbox.enqueue``)."""
+    return f"{viewer}\n{key}"
+
+
+def _send_of(viewer: str, key: str, item: OutboxItem) -> Send:
+    return Send(viewer, key, item.id, digits(item.customer_phone_number), item.created_at.timestamp())

@@ -128,7 +128,7 @@ class EventLog:
     def record_send(self, send: Send) -> None:
         with write_transaction(self._db, self._lock) as db:
             db.execute(
-                "INSERT INTO sends VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO sends VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",  # the first record holds
                 (send.viewer, send.key, send.outbox_id, send.customer_phone_number, send.sent_at),
             )
 

@@ -107,14 +107,23 @@ class Outbox:
     # -- what the session calls -----------------------------------------------------------------------
 
     def enqueue(
-        self, *, company_id: str, customer_phone_number: str, content: str, tracking_number: str | None = None
+        self,
+        *,
+        company_id: str,
+        customer_phone_number: str,
+        content: str,
+        tracking_number: str | None = None,
+        request: str | None = None,
     ) -> OutboxItem:
+        """Queue a text; ``request``: what it answers (a hub viewer's text and key), so a retry of it
+        gets this text instead of a second one."""
         item = self._store.add_outbox_item(
             company_id=company_id,
             customer_phone_number=customer_phone_number,
             tracking_number=tracking_number,
             content=content,
             now=self._clock.now(),
+            request=request,
         )
         self._changed(item)
         self._wake.set()

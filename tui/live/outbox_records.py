@@ -24,7 +24,12 @@ class OutboxRecords(Protocol):
         tracking_number: str | None,
         content: str,
         now: datetime,
-    ) -> OutboxItem: ...
+        request: str | None = None,
+    ) -> OutboxItem:
+        """A queued text; given ``request``, the one queued for it before, if any (never two)."""
+
+    def outbox_item_for_request(self, request: str) -> OutboxItem | None:
+        """The text queued for ``request``, if one was."""
 
     def set_outbox_state(
         self,

@@ -453,14 +453,22 @@ class LiveSession:
         return await lane.actions.get_conversation(conversation_id, page=page, per_page=per_page)
 
     def send_text(
-        self, *, company_id: str, customer_phone_number: str, content: str, tracking_number: str | None = None
+        self,
+        *,
+        company_id: str,
+        customer_phone_number: str,
+        content: str,
+        tracking_number: str | None = None,
+        request: str | None = None,
     ) -> OutboxItem:
-        """Queue a text; it is stored at once and sent in order by the outbox (see ``OutboxChanged``)."""
+        """Queue a text; it is stored at once and sent in order by the outbox (see ``OutboxChanged``).
+        ``request``: what it answers, so a retry gets this text, not a second (``Outbox.enqueue``)."""
         return self.lanes.for_company(company_id).outbox.enqueue(
             company_id=company_id,
             customer_phone_number=customer_phone_number,
             content=content,
             tracking_number=tracking_number,
+            request=request,
         )
 
     def resolve_unknown(self, item_id: int, *, sent: bool) -> OutboxItem:

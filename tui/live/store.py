@@ -85,6 +85,11 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE handled ADD COLUMN by TEXT NOT NULL DEFAULT '';
     """,
+    # the request a text was queued for (a hub viewer's text and its key): a retry finds it here
+    """
+    ALTER TABLE outbox ADD COLUMN request TEXT;
+    CREATE UNIQUE INDEX outbox_request ON outbox (request) WHERE request IS NOT NULL;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -340,11 +345,14 @@ class Store(FormRows):
         tracking_number: str | None,
         content: str,
         now: datetime,
+        request: str | None = None,
     ) -> OutboxItem:
+        """A queued text; given ``request``, the one queued for it before, if any (never two)."""
         with self._transaction() as db:
             cursor = db.execute(
                 "INSERT INTO outbox (company_id, customer_phone_number, tracking_number, content, state, "
-                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "created_at, updated_at, request) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (request) WHERE request IS NOT NULL DO NOTHING",
                 (
                     company_id,
                     customer_phone_number,
@@ -353,11 +361,20 @@ class Store(FormRows):
                     OutboxState.QUEUED.value,
                     now.timestamp(),
                     now.timestamp(),
+                    request,
                 ),
             )
-            item_id = cursor.lastrowid
-        assert item_id is not None
+            item_id = cursor.lastrowid if cursor.rowcount else None
+        if item_id is None:
+            earlier = self.outbox_item_for_request(request or "")
+            assert earlier is not None
+            return earlier
         return self.outbox_item(item_id)
+
+    def outbox_item_for_request(self, request: str) -> OutboxItem | None:
+        """The text queued for ``request`` (``add_outbox_item``), if one was."""
+        rows = self._query(f"SELECT {self._OUTBOX_COLUMNS} FROM outbox WHERE request = ?", (request,))
+        return _outbox_item(rows[0]) if rows else None
 
     def set_outbox_state(
         self,

@@ -1,5 +1,6 @@
 """A viewer's text retried on another replica while the first is still queueing it: the retry waits for
-the first one's outcome and answers with it (or asks to come back), so the text is queued and sent once."""
+the first one's outcome and answers with it (or asks to come back), so the text is queued and sent once;
+and once even when Redis failed between queueing the text and recording the send."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from tests.hub.test_hub_actions import text_for
 from tui.callrail.phones import digits
 from tui.hub import actions
 from tui.hub.eventlog import Send
+from tui.hub.replicas import eventlog as replica_eventlog
+from tui.hub.replicas.down import SharedStateDown
 from tui.sim import SimConfig, Simulator
 from tui.sim.clock import ManualClock
 
@@ -86,4 +89,35 @@ async def test_a_retry_is_asked_back_while_the_first_try_holds_it_and_queued_onc
             again = await http.post(f"{a.url}/api/texts", json=text)
             assert again.json()["duplicate"] and again.json()["item"]["id"] == taken.json()["item"]["id"]
         assert len(a.replica.outbox.outbox_items()) == 1
+        await until(lambda: _texts_sent(sim) == 1)
+
+
+async def test_a_text_queued_before_redis_failed_is_found_by_a_retry_after_its_claim_ran_out(
+    tmp_path, redis_url, monkeypatch
+):
+    """Redis failed between queueing the text and recording the send: the claim runs out, and the retry
+    on the other replica finds the text by its key in the outbox instead of queueing it again."""
+    monkeypatch.setattr(replica_eventlog, "CLAIM_MS", 100)
+    sim = Simulator(SimConfig(seed=7), clock=ManualClock(START))
+    async with nodes(tmp_path, sim, redis_url, "A", "B") as (a, b):
+        await a.hub.session.poll_once()
+        call = _caller(a)
+        token = a.hub.tokens.add("Dana")
+        record = a.replica.events.record_send
+
+        def down_once(send) -> None:
+            monkeypatch.setattr(a.replica.events, "record_send", record)
+            raise SharedStateDown("Redis at test is unreachable (ConnectionError)")
+
+        monkeypatch.setattr(a.replica.events, "record_send", down_once)
+        text = text_for(call, "k3", "On our way")
+        async with httpx.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=WAIT_S) as http:
+            failed = await http.post(f"{a.url}/api/texts", json=text)
+            assert failed.status_code == 503
+            (queued,) = a.replica.outbox.outbox_items()
+            await asyncio.sleep(0.3)  # the claim has run out
+            retry = await http.post(f"{b.url}/api/texts", json=text)
+            assert retry.status_code == 200 and retry.json()["duplicate"]
+            assert retry.json()["item"]["id"] == queued.id
+        assert [item.id for item in a.replica.outbox.outbox_items()] == [queued.id]
         await until(lambda: _texts_sent(sim) == 1)

@@ -30,16 +30,30 @@ return 1
 """
 
 
+# a text is added with the request it answers in one step: a retry of the request finds it, never adds two
+_ADD = """
+if ARGV[3] ~= '' then
+  local earlier = redis.call('HGET', KEYS[2], ARGV[3])
+  if earlier then return redis.call('HGET', KEYS[1], earlier) end
+  redis.call('HSET', KEYS[2], ARGV[3], ARGV[1])
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return ARGV[2]
+"""
+
+
 class RedisOutboxRecords:
     def __init__(self, shared: Shared, *, holder: Callable[[], str | None], wake_channel: str) -> None:
         """``holder``: this replica's lease value while it holds the lease (its fencing token in it)."""
         self.shared = shared
         self._items = shared.key("outbox")
         self._ids = shared.key("outbox", "id")
+        self._requests = shared.key("outbox", "requests")
         self._lease = shared.key("lease")
         self._holder = holder
         self._wake_channel = wake_channel
         self._set = shared.sync.register_script(_SET)
+        self._add = shared.sync.register_script(_ADD)
 
     @guarded
     def add_outbox_item(
@@ -50,6 +64,7 @@ class RedisOutboxRecords:
         tracking_number: str | None,
         content: str,
         now: datetime,
+        request: str | None = None,
     ) -> OutboxItem:
         item = OutboxItem(
             id=int(self.shared.sync.incr(self._ids)),
@@ -61,7 +76,10 @@ class RedisOutboxRecords:
             created_at=now,
             updated_at=now,
         )
-        self.shared.sync.hset(self._items, str(item.id), json.dumps(wire.outbox_item(item)))
+        text = json.dumps(wire.outbox_item(item))
+        held = self._add(keys=[self._items, self._requests], args=[str(item.id), text, request or ""])
+        if held != text:  # queued for this request before
+            return wire.read_outbox_item(json.loads(held))
         self.shared.sync.publish(self._wake_channel, WAKE_OUTBOX)
         return item
 
@@ -107,6 +125,11 @@ class RedisOutboxRecords:
         if text is None:
             raise KeyError(item_id)
         return wire.read_outbox_item(json.loads(text))
+
+    @guarded
+    def outbox_item_for_request(self, request: str) -> OutboxItem | None:
+        item_id = self.shared.sync.hget(self._requests, request)
+        return None if item_id is None else self.outbox_item(int(item_id))
 
     @guarded
     def outbox_items(

@@ -57,7 +57,13 @@ class HubOutbox:
     # -- what the session calls -----------------------------------------------------------------------
 
     def enqueue(
-        self, *, company_id: str, customer_phone_number: str, content: str, tracking_number: str | None = None
+        self,
+        *,
+        company_id: str,
+        customer_phone_number: str,
+        content: str,
+        tracking_number: str | None = None,
+        request: str | None = None,
     ) -> OutboxItem:
         item = self._store.add_outbox_item(
             company_id=company_id,
@@ -65,6 +71,7 @@ class HubOutbox:
             tracking_number=tracking_number,
             content=content,
             now=self._clock.now(),
+            request=request,
         )
         self._emit(OutboxChanged(item))
         self._wake.set()
