@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 TEMPLATES = Path(__file__).parent / "templates"
 IDLE_MINUTES = 8 * 60.0
+NEXT_SPARE_AFTER_S = 1.0  # after a tab attaches: its first frames go out before the next process starts
 HEADERS = {
     "Cache-Control": "no-store",
     "Referrer-Policy": "no-referrer",
@@ -135,7 +136,7 @@ class WebServer(Server):
         self.tabs.add(tab)
         try:
             await tab.attach(websocket, width, height)
-            self.spare.prepare(env)  # for the next tab
+            self.spare.prepare_after(env, NEXT_SPARE_AFTER_S)  # for the next tab
             await self._process_messages(IdleLimited(websocket, self.idle_seconds), tab)
         finally:
             await tab.stop()

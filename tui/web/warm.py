@@ -28,6 +28,7 @@ class Spare:
         self._stopping: set[asyncio.Task[None]] = set()
         self._size = (80, 24)
         self._closed = False
+        self._later: asyncio.TimerHandle | None = None
 
     @property
     def pid(self) -> int | None:
@@ -59,6 +60,13 @@ class Spare:
         tab.on_end = self._spare_ended
         self._start = asyncio.create_task(tab.start(*self._size))
 
+    def prepare_after(self, env: Env, seconds: float) -> None:
+        """``prepare`` in ``seconds``: a tab that has just attached draws its first frames without a new
+        process starting beside it."""
+        if self._later is not None:
+            self._later.cancel()
+        self._later = asyncio.get_running_loop().call_later(seconds, self.prepare, env)
+
     def _spare_ended(self, tab: Tab) -> None:
         if tab is self._tab and tab.wrote:
             self.prepare(tab.env)
@@ -78,5 +86,7 @@ class Spare:
 
     async def close(self) -> None:
         self._closed = True
+        if self._later is not None:
+            self._later.cancel()
         self._discard()
         await asyncio.gather(*self._stopping)
