@@ -14,6 +14,25 @@ import pyte
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
 VIEWPORT = {"width": 1200, "height": 720}
+# Added to a page before it loads: for each binary message on its websockets, the time (epoch ms) of the
+# first animation frame after it, when the terminal has drawn it (``window.paintedAt[n - 1]``).
+PAINT_TIMES = """
+(() => {
+  const Native = window.WebSocket;
+  window.paintedAt = [];
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (event) => {
+        if (typeof event.data === "string") return;
+        const frame = window.paintedAt.push(null) - 1;
+        const drawn = () => { window.paintedAt[frame] = performance.timeOrigin + performance.now(); };
+        requestAnimationFrame(drawn);
+      });
+    }
+  };
+})();
+"""
 
 
 def chromium_path() -> str | None:
@@ -33,6 +52,8 @@ class Screen:
         self.page = page
         self.sockets: list[str] = []
         self._screen: pyte.Screen | None = None
+        self._frames = 0  # binary frames received: what the terminal was sent
+        self._watching: list[tuple[Callable[[str], object], asyncio.Future[int]]] = []
         page.on("websocket", self._opened)
 
     def _opened(self, websocket) -> None:
@@ -40,7 +61,29 @@ class Screen:
         query = parse_qs(urlsplit(websocket.url).query)
         self._screen = pyte.Screen(int(query["width"][0]), int(query["height"][0]))
         stream = pyte.ByteStream(self._screen)
-        websocket.on("framereceived", lambda data: stream.feed(data) if isinstance(data, bytes) else None)
+
+        def received(data: bytes | str) -> None:
+            if not isinstance(data, bytes):
+                return
+            stream.feed(data)
+            self._frames += 1
+            text = self.text()
+            for watch in [watch for watch in self._watching if watch[0](text)]:
+                self._watching.remove(watch)
+                if not watch[1].done():
+                    watch[1].set_result(self._frames)
+
+        websocket.on("framereceived", received)
+
+    async def frame_showing(self, condition: Callable[[str], object], timeout: float = 30.0) -> int:
+        """The number of the first frame after which the terminal shows what ``condition`` wants (frames
+        counted from 1, as the page's ``PAINT_TIMES`` counts them)."""
+        shown = asyncio.get_running_loop().create_future()
+        self._watching.append((condition, shown))
+        try:
+            return await asyncio.wait_for(shown, timeout)
+        except TimeoutError:
+            raise TimeoutError(f"the page did not show what was expected; it shows:\n{self.text()}") from None
 
     @property
     def size(self) -> tuple[int, int] | None:
