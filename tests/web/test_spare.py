@@ -4,6 +4,7 @@ a spare that is killed is replaced; stopping the server leaves no process behind
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 from pathlib import Path
@@ -16,6 +17,7 @@ from tests.web.serving import TINY_APP, serving, until
 from tests.web.test_hub_web import environment
 from tests.web.test_web_auth import alive, client, sign_in
 from tui.hub.tokens import ViewerTokens
+from tui.web import server as web_server
 from tui.web.server import WebServer
 from tui.web.viewer_sign_in import ViewerSignIn
 
@@ -44,6 +46,17 @@ async def test_a_tab_attaches_to_the_process_started_ahead_at_its_own_size() -> 
             environ = Path(f"/proc/{ahead}/environ").read_bytes().split(b"\0")
             assert b"MALLOC_ARENA_MAX=1" in environ  # a tab's threads share one malloc arena
             await until(lambda: server.spare.pid not in (None, ahead))  # the next tab's spare
+
+
+async def test_the_next_process_waits_until_the_tab_that_attached_has_drawn(monkeypatch) -> None:
+    monkeypatch.setattr(web_server, "NEXT_SPARE_AFTER_S", 3600.0)  # "later" never comes in this test
+    async with serving() as server, client() as http:
+        await sign_in(http, server)
+        await until(lambda: server.spare.pid)
+        async with http.ws_connect(server.public_url + "/ws?width=80&height=24", origin=server.origin) as ws:
+            await shown(ws, 80, 24, "tiny app ready")
+            await asyncio.sleep(1.0)  # a process started at the attach would have drawn by now
+            assert server.spare.pid is None
 
 
 async def test_a_killed_spare_is_replaced() -> None:
