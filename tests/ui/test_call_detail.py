@@ -115,6 +115,23 @@ async def test_tag_note_and_lead_status_reach_the_server(sim_demo: Demo):
         assert message_of(screen) == "Saved the lead status."
 
 
+async def test_a_call_the_live_state_lets_go_of_while_it_is_open_keeps_its_actions(sim_demo: Demo):
+    call = sim_demo.answered_call()
+    app = HostApp(sim_demo.session)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_detail(app, pilot, call.id)
+        sim_demo.session.state.forget_calls_before(call.start_time + HOUR)  # it passed the day's window
+        assert call.id not in sim_demo.session.state.calls
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
+        app.screen.query_one(Input).value = "Called back Monday"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert Call.model_validate(await sim_demo.server_call(call.id)).note == "Called back Monday"
+        assert facts_of(screen)["Caller"] == display.caller_name(call)
+
+
 async def test_a_server_error_on_value_is_a_clear_message(sim_demo: Demo):
     call = sim_demo.answered_call()
     app = HostApp(sim_demo.session)

@@ -66,6 +66,7 @@ class CallDetailScreen(Screen[None]):
         self.call_id = call_id
         self._detail_loaded = False
         self._load_error = ""
+        self._last_seen: Call | None = None
 
     @property
     def ctx(self) -> Context:
@@ -77,7 +78,12 @@ class CallDetailScreen(Screen[None]):
 
     @property
     def call(self) -> Call | None:
-        return self.session.state.calls.get(self.call_id)
+        """The call as the live state has it; once the state has let it go (older than a day while it
+        is open), as this screen last had it, so its actions keep working."""
+        current = self.session.state.calls.get(self.call_id)
+        if current is not None:
+            self._last_seen = current
+        return current or self._last_seen
 
     def compose(self) -> ComposeResult:
         yield Static("Call", id="detail-title")
