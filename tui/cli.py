@@ -18,6 +18,7 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from tui.cli_values import chance, count, port, positive
 from tui.config import (
     DEFAULT_BASE_URL,
     ConfigError,
@@ -64,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
         allow_abbrev=False,  # an option of a command (hub --web) is not taken for one of the app's
     )
     parser.add_argument("--demo", action="store_true", help="run on the built-in simulator; needs no account")
-    parser.add_argument("--speed", type=float, default=20.0, help="demo pace, times real time (default 20)")
+    parser.add_argument("--speed", type=positive, default=20.0, help="demo pace, times real time (20)")
     parser.add_argument("--seed", type=int, default=7, help="demo scenario seed (default 7)")
     parser.add_argument("--base-url", metavar="URL", help=f"API base URL (default {DEFAULT_BASE_URL})")
     parser.add_argument(
@@ -98,14 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="Serve the CallRail v3 simulator (seeded calls, texts, rate limits) over HTTP.",
     )
     sim.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    sim.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    sim.add_argument("--port", type=port, default=8765, help="port (default 8765)")
     sim.add_argument("--seed", type=int, default=7, help="scenario seed (default 7)")
-    sim.add_argument("--speed", type=float, default=1.0, help="times real time (default 1)")
+    sim.add_argument("--speed", type=positive, default=1.0, help="times real time (default 1)")
     sim.add_argument("--api-key", help="the key clients must send (default sim-key-0001)")
-    sim.add_argument("--hourly-limit", type=int, help="API requests per hour (default 1000)")
-    sim.add_argument("--daily-limit", type=int, help="API requests per day (default 10000)")
-    sim.add_argument("--sms-hourly-limit", type=int, help="texts per hour (default 150)")
-    sim.add_argument("--sms-daily-limit", type=int, help="texts per day (default 1000)")
+    sim.add_argument("--hourly-limit", type=count, help="API requests per hour (default 1000)")
+    sim.add_argument("--daily-limit", type=count, help="API requests per day (default 10000)")
+    sim.add_argument("--sms-hourly-limit", type=count, help="texts per hour (default 150)")
+    sim.add_argument("--sms-daily-limit", type=count, help="texts per day (default 1000)")
     sim.add_argument(
         "--texting-disabled", action="store_true", help="answer sends as an account without texting"
     )
@@ -125,37 +126,26 @@ def build_parser() -> argparse.ArgumentParser:
         "--webhook-url", metavar="URL", help="post every event of every company to URL (signed, as CallRail)"
     )
     hooks.add_argument(
-        "--webhook-timeout", type=float, metavar="S", help="seconds to wait for a receiver (10)"
+        "--webhook-timeout", type=positive, metavar="S", help="seconds to wait for a receiver (10)"
     )
     hooks.add_argument(
-        "--webhook-failure-limit", type=int, metavar="N", help="failures in a row that disable it (10)"
+        "--webhook-failure-limit", type=count, metavar="N", help="failures in a row that disable it (10)"
     )
-    hooks.add_argument("--webhook-drop", type=float, default=0.0, metavar="RATE", help="never sent")
-    hooks.add_argument("--webhook-duplicate", type=float, default=0.0, metavar="RATE", help="sent twice")
+    hooks.add_argument("--webhook-drop", type=chance, default=0.0, metavar="RATE", help="never sent")
+    hooks.add_argument("--webhook-duplicate", type=chance, default=0.0, metavar="RATE", help="sent twice")
     hooks.add_argument(
-        "--webhook-reorder", type=float, default=0.0, metavar="RATE", help="sent after the next one"
-    )
-    hooks.add_argument(
-        "--webhook-bad-signature", type=float, default=0.0, metavar="RATE", help="signed with a wrong key"
+        "--webhook-reorder", type=chance, default=0.0, metavar="RATE", help="sent after the next one"
     )
     hooks.add_argument(
-        "--webhook-delay", type=float, default=0.0, metavar="RATE", help="sent up to 2 sim minutes late"
+        "--webhook-bad-signature", type=chance, default=0.0, metavar="RATE", help="signed with a wrong key"
+    )
+    hooks.add_argument(
+        "--webhook-delay", type=chance, default=0.0, metavar="RATE", help="sent up to 2 sim minutes late"
     )
     add_webhooks_parser(commands)
     add_hub_parser(commands)
     add_web_parser(commands)
     return parser
-
-
-def chance(value: str) -> float:
-    """A probability from the command line: a number from 0 to 1."""
-    try:
-        number = float(value)
-    except ValueError:
-        number = -1.0
-    if not 0.0 <= number <= 1.0:  # NaN too
-        raise argparse.ArgumentTypeError(f"{value!r} is not a chance: give a number from 0 to 1, like 0.5")
-    return number
 
 
 def run_sim(args: argparse.Namespace) -> int:

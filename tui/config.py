@@ -157,6 +157,15 @@ class Settings(BaseModel):
             return None
         return value.strip() if isinstance(value, str) else value
 
+    @field_validator(
+        "share", "hide_abandoned_under", "reconcile_calls_every", "reconcile_texts_every", mode="before"
+    )
+    @classmethod
+    def _number_not_bool(cls, value: Any) -> Any:
+        if isinstance(value, bool):  # TOML's true would count as 1
+            raise ValueError("must be a number, not true or false")
+        return value
+
     @field_validator("base_url")
     @classmethod
     def _check_base_url(cls, value: str) -> str:

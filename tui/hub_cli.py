@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 
+from tui.cli_values import positive
 from tui.config import (
     ConfigError,
     Settings,
@@ -64,7 +65,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="also serve the app to browser tabs there: each viewer signs in with their token",
     )
     parser.add_argument("--demo", action="store_true", help="serve the built-in simulator's account")
-    parser.add_argument("--speed", type=float, default=20.0, help="demo pace, times real time (default 20)")
+    parser.add_argument("--speed", type=positive, default=20.0, help="demo pace, times real time (20)")
     parser.add_argument("--seed", type=int, default=7, help="demo scenario seed (default 7)")
     parser.add_argument(
         "--home", type=Path, metavar="DIR", help="the hub's folder (default: under the app's)"

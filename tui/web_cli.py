@@ -15,6 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from tui.cli_values import positive
 from tui.config import ConfigError, listen_address, load_settings
 from tui.logging_setup import register_secret, setup_logging
 
@@ -39,7 +40,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--idle-minutes",
-        type=float,
+        type=positive,
         default=None,
         metavar="M",
         help="end a tab after M minutes without input (480)",

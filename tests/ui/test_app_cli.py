@@ -50,6 +50,39 @@ def test_a_bad_flag_value_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--base-url" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("argv", "flag"),
+    [
+        (["sim", "--port", "-1"], "--port"),
+        (["sim", "--port", "99999"], "--port"),
+        (["--demo", "--speed", "0"], "--speed"),
+        (["sim", "--speed", "nan"], "--speed"),
+        (["sim", "--hourly-limit", "-1"], "--hourly-limit"),
+        (["sim", "--webhook-reorder", "2"], "--webhook-reorder"),
+        (["web", "--idle-minutes", "-5"], "--idle-minutes"),
+        (["hub", "--demo", "--speed", "-3"], "--speed"),
+    ],
+)
+def test_a_number_out_of_range_is_a_usage_error_naming_its_flag(
+    argv: list[str], flag: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(argv)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument {flag}:" in err and "Traceback" not in err
+
+
+def test_true_for_a_number_in_the_config_file_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('api_key = "k"\nshare = true\n')
+    path.chmod(0o600)
+    assert cli.main(["--config", str(path)]) == 2
+    assert "share" in capsys.readouterr().err
+
+
 def test_sim_subcommand_serves_with_the_given_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
     monkeypatch.setattr("tui.sim.serve.serve", lambda *args: calls.append(args) or 0)
