@@ -38,6 +38,7 @@ async def test_a_tab_attaches_to_the_process_started_ahead_at_its_own_size() -> 
         await sign_in(http, server)  # a spare is started for this session's first tab
         await until(lambda: server.spare.pid)
         ahead = server.spare.pid
+        assert os.getsid(ahead) == ahead != os.getsid(0)  # a Ctrl-C for the server does not reach it
         url = server.public_url + "/ws?width=100&height=30"
         async with http.ws_connect(url, origin=server.origin) as ws:
             await shown(ws, 100, 30, "tiny app ready 100x30")  # drawn again at the tab's size

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from asyncio.subprocess import Process
 from collections.abc import Callable
 
 from aiohttp import WSMsgType, web
@@ -60,6 +61,22 @@ class Tab(AppService):
             else:
                 environment[name] = value
         return environment
+
+    async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
+        """As textual-serve opens it, but in a session of its own: a Ctrl-C in the server's terminal
+        reaches the server only (not a tab still importing, which would print a traceback), and the
+        server stops its tabs in order."""
+        self._process = process = await asyncio.create_subprocess_shell(
+            self.command,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=self._build_environment(width=width, height=height),
+            start_new_session=True,
+        )
+        assert process.stdin is not None
+        self._stdin = process.stdin
+        return process
 
     @property
     def pid(self) -> int | None:
