@@ -49,10 +49,13 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "hub",
         help="serve a team: one key, one poller and webhook receiver, many viewers",
-        description=__doc__,
+        description=__doc__.replace("``", ""),
     )
     parser.add_argument(
-        "--listen", default=DEFAULT_LISTEN, metavar="HOST:PORT", help=f"(default {DEFAULT_LISTEN})"
+        "--listen",
+        default=DEFAULT_LISTEN,
+        metavar="HOST:PORT",
+        help=f"where viewers (and CallRail's webhooks) reach the hub (default {DEFAULT_LISTEN})",
     )
     parser.add_argument(
         "--public-url",

@@ -24,7 +24,7 @@ DEFAULT_LISTEN = "127.0.0.1:8080"
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
-        "web", help="serve the app to browser tabs, behind a sign-in", description=__doc__
+        "web", help="serve the app to browser tabs, behind a sign-in", description=__doc__.replace("``", "")
     )
     parser.add_argument(
         "--listen",

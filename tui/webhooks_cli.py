@@ -27,7 +27,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "webhooks",
         help="point each company's CallRail webhooks at a receiver, or check them",
-        description=__doc__,
+        description=__doc__.replace("``", ""),
     )
     parser.add_argument("action", choices=ACTIONS)
     parser.add_argument(

@@ -107,3 +107,11 @@ def test_sim_subcommand_serves_with_the_given_limits(monkeypatch: pytest.MonkeyP
 )
 def test_the_demo_always_shows_a_working_day(now: datetime, expected: datetime | None) -> None:
     assert cli.demo_start(now) == expected
+
+
+@pytest.mark.parametrize("command", ["web", "hub", "webhooks", "sim"])
+def test_each_command_s_help_reads_as_plain_text(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main([command, "--help"])
+    text = capsys.readouterr().out
+    assert "``" not in text and "default" in text
