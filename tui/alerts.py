@@ -98,7 +98,7 @@ class Alerts:
             name = clean(conversation.customer_name, single_line=True)
             if name:
                 return name
-        return display.phone_number(
+        return display.compact_phone(  # as the feed and the texts list show a number
             conversation.customer_phone_number, conversation.formatted_customer_phone_number, mask=mask
         )
 

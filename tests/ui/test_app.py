@@ -11,7 +11,7 @@ from textual.command import CommandList
 from textual.widgets import Footer, Static
 
 from tui import startup_gc
-from tui.alerts import ALERT_FLUSH_AFTER, MAX_TOASTS
+from tui.alerts import ALERT_FLUSH_AFTER, MAX_TOASTS, Alerts
 from tui.app import make_app
 from tui.callrail.models import Conversation
 from tui.live.events import CallsChanged, InboundCall, InboundText, PollState, PollStatus
@@ -244,3 +244,9 @@ async def test_toasts_and_the_bell_are_switched_from_the_command_palette(make_sc
         await pilot.pause()
         assert not alerts(app) and not bells
         assert "Turn toasts on" in {command.title for command in app.get_system_commands(app.screen)}
+
+
+def test_a_text_from_an_unnamed_number_is_announced_with_the_number_as_the_app_shows_it() -> None:
+    conversation = Conversation(id="CONV1", customer_phone_number="+13035550174")
+    assert Alerts._texter(conversation, mask=False) == "303-555-0174"
+    assert "303" not in Alerts._texter(conversation, mask=True)
