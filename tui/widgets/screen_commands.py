@@ -20,6 +20,8 @@ class ScreenActions(Provider):
             if not isinstance(binding, Binding) or not binding.description:
                 continue
             action = binding.action
+            if action.startswith("app."):  # the app's own actions are its commands (``get_system_commands``)
+                continue
             if screen.check_action(action.split("(")[0], ()) is False:
                 continue
             key = binding.key_display or binding.key.split(",")[0]
