@@ -1,5 +1,5 @@
-"""Toasts never cover the compose box of a text thread, nor the highlighted row of the feed or the inbox:
-the regions of the row and of each toast never intersect, wherever the cursor is."""
+"""Toasts never cover the compose box of a text thread, the status bar, nor the highlighted row of the
+feed or the inbox: the regions of the row and of each toast never intersect, wherever the cursor is."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from tui.screens.inbox import InboxScreen
 from tui.screens.thread import ThreadScreen
 from tui.screenshots import SIZE, wait_for, wait_until_polled
 from tui.widgets.sms_compose import SmsCompose
+from tui.widgets.status_bar import StatusBar
 
 
 async def test_a_toast_in_a_thread_sits_above_the_compose_box(demo) -> None:
@@ -98,3 +99,13 @@ async def test_toasts_keep_clear_of_the_inboxs_highlighted_row(demo) -> None:
             await wait_for(
                 pilot, lambda: toasts_clear_of(app, listed.cursor_region()) and any_shown(app), timeout=5
             )
+
+
+async def test_a_toast_leaves_the_status_bar_readable(demo) -> None:
+    app = make_app(demo.session, demo.settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until_polled(pilot, app)
+        app.notify("Call from a caller", title="Bay State Dental", timeout=600)
+        await wait_for(pilot, lambda: any_shown(app))
+        status = app.screen.query_one(StatusBar).region
+        assert status.height and toasts_clear_of(app, status)
