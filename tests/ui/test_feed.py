@@ -247,3 +247,13 @@ async def test_very_short_abandoned_calls_can_be_left_out_of_the_callbacks(make_
             await pilot.press("b")
             shown = app.screen.table.visible_calls()
             assert shown and bool(short_abandoned(shown)) is expect_short
+
+
+async def test_a_header_too_long_for_a_narrow_terminal_ends_in_an_ellipsis(app, demo) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until_polled(pilot, app)
+        await pilot.press("b")  # the callbacks filter lengthens the header past 80 columns
+        await pilot.pause()
+        header = app.screen.query_one("#feed-header")
+        line = "".join(segment.text for segment in header.render_line(0)).rstrip()
+        assert len(line) <= 80 and line.endswith("…"), line
