@@ -73,3 +73,9 @@ def test_sparkline_scales_to_the_busiest_bucket() -> None:
     assert sparkline([0, 0, 0]) == "   "
     assert sparkline([0, 1, 2, 4, 8]) == " ▁▂▄█"
     assert sparkline([1, 1, 0, 0, 3, 5], per=2) == "▂ █"  # 2 of 8: a quarter
+
+
+def test_a_single_line_cut_to_fit_ends_in_an_ellipsis() -> None:
+    console = Console(width=12, color_system=None)
+    (line,) = console.render_lines(literal("Pacific Coast Law Group", single_line=True), pad=False)
+    assert "".join(segment.text for segment in line) == "Pacific Coa…"

@@ -36,8 +36,12 @@ def clean(value: object, *, single_line: bool = False) -> str:
 
 
 def literal(value: object, style: str = "", *, single_line: bool = False) -> Text:
-    """A Rich ``Text`` that shows ``value`` exactly (no markup, no escapes)."""
-    return Text(clean(value, single_line=single_line), style=style, no_wrap=single_line, end="")
+    """A Rich ``Text`` that shows ``value`` exactly (no markup, no escapes); ``single_line`` ends it in
+    "…" where it is cut to fit."""
+    overflow = "ellipsis" if single_line else None
+    return Text(
+        clean(value, single_line=single_line), style=style, no_wrap=single_line, overflow=overflow, end=""
+    )
 
 
 def mask_phone(number: str | None) -> str:
