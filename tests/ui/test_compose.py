@@ -20,7 +20,8 @@ def item(state: OutboxState, error: str = "") -> OutboxItem:
 def test_count_and_what_cannot_be_sent():
     assert count_label("hello") == "5/140"
     assert send_problem("   ") == "Type a message first."
-    assert "limit is 140" in send_problem("x" * 141)
+    assert send_problem("x" * 141) == "Too long by 1 character."
+    assert send_problem("x" * 150) == "Too long by 10 characters."
     assert send_problem("x" * 140) is None
 
 
@@ -77,7 +78,7 @@ async def test_ctrl_s_sends_and_refuses_empty_or_too_long_text():
         app.query_one(SmsCompose).text_area.insert("x" * 141)
         await pilot.press("ctrl+s")
         assert app.sent == []
-        assert "Too long" in str(status(app, "#sms-state").render())
+        assert "Too long by 1 character." in str(status(app, "#sms-state").render())
         app.query_one(SmsCompose).text_area.text = "See you at 9"
         await pilot.press("ctrl+s")
         await pilot.pause()

@@ -60,7 +60,8 @@ def send_problem(text: str, limit: int = SMS_LIMIT) -> str | None:
     if not text.strip():
         return "Type a message first."
     if len(text) > limit:
-        return f"Too long: {len(text)} characters, the limit is {limit}. Shorten it to send."
+        over = len(text) - limit  # the count beside it shows the limit
+        return f"Too long by {over} character{'' if over == 1 else 's'}."
     return None
 
 
