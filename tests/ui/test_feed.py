@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.widgets import OptionList
+
 from tui import display
 from tui.callrail.models import NEEDS_CALLBACK
 from tui.live.events import CallsChanged
@@ -257,3 +259,14 @@ async def test_a_header_too_long_for_a_narrow_terminal_ends_in_an_ellipsis(app, 
         header = app.screen.query_one("#feed-header")
         line = "".join(segment.text for segment in header.render_line(0)).rstrip()
         assert len(line) <= 80 and line.endswith("…"), line
+
+
+async def test_the_sort_menu_offers_only_the_columns_a_narrow_terminal_shows(app, demo) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until_polled(pilot, app)
+        shown = [column.title for column in app.screen.table.shown_columns]
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
+        options = app.screen.query_one(OptionList)
+        offered = [str(options.get_option_at_index(n).prompt) for n in range(options.option_count)]
+        assert offered == shown and "Source" not in offered

@@ -253,7 +253,7 @@ class FeedScreen(Screen[None]):
 
     def action_sort_menu(self) -> None:
         table = self.table
-        columns = [(column.key, column.title) for column in COLUMNS]
+        columns = [(column.key, column.title) for column in table.shown_columns]  # what one can see
 
         def chosen(column: str | None) -> None:
             if column is not None:

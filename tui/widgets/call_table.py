@@ -26,7 +26,7 @@ from tui import display
 from tui.callrail.models import Call
 from tui.feed_index import FeedIndex
 from tui.safe_text import literal
-from tui.widgets.call_table_layout import column_at, join_cells, layout_columns
+from tui.widgets.call_table_layout import Column, column_at, join_cells, layout_columns
 from tui.widgets.call_table_rows import call_cells, header_cells
 from tui.widgets.list_keys import LIST_KEYS
 from tui.widgets.toast_clear import ToastsClearCursor, row_region
@@ -134,6 +134,11 @@ class CallTable(ToastsClearCursor, ScrollView, can_focus=True):
 
     def call_at(self, row: int) -> Call | None:
         return self._index.call_at(row)
+
+    @property
+    def shown_columns(self) -> list[Column]:
+        """The columns that fit the table's width now, left to right."""
+        return [column for column, _ in self._layout]
 
     def visible_calls(self) -> list[Call]:
         """Every call that passes the filters, in display order (for tests and exports)."""
