@@ -416,3 +416,24 @@ async def test_simulated_day_greedy_callers_never_exceed_the_share():
     assert max_in_window(taken["sms"], HOUR) <= 120
     assert max_in_window(taken["poll"], HOUR) <= 720
     assert len(general) > 7900  # greedy callers do get (almost) all of the share
+
+
+def test_reading_the_budget_takes_no_lock(tmp_path: Path):
+    """The app reads the budget for its first frame while another process may be saving it: a read waits
+    for no one, as a save replaces the file whole."""
+    from filelock import FileLock
+
+    budget = make(ManualClock(START), state_dir=tmp_path)
+    asyncio.run(budget.acquire())
+    with FileLock(str(tmp_path / "ACC1.json.lock"), timeout=0):  # another process's save in progress
+        assert budget.snapshot().used_hour == 1
+        assert budget.available_in() == 0
+
+
+def test_a_reader_leaves_an_unreadable_state_for_the_writer(tmp_path: Path):
+    (tmp_path / "ACC1.json").write_text("{not json")
+    budget = make(ManualClock(START), state_dir=tmp_path)
+    assert budget.snapshot().used_hour == 0
+    assert not list(tmp_path.glob("ACC1.json.corrupt-*"))
+    asyncio.run(budget.acquire())
+    assert [p.read_text() for p in tmp_path.glob("ACC1.json.corrupt-*")] == ["{not json"]

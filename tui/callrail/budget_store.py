@@ -86,7 +86,8 @@ class MemoryStore:
 
 
 class FileStore:
-    """One JSON file per scope; every transaction holds the file lock from load to save."""
+    """One JSON file per scope; a writing transaction holds the file lock from load to save. A reading one
+    takes no lock: a save replaces the file whole, so a read sees the state before or after it."""
 
     def __init__(self, state_dir: Path, scope: str) -> None:
         state_dir.mkdir(parents=True, exist_ok=True)
@@ -104,15 +105,19 @@ class FileStore:
 
     @contextmanager
     def transaction(self, write: bool = True) -> Iterator[BudgetState]:
+        if not write:
+            yield self._load(set_aside=False)
+            return
         with self._lock:
-            state = self._load()
+            state = self._load(set_aside=True)
             yield state
-            if write:
-                tmp = self.path.with_name(self.path.name + ".tmp")
-                tmp.write_text(json.dumps(state.to_json(), separators=(",", ":")), encoding="utf-8")
-                os.replace(tmp, self.path)  # a crash mid-write leaves the old file, never half a file
+            tmp = self.path.with_name(self.path.name + ".tmp")
+            tmp.write_text(json.dumps(state.to_json(), separators=(",", ":")), encoding="utf-8")
+            os.replace(tmp, self.path)  # a crash mid-write leaves the old file, never half a file
 
-    def _load(self) -> BudgetState:
+    def _load(self, *, set_aside: bool) -> BudgetState:
+        """The saved state, or an empty one; an unreadable file is moved aside by a writer (``set_aside``),
+        which holds the lock."""
         try:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -120,6 +125,8 @@ class FileStore:
         try:
             return BudgetState.from_json(json.loads(text))
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            if not set_aside:
+                return BudgetState()
             aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
             os.replace(self.path, aside)
             log.warning(
