@@ -6,6 +6,9 @@ again: tens of milliseconds) follows it at once. Focus, the screen stack and the
 announce new bindings, and Textual's footer recomposes at every announcement, even when the keys stay
 the same; five arrive as the app starts. Here the keys are composed at once from the screen's bindings,
 a burst of announcements makes one check, and the keys are rebuilt only if what they show differs.
+
+Each key bound to the footer's style (``compact``) is also made in it: such a key starts compact and
+takes the footer's style after it mounts, which restyled every key twice before the first frame.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
+from textual.widgets._footer import FooterKey
 
 
 class Footer(TextualFooter):
@@ -22,7 +26,10 @@ class Footer(TextualFooter):
     def compose(self) -> ComposeResult:
         self.set_reactive(TextualFooter._bindings_ready, True)
         self._shown = self._keys_shown()
-        yield from super().compose()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and "compact" in (widget._reactive_connect or {}):
+                widget.set_reactive(FooterKey.compact, self.compact)
+            yield widget
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True
