@@ -31,6 +31,7 @@ TEXT_FILTER, CALLBACK_FILTER, COMPANY_FILTER = "text", "callbacks", "company"
 
 class FeedScreen(Screen[None]):
     HOME = True  # escape does not leave it (the app's ``action_back``)
+    AUTO_FOCUS = "#feed-table"  # not the hidden filter box, which would take focus and give it back
     COMMANDS = {ScreenActions}
     BINDINGS = [
         Binding("enter", "open", "Open", tooltip=OPEN_TIP),
@@ -79,7 +80,6 @@ class FeedScreen(Screen[None]):
     def on_mount(self) -> None:
         ctx = self.ctx
         session = ctx.session
-        self.query_one("#feed-filter").display = False
         self._companies_known = len(session.companies)
         self.table.zone_names = False  # one zone for every row, named in the header
         self._first_rows_noted = False
