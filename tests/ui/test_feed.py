@@ -197,6 +197,26 @@ async def test_escape_clears_the_filter_set_last_and_keeps_the_highlighted_call(
         assert table.selected_call.id == highlighted.id
 
 
+async def test_at_80_columns_the_title_keeps_the_newer_calls_and_the_filters_before_the_rest(
+    app, make_call
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until_polled(pilot, app)
+        header = app.screen.query_one("#feed-header")
+
+        def shown() -> str:  # what fits on the line, not the whole text
+            return header.render_line(0).text
+
+        await pilot.press("b", "j", "j")
+        missed = make_call(
+            "CALabove", minutes_ago=-1, call_type="missed", answered=False, customer_phone_number="+15125550111"
+        )
+        app.post_message(LiveUpdate(CallsChanged(new=[missed])))
+        await wait_for(pilot, lambda: "1 newer ↑ (g)" in shown())
+        assert "needing a callback" in shown()
+        assert shown().rstrip().endswith("…")  # the sort and the time zone are what is cut
+
+
 async def test_calls_arriving_above_the_highlight_are_counted_until_you_go_back_up(
     app, demo, make_call
 ) -> None:

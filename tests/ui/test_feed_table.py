@@ -31,6 +31,12 @@ def test_layout_fills_the_width_and_drops_low_priority_columns_when_narrow() -> 
     assert sum(width for _, width in narrow) + GAP * (len(narrow) - 1) <= 60
 
 
+def test_a_sorted_columns_title_and_arrow_fit_its_narrowest_width() -> None:
+    """The sort arrow is never cut: "1st ▲", not "1s… ▲"."""
+    for column in COLUMNS:
+        assert cell_len(f"{column.title} ▲") <= column.min_width, column.key
+
+
 def test_every_column_can_be_sorted() -> None:
     assert [column.key for column in COLUMNS] == list(SORT_VALUES)
 

@@ -183,6 +183,8 @@ class FeedScreen(Screen[None]):
         self.table.focus()
 
     def _show_header(self) -> None:
+        """What the feed shows, what to act on first: the newer calls above, the filters, the sort, then
+        the time zone (a narrow terminal cuts the end)."""
         table = self.table
         header = Text(no_wrap=True, overflow="ellipsis")
         header.append("Live feed", style="bold")
@@ -196,11 +198,8 @@ class FeedScreen(Screen[None]):
                 literal(self.ctx.company_name(self.company_id) or self.company_id, single_line=True)
             )
         header.append(f" · {table.row_count:,} calls")
-        header.append(f" · times in {self.ctx.session.clock.now().astimezone(self.ctx.times.list_zone):%Z}")
         if table.newer_above:
             header.append(f" · {table.newer_above:,} newer ↑ (g)", style="bold")
-        elif table.cursor_row == 0 and table.sort_column == "time" and table.sort_descending:
-            header.append(" · following the newest")
         if self.callbacks_only:
             header.append(" · needing a callback")
         filter_text = self.query_one("#feed-filter", Input).value
@@ -210,8 +209,12 @@ class FeedScreen(Screen[None]):
             header.append("”")
             if self.ctx.mask:
                 header.append(" (masked names and numbers are not searched)")
+        following = table.cursor_row == 0 and table.sort_column == "time" and table.sort_descending
+        if following and not table.newer_above:
+            header.append(" · following the newest")
         arrow = "▼" if table.sort_descending else "▲"
         header.append(f" · sorted by {_TITLES[table.sort_column]} {arrow}")
+        header.append(f" · times in {self.ctx.session.clock.now().astimezone(self.ctx.times.list_zone):%Z}")
         self.query_one("#feed-header", Static).update(header)
         filtered = bool(filter_text or self.callbacks_only or self.company_id)
         table.empty_message = (

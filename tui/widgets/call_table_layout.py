@@ -14,7 +14,7 @@ GAP = 1
 class Column:
     key: str
     title: str
-    min_width: int
+    min_width: int  # room for the title and the sort arrow
     grow: int = 0  # share of the spare width
     keep: int = 5  # when the table is too narrow, the lowest goes first
     justify: Literal["left", "right"] = "left"
@@ -29,7 +29,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("tracking", "Tracking #", 12, keep=2),
     Column("status", "Status", 11, keep=9),
     Column("duration", "Dur", 5, keep=6, justify="right"),
-    Column("first", "1st", 3, keep=1),
+    Column("first", "1st", 5, keep=1),
     Column("lead", "Lead", 10, keep=3),
     Column("tags", "Tags", 6, grow=2, keep=2),
 )
