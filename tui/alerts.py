@@ -1,7 +1,9 @@
 """Alerts for what arrives while the app runs: one toast per kind and one bell per poll, however many
 calls, texts or forms the poll brought ("Call from Maria Delgado +2 more"); a call seen ringing that ends
 unanswered is announced again, as missed, in place of its own toast if that is still up. At most
-``MAX_TOASTS`` of these toasts are on screen: a new one takes the place of the oldest."""
+``MAX_TOASTS`` of these toasts are on screen: a new one takes the place of the oldest. While a dialog is
+open (a prompt, help) the bell rings as things arrive, and their toasts wait for the dialog to close
+instead of covering it."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from collections.abc import Callable, Iterable
 
 from textual.app import App
 from textual.notifications import Notification, Notify
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 
 from tui import display, form_text
@@ -34,6 +37,7 @@ class Alerts:
         self._timer: Timer | None = None
         self._shown: deque[Notification] = deque()  # our toasts, oldest first
         self._toast_of: dict[str, Notification] = {}  # a call's own toast (one call, not "+2 more")
+        self._rung_for = 0  # how many of the alerts waiting behind a dialog the bell rang for
 
     @property
     def waiting(self) -> bool:
@@ -75,8 +79,15 @@ class Alerts:
             self._timer.stop()
             self._timer = None
         calls, missed, texts, forms = self._calls, self._missed, self._texts, self._forms
-        if not (calls or missed or texts or forms):
+        pending = len(calls) + len(missed) + len(texts) + len(forms)
+        if not pending:
             return
+        if pending > self._rung_for:
+            self._ring()
+        if isinstance(self._app.screen, ModalScreen):  # shown by ``screen_changed`` once it closes
+            self._rung_for = pending
+            return
+        self._rung_for = 0
         self._calls, self._missed, self._texts, self._forms = [], [], [], []
         mask = self._context().mask
         if calls:
@@ -89,6 +100,13 @@ class Alerts:
             self._toast("New text", texts, [self._texter(conversation, mask) for conversation in texts])
         if forms:
             self._toast("Form", forms, [form_text.who(form, mask=mask) for form in forms])
+
+    def screen_changed(self, screen: Screen) -> None:
+        """A dialog closed: what arrived behind it is announced."""
+        if not isinstance(screen, ModalScreen) and self.waiting:
+            self.flush()
+
+    def _ring(self) -> None:
         if self._context().settings.notify_bell:
             self._app.bell()
 

@@ -152,6 +152,7 @@ class CallRailApp(App[None]):
         self.call_after_refresh(startup_gc.release)
         self._catch_exit_signals()
         self.screen_change_signal.subscribe(self, self._add_status_bar)
+        self.screen_change_signal.subscribe(self, self.alerts.screen_changed)
         warning = permission_warning(self.settings.config_path)
         if warning:
             self.notify(warning, severity="warning", timeout=20, markup=False)

@@ -76,6 +76,30 @@ async def test_a_new_call_gets_a_toast_and_the_bell_and_outside_text_stays_text(
         assert "missed" in table.render_line(1).text
 
 
+async def test_behind_a_dialog_the_bell_rings_and_the_toast_waits_for_it_to_close(
+    make_scene, make_call
+) -> None:
+    demo = make_scene(notify_toast=True, notify_bell=True)
+    app = make_app(demo.session, demo.settings)
+    bells = []
+    app.bell = lambda: bells.append(1)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until_polled(pilot, app)
+        app.clear_notifications()
+        bells.clear()
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        app.post_message(LiveUpdate(InboundCall(make_call("CALbehind", 0, customer_name="Ada Quill"))))
+        end_of_poll(app, demo)
+        end_of_poll(app, demo)  # a poll that brought nothing rings nothing more
+        await pilot.pause()
+        assert bells == [1]
+        assert not any("Ada Quill" in text for text in alert_texts(app))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: any("Ada Quill" in text for text in alert_texts(app)))
+        assert bells == [1] and not app.alerts.waiting
+
+
 async def test_alerts_can_be_turned_off(demo, make_call) -> None:
     app = make_app(demo.session, demo.settings)  # the scene turns toasts and the bell off
     bells = []
