@@ -29,7 +29,7 @@ class StatusBar(Horizontal):
     }
     StatusBar #status-account {
         width: auto;
-        max-width: 34;
+        max-width: 24;
         text-wrap: nowrap;
         text-overflow: ellipsis;
     }
