@@ -38,17 +38,27 @@ def end_of_poll(app, demo) -> None:
     app.post_message(LiveUpdate(PollStatus(PollState.OK, budget=demo.session.status.budget)))
 
 
+def app_counting_bells(demo):
+    app = make_app(demo.session, demo.settings)
+    bells: list[int] = []
+    app.bell = lambda: bells.append(1)
+    return app, bells
+
+
+async def announced_from_now(pilot, app, bells: list[int]) -> None:
+    """The first poll is in; its toasts and bells are forgotten."""
+    await wait_until_polled(pilot, app)
+    app.clear_notifications()
+    bells.clear()
+
+
 async def test_a_new_call_gets_a_toast_and_the_bell_and_outside_text_stays_text(
     make_scene, make_call
 ) -> None:
     demo = make_scene(notify_toast=True, notify_bell=True)
-    app = make_app(demo.session, demo.settings)
-    bells = []
-    app.bell = lambda: bells.append(1)
+    app, bells = app_counting_bells(demo)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until_polled(pilot, app)
-        app.clear_notifications()
-        bells.clear()
+        await announced_from_now(pilot, app, bells)
         ringing = make_call(
             "CALhostile", 0, customer_name=HOSTILE_NAME, call_type="in_progress", answered=None
         )
@@ -80,13 +90,9 @@ async def test_behind_a_dialog_the_bell_rings_and_the_toast_waits_for_it_to_clos
     make_scene, make_call
 ) -> None:
     demo = make_scene(notify_toast=True, notify_bell=True)
-    app = make_app(demo.session, demo.settings)
-    bells = []
-    app.bell = lambda: bells.append(1)
+    app, bells = app_counting_bells(demo)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until_polled(pilot, app)
-        app.clear_notifications()
-        bells.clear()
+        await announced_from_now(pilot, app, bells)
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         app.post_message(LiveUpdate(InboundCall(make_call("CALbehind", 0, customer_name="Ada Quill"))))
@@ -101,9 +107,7 @@ async def test_behind_a_dialog_the_bell_rings_and_the_toast_waits_for_it_to_clos
 
 
 async def test_alerts_can_be_turned_off(demo, make_call) -> None:
-    app = make_app(demo.session, demo.settings)  # the scene turns toasts and the bell off
-    bells = []
-    app.bell = lambda: bells.append(1)
+    app, bells = app_counting_bells(demo)  # the scene turns toasts and the bell off
     async with app.run_test(size=SIZE) as pilot:
         await wait_until_polled(pilot, app)
         app.post_message(LiveUpdate(InboundCall(make_call("CALquiet", 0))))
@@ -177,13 +181,9 @@ async def test_pause_resume_and_quit(app, demo) -> None:
 
 async def test_a_poll_with_several_new_calls_gets_one_toast_and_one_bell(make_scene, make_call) -> None:
     demo = make_scene(notify_toast=True, notify_bell=True)
-    app = make_app(demo.session, demo.settings)
-    bells = []
-    app.bell = lambda: bells.append(1)
+    app, bells = app_counting_bells(demo)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until_polled(pilot, app)
-        app.clear_notifications()
-        bells.clear()
+        await announced_from_now(pilot, app, bells)
         answered = [
             make_call(f"CALnew{i}", i, customer_name=name, company_id=company)
             for i, (name, company) in enumerate(
