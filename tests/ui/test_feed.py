@@ -209,12 +209,42 @@ async def test_at_80_columns_the_title_keeps_the_newer_calls_and_the_filters_bef
 
         await pilot.press("b", "j", "j")
         missed = make_call(
-            "CALabove", minutes_ago=-1, call_type="missed", answered=False, customer_phone_number="+15125550111"
+            "CALabove",
+            minutes_ago=-1,
+            call_type="missed",
+            answered=False,
+            customer_phone_number="+15125550111",
         )
         app.post_message(LiveUpdate(CallsChanged(new=[missed])))
         await wait_for(pilot, lambda: "1 newer ↑ (g)" in shown())
         assert "needing a callback" in shown()
         assert shown().rstrip().endswith("…")  # the sort and the time zone are what is cut
+
+
+async def test_a_company_picked_while_away_from_the_top_shows_its_newest_call_and_no_stale_count(
+    app, demo, make_call
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until_polled(pilot, app)
+        feed, table = app.screen, app.screen.table
+        await pilot.press("j", "j")
+        highlighted = table.selected_call
+        other = next(
+            c for c in demo.session.state.calls_newest_first() if c.company_id != highlighted.company_id
+        )
+        arrived = [
+            make_call(f"CALnew{n}", minutes_ago=-1 - n, company_id=highlighted.company_id) for n in range(2)
+        ]
+        app.post_message(LiveUpdate(CallsChanged(new=arrived)))
+        await wait_for(pilot, lambda: table.newer_above == 2)
+        feed.show_company(other.company_id)  # the highlighted call is not this company's
+        await pilot.pause()
+        assert table.cursor_row == 0 and table.newer_above == 0
+        company_calls = [
+            c for c in demo.session.state.calls_newest_first() if c.company_id == other.company_id
+        ]
+        assert table.selected_call.id == company_calls[0].id
+        assert "newer" not in str(feed.query_one("#feed-header").render())
 
 
 async def test_calls_arriving_above_the_highlight_are_counted_until_you_go_back_up(

@@ -223,17 +223,20 @@ class CallTable(ToastsClearCursor, ScrollView, can_focus=True):
         self._restore(anchor, follow_top=True)
 
     def _restore(self, anchor: Anchor, *, follow_top: bool = False) -> None:
+        """Back on the anchored call where it is now; at the top if the table followed the newest or the
+        call is no longer shown (a filter left it out: the newest of what is shown is what matters)."""
         call_id, screen_line, following = anchor
         rows = len(self._index)
         row = None if following or follow_top or call_id is None else self._index.row_of(call_id)
         self.virtual_size = Size(self.size.width, rows + 1)
         if row is None:
-            self._cursor = min(self._cursor, max(0, rows - 1)) if not following else 0
-            if following or follow_top:
-                self.scroll_to(y=0, animate=False, immediate=True)
+            self._cursor = 0
+            self.scroll_to(y=0, animate=False, immediate=True)
+            self._set_newer(0)
         else:
             self._cursor = row
             self.scroll_to(y=max(0, row - screen_line), animate=False, immediate=True)
+            self._set_newer(min(self.newer_above, row))  # a filter may have left out some of them
         self.refresh()
         self.keep_toasts_clear()
 
