@@ -24,8 +24,8 @@ from rich.console import Console
 from rich.text import Text
 from textual import on
 from textual.app import App, SystemCommand
-from textual.geometry import Size
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input
@@ -122,7 +122,10 @@ class CallRailApp(App[None]):
         width, height = size
         return {
             next((name for edge, name in sorted(points, reverse=True) if dimension >= edge), "")
-            for dimension, points in ((width, self.HORIZONTAL_BREAKPOINTS), (height, self.VERTICAL_BREAKPOINTS))
+            for dimension, points in (
+                (width, self.HORIZONTAL_BREAKPOINTS),
+                (height, self.VERTICAL_BREAKPOINTS),
+            )
         } - {""}
 
     @property
