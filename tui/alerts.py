@@ -3,7 +3,8 @@ calls, texts or forms the poll brought ("Call from Maria Delgado +2 more"); a ca
 unanswered is announced again, as missed, in place of its own toast if that is still up. At most
 ``MAX_TOASTS`` of these toasts are on screen: a new one takes the place of the oldest. While a dialog is
 open (a prompt, help) the bell rings as things arrive, and their toasts wait for the dialog to close
-instead of covering it."""
+instead of covering it; the ones up when it opens are taken down (what they said is in the feed and the
+inbox)."""
 
 from __future__ import annotations
 
@@ -102,8 +103,11 @@ class Alerts:
             self._toast("Form", forms, [form_text.who(form, mask=mask) for form in forms])
 
     def screen_changed(self, screen: Screen) -> None:
-        """A dialog closed: what arrived behind it is announced."""
-        if not isinstance(screen, ModalScreen) and self.waiting:
+        """A dialog opened: the toasts up leave it clear; one closed: what arrived behind it is announced."""
+        if isinstance(screen, ModalScreen):
+            while self._shown:
+                self._take_down(self._shown[0])
+        elif self.waiting:
             self.flush()
 
     def _ring(self) -> None:

@@ -93,8 +93,14 @@ async def test_behind_a_dialog_the_bell_rings_and_the_toast_waits_for_it_to_clos
     app, bells = app_counting_bells(demo)
     async with app.run_test(size=SIZE) as pilot:
         await announced_from_now(pilot, app, bells)
+        app.post_message(LiveUpdate(InboundCall(make_call("CALbefore", 0, customer_name="Bo Early"))))
+        end_of_poll(app, demo)
+        await wait_for(pilot, lambda: any("Bo Early" in text for text in alert_texts(app)))
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.pause()
+        assert not any("Bo Early" in text for text in alert_texts(app))  # taken down, not timed out
+        bells.clear()
         app.post_message(LiveUpdate(InboundCall(make_call("CALbehind", 0, customer_name="Ada Quill"))))
         end_of_poll(app, demo)
         end_of_poll(app, demo)  # a poll that brought nothing rings nothing more
