@@ -4,6 +4,7 @@ and a send whose outcome is unknown."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
-from tests.ui.detail_fixtures import Demo, HostApp, build_demo, reopen, start, start_demo
+from tests.ui.detail_fixtures import Demo, HostApp, HostSettings, build_demo, reopen, start, start_demo
 from tui.callrail.models import Conversation
 from tui.live.events import OutboxState
 from tui.live.replies import conversation_messages, is_opted_out, needs_reply, opted_out
@@ -325,6 +326,34 @@ async def test_older_messages_load_page_by_page(sim_demo: Demo):
         assert "whole conversation" in str(screen.query_one("#thread-message", Static).render())
         # the app's own copy is still the newest page: the list and the poller rely on it
         assert len(sim_demo.session.state.conversations[conversation.id].messages) == 100
+
+
+async def test_masked_names_are_hidden_in_what_the_texts_say(sim_demo: Demo):
+    def named_in(c: Conversation) -> str | None:
+        """A word of the caller's name that their newest message says ("Thanks Angela!")."""
+        said = (c.newest_messages[0].content or "") if c.newest_messages else ""
+        words = (c.customer_name or "").split()
+        return next((w for w in words if re.search(rf"\b{re.escape(w)}\b", said, re.IGNORECASE)), None)
+
+    conversation = next(c for c in sim_demo.session.state.conversations_newest_first() if named_in(c))
+    name = named_in(conversation).casefold()
+
+    def shows_name(text: str) -> bool:
+        return name in text.casefold()
+
+    app = HostApp(sim_demo.session, HostSettings(mask=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(TextsScreen())
+        await settle(app, pilot)
+        listed = app.screen.query_one(ConversationList)
+        row = [c.id for c in listed.conversations].index(conversation.id)
+        preview = listed._build_strip(row, 1, 200).text
+        assert f"{name[0].upper()}." in preview and not shows_name(preview)
+        screen = thread_for(conversation)
+        await app.push_screen(screen)
+        await settle(app, pilot)
+        said = "\n".join(str(bubble.render()) for bubble in screen.query_one(MessageThread).query(Static))
+        assert f"{name[0].upper()}." in said and not shows_name(said)
 
 
 async def test_a_conversation_on_one_page_offers_no_older_messages(sim_demo: Demo):

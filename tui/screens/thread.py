@@ -192,14 +192,16 @@ class ThreadScreen(Screen[None]):
 
     # -- showing ---------------------------------------------------------------------------------------
 
+    def _customer_names(self) -> list[str]:
+        """The names this caller goes by here: the conversation's, else their calls'."""
+        conversation = self.conversation
+        names = [conversation.customer_name] if conversation and conversation.customer_name else []
+        calls, _ = self.session.state.history_for(self.customer_phone_number)
+        return names + [call.customer_name for call in calls if call.customer_name]
+
     def _customer_label(self) -> str:
         mask = self.ctx.mask
-        conversation = self.conversation
-        name = conversation.customer_name if conversation else None
-        if not name:
-            calls, _ = self.session.state.history_for(self.customer_phone_number)
-            name = next((call.customer_name for call in calls if call.customer_name), None)
-        name = clean(name, single_line=True)
+        name = clean(next(iter(self._customer_names()), None), single_line=True)
         if name:
             return mask_name(name) if mask else name
         return display.compact_phone(self.customer_phone_number, mask=mask)
@@ -261,7 +263,12 @@ class ThreadScreen(Screen[None]):
         thread = self.query_one(MessageThread)
         thread.show_older_hint(self._older_hint())
         thread.show(
-            messages, outbox, customer=self._customer_label(), where=where, now=self.session.clock.now()
+            messages,
+            outbox,
+            customer=self._customer_label(),
+            where=where,
+            now=self.session.clock.now(),
+            masked=self._customer_names() if self.ctx.mask else None,
         )
         self.query_one(SmsCompose).block(self._blocked_reason(messages, outbox))
         self.refresh_bindings()

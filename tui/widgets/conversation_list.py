@@ -25,7 +25,7 @@ from tui import display
 from tui.callrail.models import Conversation
 from tui.context import Times
 from tui.live.replies import is_opted_out, needs_reply
-from tui.safe_text import clean, mask_name
+from tui.safe_text import clean, mask_in_text, mask_name
 from tui.widgets.list_keys import LIST_KEYS
 from tui.widgets.toast_clear import ToastsClearCursor, row_region
 
@@ -275,7 +275,10 @@ class ConversationList(ToastsClearCursor, ScrollView, can_focus=True):
         return Text.assemble(left, " ", (when, self._style("conversation-list--time")), " ", no_wrap=True)
 
     def _second_row(self, conversation: Conversation, width: int) -> Text:
-        text = Text.assemble(("   ", ""), (preview(conversation), self._style("conversation-list--preview")))
+        said = preview(conversation)
+        if self._mask:
+            said = mask_in_text(said, [conversation.customer_name or ""])
+        text = Text.assemble(("   ", ""), (said, self._style("conversation-list--preview")))
         if is_opted_out(conversation):
             note = Text("  opted out of texts ", style=self._style("conversation-list--opted-out"))
             text.truncate(max(4, width - len(note)), overflow="ellipsis")

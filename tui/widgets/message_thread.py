@@ -18,7 +18,7 @@ from textual.widgets import Static
 from tui import display
 from tui.callrail.models import TextMessage
 from tui.live.events import OutboxItem, OutboxState
-from tui.safe_text import clean
+from tui.safe_text import clean, mask_in_text
 from tui.widgets.sms_compose import STATE_LABELS
 
 UNKNOWN_HINT = "Did it go out? ctrl+o: yes, mark it as sent · ctrl+t: no, send it again."
@@ -38,8 +38,20 @@ def _time(moment: datetime | None, where: tzinfo, now: datetime) -> str:
     return f"{display.format_time(moment, where, now)} {moment.astimezone(where):%Z}" if moment else ""
 
 
+def _body(text: str | None, masked: list[str] | None) -> str:
+    """What a message says, with numbers and the words of the ``masked`` names hidden (mask on)."""
+    body = clean(text)
+    return mask_in_text(body, masked) if masked is not None else body
+
+
 def message_content(
-    message: TextMessage, *, customer: str, where: tzinfo, now: datetime, sent_by: str = ""
+    message: TextMessage,
+    *,
+    customer: str,
+    where: tzinfo,
+    now: datetime,
+    sent_by: str = "",
+    masked: list[str] | None = None,
 ) -> Content:
     if message.incoming:
         who = customer
@@ -54,15 +66,17 @@ def message_content(
         for part in (who, _time(message.created_at, where, now), clean(message.status, single_line=True))
         if part
     )
-    body = clean(message.content) or ("(picture)" if message.media_urls else "(empty)")
+    body = _body(message.content, masked) or ("(picture)" if message.media_urls else "(empty)")
     return Content.assemble((meta, "dim"), "\n", body)
 
 
-def outbox_content(item: OutboxItem, *, where: tzinfo, now: datetime) -> Content:
+def outbox_content(
+    item: OutboxItem, *, where: tzinfo, now: datetime, masked: list[str] | None = None
+) -> Content:
     state = STATE_LABELS[item.state]
     who = clean(item.sent_by, single_line=True) or "You"  # through a hub: the colleague who sent it
     meta = " · ".join(part for part in (who, _time(item.created_at, where, now), state) if part)
-    lines: list[Content | str | tuple[str, str]] = [(meta, "bold"), "\n", clean(item.content)]
+    lines: list[Content | str | tuple[str, str]] = [(meta, "bold"), "\n", _body(item.content, masked)]
     if item.error:
         lines += ["\n", (clean(item.error, single_line=True), "italic")]
     if item.state in (OutboxState.UNKNOWN, OutboxState.HELD):
@@ -172,7 +186,9 @@ class MessageThread(VerticalScroll):
         customer: str,
         where: tzinfo = UTC,
         now: datetime | None = None,
+        masked: list[str] | None = None,
     ) -> None:
+        """``masked``: the names whose words the bodies hide (mask on), with every phone number."""
         now = now or datetime.now(UTC)
         messages = list(reversed(messages_newest_first))
         outbox = list(outbox)
@@ -181,10 +197,12 @@ class MessageThread(VerticalScroll):
         for message in messages:
             kind = "incoming" if message.incoming else "outgoing"
             sent_by = senders.get(message_key(message), "")
-            content = message_content(message, customer=customer, where=where, now=now, sent_by=sent_by)
+            content = message_content(
+                message, customer=customer, where=where, now=now, sent_by=sent_by, masked=masked
+            )
             wanted.append((message_key(message), content, f"message {kind}"))
         for item in pending_items(messages, outbox):
-            content = outbox_content(item, where=where, now=now)
+            content = outbox_content(item, where=where, now=now, masked=masked)
             wanted.append((f"o-{item.id}", content, f"message outgoing outbox -{item.state.value}"))
         self._apply(wanted)
 
