@@ -85,6 +85,21 @@ async def test_ctrl_s_sends_and_refuses_empty_or_too_long_text():
         assert app.sent == ["See you at 9"]
 
 
+async def test_what_the_line_said_about_a_text_goes_once_the_text_is_changed():
+    app = ComposeApp()
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+s")
+        assert "Type a message first" in str(status(app, "#sms-state").render())
+        await pilot.press(*"x" * 3)
+        assert str(status(app, "#sms-state").render()) == ""  # not "Type a message first." beside 3/140
+        app.query_one(SmsCompose).text_area.insert("x" * 140)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Too long by 3 characters." in str(status(app, "#sms-state").render())
+        await pilot.press("backspace")
+        assert "Too long" not in str(status(app, "#sms-state").render())
+
+
 async def test_the_draft_is_saved_as_typed():
     app = ComposeApp()
     async with app.run_test() as pilot:

@@ -134,6 +134,7 @@ class SmsCompose(Vertical):
         self._save_draft = save_draft
         self._limit = limit
         self._blocked = False
+        self._state_shown = False  # the line beside the count says something
 
     @staticmethod
     def unused_actions(enter_sends: bool) -> set[str]:
@@ -181,6 +182,8 @@ class SmsCompose(Vertical):
     def _text_changed(self, event: TextArea.Changed) -> None:
         text = event.text_area.text
         self._update_count(text)
+        if self._state_shown:  # what it said (a problem, the last text's fate) was about another text
+            self.show_message("")
         if self._save_draft is not None:
             self._save_draft(text)
 
@@ -197,6 +200,7 @@ class SmsCompose(Vertical):
         state = self.query_one("#sms-state", Static)
         state.update(literal(message, single_line=True))
         state.set_classes(["-error"] if error else [])
+        self._state_shown = bool(message)
 
     def show_item(self, item: OutboxItem) -> None:
         label = STATE_LABELS[item.state]
@@ -205,6 +209,7 @@ class SmsCompose(Vertical):
         state = self.query_one("#sms-state", Static)
         state.update(literal(label, single_line=True))
         state.set_classes([f"-{item.state.value}"])
+        self._state_shown = True
 
     def clear_text(self) -> None:
         """After the text was queued: empty the editor (the screen clears the stored draft)."""
