@@ -360,7 +360,7 @@ class CallRailApp(App[None]):
         assert self.session is not None
         self.session.refresh_now()
         if self.paused:
-            self.notify("Polling is paused; press p to resume.", severity="warning")
+            self.notify("Polling once; it stays paused (p resumes).")
 
     def _switch_alerts(self, *, toast: bool | None = None, bell: bool | None = None) -> None:
         self.context.set_alerts(toast=toast, bell=bell)

@@ -81,6 +81,10 @@ async def test_meter_follows_pause_offline_and_recovery(make_scene) -> None:
 
         await pilot.press("p")
         await wait_for(pilot, lambda: "paused" in meter_text(app))
+        # what pausing leaves matters more than saying "paused" twice: the budget is still shown
+        assert "refresh polls once" in meter_text(app) and "SMS 120" in meter_text(app)
+        await pilot.press("R")
+        assert "Polling once; it stays paused (p resumes)." in [str(n.message) for n in app._notifications]
         await pilot.press("p")
 
         demo.simulator.faults.error_rate = 1.0

@@ -170,7 +170,7 @@ class Poller:
         """Pause or resume; the status that follows."""
         self._paused = paused
         if paused:
-            self._publish(PollState.PAUSED, "Paused: no polling until resumed (refresh polls once).")
+            self._publish(PollState.PAUSED, "refresh polls once")
         elif self._state is PollState.PAUSED:
             self._publish(PollState.OK, "Resumed.")
         self._wake.set()
