@@ -132,6 +132,20 @@ async def test_a_call_the_live_state_lets_go_of_while_it_is_open_keeps_its_actio
         assert facts_of(screen)["Caller"] == display.caller_name(call)
 
 
+async def test_a_note_keeps_no_control_character_or_escape_sequence(sim_demo: Demo):
+    call = sim_demo.answered_call()
+    app = HostApp(sim_demo.session)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_detail(app, pilot, call.id)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
+        app.screen.query_one(Input).value = "  \x1b[31mVIP\x1b[0m \x07caller  "
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert Call.model_validate(await sim_demo.server_call(call.id)).note == "VIP caller"
+
+
 async def test_a_server_error_on_value_is_a_clear_message(sim_demo: Demo):
     call = sim_demo.answered_call()
     app = HostApp(sim_demo.session)

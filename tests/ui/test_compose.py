@@ -100,6 +100,15 @@ async def test_what_the_line_said_about_a_text_goes_once_the_text_is_changed():
         assert "Too long" not in str(status(app, "#sms-state").render())
 
 
+async def test_a_pasted_escape_sequence_or_control_character_never_goes_out_in_a_text():
+    app = ComposeApp()
+    async with app.run_test() as pilot:
+        app.query_one(SmsCompose).text_area.insert("ctl \x07bell \x1b[31mred\x1b[0m end\r\nsecond line")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.sent == ["ctl bell red end\nsecond line"]
+
+
 async def test_the_draft_is_saved_as_typed():
     app = ComposeApp()
     async with app.run_test() as pilot:

@@ -13,12 +13,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.safe_text import literal
+from tui.safe_text import clean, literal
 from tui.widgets.list_keys import ChoiceList
 
 
 class TextPrompt(ModalScreen[str | None]):
-    """Asks for one line; dismisses with the text (stripped), or ``None`` on escape.
+    """Asks for one line; dismisses with the text (stripped, without control characters or escape
+    sequences a paste can bring), or ``None`` on escape.
 
     ``check`` returns why a value is not acceptable, or ``None``.
     """
@@ -52,7 +53,7 @@ class TextPrompt(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        value = event.value.strip()
+        value = clean(event.value, single_line=True)
         problem = None
         if not value and not self._allow_empty:
             problem = "Type something, or press escape to cancel."

@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.widgets import Button, Static, TextArea
 
 from tui.live.events import BudgetSnapshot, OutboxItem, OutboxState
-from tui.safe_text import literal
+from tui.safe_text import clean, literal
 
 SMS_LIMIT = 140
 NEAR_LIMIT = 120
@@ -244,7 +244,7 @@ class SmsCompose(Vertical):
         self.text_area.call_later(self._send_typed)
 
     def _send_typed(self) -> None:
-        text = self.text
+        text = clean(self.text)  # never a terminal's escape sequence or control character in a text
         problem = send_problem(text, self._limit)
         if problem is not None:
             self.show_message(problem, error=True)
