@@ -67,6 +67,26 @@ async def test_call_back_asks_my_number_once_confirms_and_the_call_lands_in_the_
         await wait_for(pilot, lambda: isinstance(app.screen, FeedScreen))
 
 
+async def test_the_phone_rung_first_can_be_changed_from_the_confirmation(make_scene) -> None:
+    scene = make_scene(my_phone="+15125550199")
+    app = make_app(scene.session, scene.settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until_polled(pilot, app)
+        row, _ = missed_call(app)
+        app.screen.table.move_cursor(row)
+        await pilot.press("C")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
+        await pilot.press("down", "enter")  # "Ring another phone than 512-555-0199…"
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
+        assert app.screen.query_one(Input).value == "512-555-0199"  # the one used now, to correct
+        app.screen.query_one(Input).value = "303-555-0142"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
+        assert "303-555-0142" in str(app.screen.query_one(".prompt-note", Static).render())
+        saved = load_settings(config_path=scene.settings.config_path, environ={})
+        assert saved.my_phone == "+13035550142" and app.context.settings.my_phone == "+13035550142"
+
+
 async def test_an_account_without_outbound_calls_gets_a_clear_message(make_scene) -> None:
     scene = make_scene(sim_config=SimConfig(seed=7, outbound_calls_enabled=False), my_phone="+15125550199")
     app = make_app(scene.session, scene.settings)

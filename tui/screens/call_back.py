@@ -1,7 +1,7 @@
 """Call a caller back through CallRail: it rings the user's own phone (``my_phone``, asked once and saved
-to the config file), then the caller, who sees the tracking number they dialled. A confirmation names
-both numbers first; every refusal (no number, outbound calling not enabled, the budget, a bad number) is
-a message, never a crash."""
+to the config file, changed from the confirmation), then the caller, who sees the tracking number they
+dialled. A confirmation names both numbers first; every refusal (no number, outbound calling not enabled,
+the budget, a bad number) is a message, never a crash."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from tui.context import context_of
 from tui.widgets.modals import ChoicePrompt, TextPrompt
 
 CALL_NOW = "call"
+OTHER_PHONE = "other-phone"
 
 
 def _check_phone(text: str) -> str | None:
@@ -51,7 +52,13 @@ def call_back_to(node: DOMNode, callee: Callee) -> None:
         return
     if ctx.settings.my_phone:
         _confirm(node, callee, ctx.settings.my_phone)
-        return
+    else:
+        _ask_my_phone(node, callee)
+
+
+def _ask_my_phone(node: DOMNode, callee: Callee, current: str = "") -> None:
+    """Ask for the user's phone, save it for next time, and go on to the confirmation."""
+    ctx = context_of(node)
 
     def entered(text: str | None) -> None:
         number = us_phone(text or "")
@@ -68,6 +75,7 @@ def call_back_to(node: DOMNode, callee: Callee) -> None:
 
     prompt = TextPrompt(
         "Your phone (CallRail rings it first, then the caller)",
+        value=display.compact_phone(current) if current else "",
         placeholder="512-555-0164",
         hint="enter saves it for next time · escape cancels",
         check=_check_phone,
@@ -84,13 +92,19 @@ def _confirm(node: DOMNode, callee: Callee, my_phone: str) -> None:
         f"CallRail rings your phone ({display.compact_phone(my_phone)}) first; when you answer, it calls "
         f"{number}, who sees {tracking}, the number they called."
     )
-    choices = [(CALL_NOW, f"Call {caller} now"), ("cancel", "Cancel")]
+    choices = [
+        (CALL_NOW, f"Call {caller} now"),
+        (OTHER_PHONE, f"Ring another phone than {display.compact_phone(my_phone)}…"),
+        ("cancel", "Cancel"),
+    ]
 
     def chosen(choice: str | None) -> None:
         if choice == CALL_NOW:
             node.run_worker(
                 _place(node, callee, my_phone), group="call-back", exclusive=True, exit_on_error=False
             )
+        elif choice == OTHER_PHONE:
+            _ask_my_phone(node, callee, current=my_phone)
 
     node.app.push_screen(ChoicePrompt(f"Call back {caller}?", choices, note=note), chosen)
 
