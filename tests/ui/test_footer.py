@@ -70,7 +70,18 @@ async def test_each_screen_shows_its_own_keys_and_fits(demo, size) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, CallDetailScreen))
         await wait_for(pilot, lambda: demo.session.state.calls[call.id].conversational_transcript)
         await pilot.pause()
-        detail = {"back", "reply", "tag", "note", "lead_status", "value", "recording", "help", "quit"}
+        detail = {
+            "back",
+            "reply",
+            "call_back",
+            "tag",
+            "note",
+            "lead_status",
+            "value",
+            "recording",
+            "help",
+            "quit",
+        }
         assert detail <= assert_footer_fits(app, width)
         await pilot.press("escape")
 

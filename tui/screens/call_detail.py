@@ -53,7 +53,7 @@ class CallDetailScreen(Screen[None]):
         Binding("escape", "back", "Back"),
         # short descriptions: the footer must hold them all at 80 columns (the tooltips say more)
         Binding("r", "reply", "Reply", tooltip="Reply by text to this caller"),
-        Binding("C", "call_back", "Call back", show=False, tooltip="Call this caller back through CallRail"),
+        Binding("C", "call_back", "Call", tooltip="Call this caller back through CallRail"),
         Binding("a", "tag", "Tag", tooltip="Add one of the account's tags to this call, or remove one"),
         Binding("n", "note", "Note", tooltip="Write or change the note on this call"),
         Binding("l", "lead_status", "Lead", tooltip="Lead status: a good lead, not a lead, or clear it"),
