@@ -379,7 +379,9 @@ async def test_an_empty_texts_list_says_so():
     ("said", "needs"),
     [("Sounds good!", False), ("Thanks :)", False), ("ok 👍", False), ("See you then.", False),
      ("Perfect, see you then 👍", False), ("Ok. Thanks!", False),
-     ("Can you come at 3?", True), ("Thanks, but what does it cost?", True), ("Ok, but at 3?", True)],
+     ("Thanks for your help on the phone! See you then", False), ("Thank you so much for the quote.", False),
+     ("Can you come at 3?", True), ("Thanks, but what does it cost?", True), ("Ok, but at 3?", True),
+     ("Thanks for the quote, I need it by Friday", True), ("Thanks for calling, is 3 ok?", True)],
 )  # fmt: skip
 def test_a_thank_you_needs_no_reply(said: str, needs: bool):
     conversation = Conversation.model_validate(

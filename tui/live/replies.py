@@ -57,15 +57,21 @@ def is_opted_out(conversation: Conversation) -> bool:
     return opted_out(conversation_messages(conversation))
 
 
+# "Thanks for your help on the phone", "Thank you so much for the quote": a thank-you for something.
+_THANKS_FOR = re.compile(r"(thanks|thank you)( so much| again)? for( \w+)+")
+
+
 def is_acknowledgement(content: str | None) -> bool:
-    """``Sounds good!``, ``Thanks :)``, ``ok 👍``, ``Perfect, see you then``: nothing to answer (every
-    clause of it closes the conversation)."""
+    """``Sounds good!``, ``Thanks :)``, ``ok 👍``, ``Perfect, see you then``, ``Thanks for your help!``:
+    nothing to answer (every clause of it closes the conversation, and it asks nothing)."""
+    if "?" in (content or ""):
+        return False
     clauses = [
         " ".join(re.sub(r"[^a-z ]", " ", clause).split())
         for clause in re.split(r"[.,!;:\n]+", (content or "").casefold())
     ]
     said = [clause for clause in clauses if clause]
-    return bool(said) and all(clause in ACKNOWLEDGEMENTS for clause in said)
+    return bool(said) and all(clause in ACKNOWLEDGEMENTS or _THANKS_FOR.fullmatch(clause) for clause in said)
 
 
 def needs_reply(conversation: Conversation) -> bool:
