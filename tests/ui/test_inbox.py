@@ -5,6 +5,7 @@ and undoes, opens, replies, calls back and masks."""
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 from rich.console import Console
 from textual.widgets import Static
@@ -254,3 +255,16 @@ async def test_new_forms_are_in_the_inbox_and_open_as_a_form(app, demo) -> None:
         await pilot.press("h")  # handled: it leaves the inbox
         await pilot.pause()
         assert all(item.slot != form_item.slot for item in listed.items)
+
+
+async def test_an_item_older_than_the_day_the_feed_keeps_is_still_in_the_inbox(app, demo) -> None:
+    session = demo.session
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until_polled(pilot, app)
+        waiting = expected(session).items
+        oldest = next(item for item in waiting if item.kind is AttentionKind.CALL)
+        session.state.forget_calls_before(oldest.since + timedelta(seconds=1))  # past the day
+        assert oldest.id not in session.state.calls and oldest.id in session.state.held_calls
+        listed = await open_inbox(pilot, app)
+        assert oldest.id in {item.id for item in app.screen.attention.items}
+        assert any(display.caller_name(oldest.record) in line for line in lines(listed))

@@ -18,7 +18,7 @@ Updates cost O(records of the numbers that changed): a new call or text re-check
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -93,11 +93,14 @@ class Attention:
         state: LiveState,
         marks: HandledMarks,
         *,
+        held: Callable[[], tuple[list[Call], list[Conversation]]] = lambda: ([], []),
         hide_abandoned_under: int = 0,
         handled_tag: str | None = None,
     ) -> None:
         self._state = state
         self._marks = marks
+        self._load_held = held  # the records the state holds past its day, whole (from the store)
+        self._held: dict[tuple[AttentionKind, str], Call | Conversation] = {}
         self._too_short = hide_abandoned_under
         self.handled_tag = handled_tag
         self._tag = (handled_tag or "").casefold()
@@ -111,10 +114,18 @@ class Attention:
     def rebuild(self) -> None:
         """Every item, from the whole state (when the inbox opens)."""
         self._items.clear()
-        for call in self._state.calls.values():
+        state = self._state
+        held_calls, held_conversations = self._load_held()
+        self._held = {
+            **{(AttentionKind.CALL, call.id): call for call in held_calls if call.id not in state.calls},
+            **{(AttentionKind.TEXT, c.id): c for c in held_conversations if c.id not in state.conversations},
+        }
+        for call in state.calls.values():
             self._check_call(call)
-        for conversation in self._state.conversations.values():
+        for conversation in state.conversations.values():
             self._check_conversation(conversation)
+        for record in self._held.values():
+            self._check_record(record)
         for form in self._state.forms.by_id.values():
             self._check_form(form)
 
@@ -127,12 +138,18 @@ class Attention:
         removed_calls: Iterable[str] = (),
         removed_conversations: Iterable[str] = (),
     ) -> None:
-        """New or changed records, and ids the state forgot: each caller touched is checked again (a
-        later answered call or a reply ends an earlier item)."""
-        for call_id in removed_calls:
-            self._items.pop((AttentionKind.CALL, call_id), None)
-        for conversation_id in removed_conversations:
-            self._items.pop((AttentionKind.TEXT, conversation_id), None)
+        """New or changed records, and ids the state forgot (those it holds stay): each caller touched is
+        checked again (a later answered call or a reply ends an earlier item)."""
+        state = self._state
+        for kind, removed, held in (
+            (AttentionKind.CALL, removed_calls, state.held_calls),
+            (AttentionKind.TEXT, removed_conversations, state.held_conversations),
+        ):
+            for record_id in removed:
+                item = self._items.pop((kind, record_id), None)
+                if item is not None and record_id in held:
+                    self._items[item.slot] = item
+                    self._held[item.slot] = item.record
         numbers: set[str] = set()
         for call in calls:
             if call.customer_phone_number:
@@ -149,6 +166,9 @@ class Attention:
                 numbers.add(phone)
             else:
                 self._check_form(form)
+        for record in self._held.values():
+            if record.customer_phone_number in numbers:
+                self._check_record(record)
         for number in numbers:
             number_calls, number_conversations = self._state.history_for(number)
             for call in number_calls:
@@ -163,6 +183,12 @@ class Attention:
             self._items.pop(slot, None)
         else:
             self._items[slot] = item
+
+    def _check_record(self, record: Call | Conversation) -> None:
+        if isinstance(record, Call):
+            self._check_call(record)
+        else:
+            self._check_conversation(record)
 
     def _check_call(self, call: Call) -> None:
         self._put((AttentionKind.CALL, call.id), self._call_item(call))
@@ -333,11 +359,14 @@ class Attention:
             self._recheck(kind, record_id)
 
     def _recheck(self, kind: AttentionKind, record_id: str) -> None:
+        state = self._state
         if kind is AttentionKind.CALL:
-            if (call := self._state.calls.get(record_id)) is not None:
-                self._check_call(call)
+            if (call := state.calls.get(record_id) or self._held.get((kind, record_id))) is not None:
+                self._check_record(call)
         elif kind is AttentionKind.FORM:
-            if (form := self._state.forms.by_id.get(record_id)) is not None:
+            if (form := state.forms.by_id.get(record_id)) is not None:
                 self._check_form(form)
-        elif (conversation := self._state.conversations.get(record_id)) is not None:
-            self._check_conversation(conversation)
+        elif (
+            conversation := state.conversations.get(record_id) or self._held.get((kind, record_id))
+        ) is not None:
+            self._check_record(conversation)

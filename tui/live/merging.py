@@ -2,7 +2,7 @@
 watchlist, and telling the listeners; what is new while the app runs is announced.
 
 ```python
-merge = Merger(state, store, followups, clock, emit)
+merge = Merger(state, store, followups, clock, emit, held)
 merge.calls(calls, merge.read_at(asked_at))   # CallsChanged, emitted too
 merge.conversations(conversations)            # when the newest message of each that moved happened
 merge.forms(forms)
@@ -19,9 +19,11 @@ from tui.callrail.clock import Clock
 from tui.callrail.models import Call, Conversation, FormSubmission
 from tui.live.events import CallsChanged, InboundCall, InboundForm, InboundText, LiveEvent
 from tui.live.followups import Followups
+from tui.live.held import HeldRecords
 from tui.live.poller import LOOKBACK
 from tui.live.state import LiveState
 from tui.live.store import Store
+from tui.live.store_pruning import STORE_KEEPS
 
 # A call or text first seen this soon after it happened is announced (toast + bell); older ones, found by
 # a catch-up after a restart or an outage, are not; nor are those from before the app started (they were
@@ -37,8 +39,10 @@ class Merger:
         followups: Followups,
         clock: Clock,
         emit: Callable[[LiveEvent], None],
+        held: HeldRecords,
     ) -> None:
         self._state = state
+        self._held = held
         self._store = store
         self._followups = followups
         self._clock = clock
@@ -72,15 +76,19 @@ class Merger:
         return changes
 
     def _forget_old_calls(self, now: datetime, *, keep: set[str]) -> list[str]:
-        """Drop from memory the calls older than the lookback (the store keeps them), so a second day
-        does not double what the app holds. "Older" is measured back from the newest call, never past
-        the clock: a clock that jumps ahead (a wrong wall clock) does not empty the feed."""
+        """Drop from memory the calls older than the lookback (the store keeps them; those still needing
+        a callback are held for the inbox), so a second day does not double what the app holds. "Older"
+        is measured back from the newest call, never past the clock: a clock that jumps ahead (a wrong
+        wall clock) does not empty the feed."""
         newest = self._state.newest_start
         if newest is None:
             return []
-        removed = self._state.forget_calls_before(min(now, newest) - LOOKBACK, keep=keep)
+        window = min(now, newest) - LOOKBACK
+        removed = self._state.forget_calls_before(window, keep=keep, held_since=now - STORE_KEEPS)
         for call_id in removed:
             self._followups.forget(call_id)
+        if removed:
+            self._held.save(window)
         return removed
 
     def conversations(
@@ -135,4 +143,8 @@ class Merger:
         newest = self._state.newest_message_at
         if newest is None:
             return []
-        return self._state.forget_conversations_before(min(now, newest) - LOOKBACK, keep=keep)
+        window = min(now, newest) - LOOKBACK
+        removed = self._state.forget_conversations_before(window, keep=keep, held_since=now - STORE_KEEPS)
+        if removed:
+            self._held.save(window)
+        return removed

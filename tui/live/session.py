@@ -35,6 +35,7 @@ from tui.live.events import (
 )
 from tui.live.failures import failure_state
 from tui.live.handled import HandledMarks
+from tui.live.held import HeldRecords
 from tui.live.lanes import AccountAccess, Lane, Lanes
 from tui.live.merging import Merger
 from tui.live.outbox import Outbox
@@ -86,7 +87,8 @@ class LiveSession:
         self._listeners: list[Callable[[LiveEvent], None]] = []
         self.lanes = Lanes()
         self.handled = self._make_marks()  # the needs-attention inbox's marks
-        self.merge = Merger(self.state, store, self.lanes, clock, self._emit)
+        self.held = HeldRecords(self.state, store)
+        self.merge = Merger(self.state, store, self.lanes, clock, self._emit, self.held)
         self.pruning = StorePruning(store)
         for access in (AccountAccess(account_id, client, budget), *more_accounts):
             self.lanes.add(self._make_lane(access, actions))
@@ -230,6 +232,7 @@ class LiveSession:
         conversation_changes = self.state.merge_conversations(conversations, STORED)
         self._emit(ConversationsChanged(new=conversation_changes.new))
         self._emit(self.state.forms.merge(self.store.load_forms(now - LOOKBACK)))
+        self.held.judge(*await asyncio.to_thread(self.held.read, now), STORED, now)
         self.pruning.when_due(now)
         await self.account_companies.load(self._companies_failed)
 

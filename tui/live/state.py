@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from tui.callrail.models import NEEDS_CALLBACK, Call, CallStatus, Conversation
 from tui.live.events import CallsChanged, ConversationsChanged
 from tui.live.forms import FormBook
+from tui.live.replies import needs_reply
 from tui.live.versions import (
     MESSAGE_FIELDS,
     Messages,
@@ -30,6 +31,16 @@ from tui.live.versions import (
 )
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Held:
+    """A call or conversation held for the needs-attention inbox (the store has it whole): what says
+    whether it still waits, at a few hundred bytes a record."""
+
+    number: str | None
+    company_id: str | None
+    at: datetime  # the call's start; the conversation's last message
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,10 @@ class LiveState:
         self._conversation_versions: dict[str, Versions] = {}
         self._messages: dict[str, Messages] = {}
         self._newest_version = 0.0
+        # older than the day kept above and still needing a person (a callback, a reply): held for the
+        # needs-attention inbox, out of the feed, until answered or as old as the store's days
+        self.held_calls: dict[str, Held] = {}
+        self.held_conversations: dict[str, Held] = {}
 
     def _version(self, observed_at: datetime | None) -> float:
         """The observation time as a version; none given means "after everything merged so far"."""
@@ -113,6 +128,7 @@ class LiveState:
         for incoming in calls:
             old = self.calls.get(incoming.id)
             if old is None:
+                self.held_calls.pop(incoming.id, None)  # back in the day kept: held no more
                 self._call_versions[incoming.id] = first_versions(incoming, at)
                 self._add_call(incoming)
                 new.append(incoming)
@@ -123,6 +139,7 @@ class LiveState:
             self._remove_call(old)
             self._add_call(merged)
             changed.append(merged)
+        self._release_answered({call.customer_phone_number for call in (*new, *changed)})
         return CallsChanged(new=new, changed=changed)
 
     def _add_call(self, call: Call) -> None:
@@ -169,18 +186,26 @@ class LiveState:
             return None
         return self.calls[self._order[0][1]].start_time
 
-    def forget_calls_before(self, cutoff: datetime, *, keep: Collection[str] = ()) -> list[str]:
+    def forget_calls_before(
+        self, cutoff: datetime, *, keep: Collection[str] = (), held_since: datetime | None = None
+    ) -> list[str]:
         """Drop the calls that started before ``cutoff`` (and those with no start time), except the ids
-        in ``keep``; their ids. Costs O(calls dropped): they are the tail of the newest-first order."""
+        in ``keep``; their ids. One that still needs a callback is held (``held_calls``) instead, and
+        held calls that started before ``held_since`` go. Costs O(calls dropped): they are the tail of
+        the newest-first order."""
         limit = -cutoff.timestamp()
         order = self._order
         index = len(order)
         while index and order[index - 1][0] > limit:
             index -= 1
+        if held_since is not None:
+            self.held_calls = {key: held for key, held in self.held_calls.items() if held.at >= held_since}
         if index == len(order):
             return []
         tail = order[index:]
         del order[index:]
+        # decided before any goes: a call back in the same tail still counts
+        needing = {key[1] for key in tail if self.needs_callback(self.calls[key[1]])}
         removed: list[str] = []
         for key in tail:
             call_id = key[1]
@@ -197,6 +222,9 @@ class LiveState:
                     if not ids:
                         del self._calls_by_number[number]
             self._count(call, -1, drop_empty=True)
+            held = Held(number, call.company_id, call.start_time or _EPOCH)
+            if call_id in needing and (held_since is None or held.at >= held_since):
+                self.held_calls[call_id] = held
             removed.append(call_id)
         return removed
 
@@ -209,28 +237,24 @@ class LiveState:
         if call.status not in NEEDS_CALLBACK:
             return False
         number = call.customer_phone_number
-        if not number:
-            return True
-        after = call.start_time or _EPOCH
+        return not number or not self._answered_since(number, call.company_id, call.start_time or _EPOCH)
+
+    def _answered_since(self, number: str, company_id: str | None, after: datetime) -> bool:
+        """This number had an answered call, or a text from us, from the same company after ``after``."""
         for other_id in self._calls_by_number.get(number, ()):
             other = self.calls[other_id]
             if (
-                other.id != call.id
-                and (other.start_time or _EPOCH) > after
-                and _same_company(other.company_id, call.company_id)
+                (other.start_time or _EPOCH) > after
+                and _same_company(other.company_id, company_id)
                 and _call_was_answered(other)
             ):
-                return False
+                return True
         for conversation_id in self._conversations_by_number.get(number, ()):
             conversation = self.conversations[conversation_id]
             replied = self._last_outgoing.get(conversation_id)
-            if (
-                replied is not None
-                and replied > after
-                and _same_company(conversation.company_id, call.company_id)
-            ):
-                return False
-        return True
+            if replied is not None and replied > after and _same_company(conversation.company_id, company_id):
+                return True
+        return False
 
     def company_stats(self, now: datetime) -> dict[str, CompanyStats]:
         """Today's calls, missed calls and texts per company, "today" in each company's own time zone."""
@@ -279,6 +303,7 @@ class LiveState:
             add_messages(seen, [*incoming.messages, *incoming.recent_messages], at)
             thread_read = bool(incoming.messages or (old is not None and old.messages))
             if old is None:
+                self.held_conversations.pop(incoming.id, None)  # back in the day kept
                 versions = first_versions(incoming, at)
                 for name in MESSAGE_FIELDS:
                     versions.pop(name, None)
@@ -301,6 +326,7 @@ class LiveState:
             if merged.customer_phone_number:
                 self._conversations_by_number[merged.customer_phone_number].add(merged.id)
             self._note_outgoing(merged)
+        self._release_answered({conversation.customer_phone_number for conversation in (*new, *changed)})
         return ConversationsChanged(new=new, changed=changed)
 
     def _note_outgoing(self, conversation: Conversation) -> None:
@@ -316,9 +342,16 @@ class LiveState:
         """When the newest message of the conversations held was sent."""
         return self._newest_message_at
 
-    def forget_conversations_before(self, cutoff: datetime, *, keep: Collection[str] = ()) -> list[str]:
+    def forget_conversations_before(
+        self, cutoff: datetime, *, keep: Collection[str] = (), held_since: datetime | None = None
+    ) -> list[str]:
         """Drop the conversations with no message since ``cutoff`` (and those with none at all), except
-        the ids in ``keep``; their ids."""
+        the ids in ``keep``; their ids. One still awaiting a reply is held (``held_conversations``)
+        instead, and held ones with no message since ``held_since`` go."""
+        if held_since is not None:
+            self.held_conversations = {
+                key: held for key, held in self.held_conversations.items() if held.at >= held_since
+            }
         removed = [
             conversation_id
             for conversation_id, conversation in self.conversations.items()
@@ -326,8 +359,12 @@ class LiveState:
             and (conversation.last_message_at is None or conversation.last_message_at < cutoff)
         ]
         for conversation_id in removed:
-            number = self.conversations.pop(conversation_id).customer_phone_number
+            conversation = self.conversations.pop(conversation_id)
+            number = conversation.customer_phone_number
             self._last_outgoing.pop(conversation_id, None)
+            held = Held(number, conversation.company_id, conversation.last_message_at or _EPOCH)
+            if (held_since is None or held.at >= held_since) and needs_reply(conversation):
+                self.held_conversations[conversation_id] = held
             ids = self._conversations_by_number.get(number) if number else None
             if ids is not None:
                 ids.discard(conversation_id)
@@ -350,6 +387,12 @@ class LiveState:
         ]
         conversations.sort(key=lambda c: c.last_message_at or _EPOCH, reverse=True)
         return calls, conversations
+
+    def _release_answered(self, numbers: Collection[str | None]) -> None:
+        """Held calls of these numbers that a later call or text answered go."""
+        for call_id, held in list(self.held_calls.items()):
+            if held.number in numbers and self._answered_since(held.number, held.company_id, held.at):
+                del self.held_calls[call_id]
 
     def conversation_for(self, phone_number: str, company_id: str | None = None) -> Conversation | None:
         """The most recent conversation with this number (in this company, when given)."""

@@ -9,6 +9,7 @@ reason in ``recovered_from``.
 
 from __future__ import annotations
 
+import math
 import sqlite3
 import threading
 from collections.abc import Iterable
@@ -205,13 +206,17 @@ class Store(FormRows):
                 rows,
             )
 
-    def load_calls(self, since: datetime, *, limit: int | None = None) -> list[Call]:
-        """Calls that started at or after ``since``, oldest first; a row that no longer parses is skipped.
-        With ``limit``: only the newest ``limit`` of them, newest first (``load_calls_page`` goes on)."""
+    def load_calls(
+        self, since: datetime, until: datetime | None = None, *, limit: int | None = None
+    ) -> list[Call]:
+        """Calls that started at or after ``since`` (and before ``until``), oldest first; a row that no
+        longer parses is skipped. With ``limit``: only the newest ``limit`` since ``since``, newest first
+        (``load_calls_page`` goes on)."""
         if limit is not None:
             return self.load_calls_page(since, limit=limit).calls
         rows = self._query(
-            "SELECT json FROM calls WHERE start_time >= ? ORDER BY start_time", (since.timestamp(),)
+            "SELECT json FROM calls WHERE start_time >= ? AND start_time < ? ORDER BY start_time",
+            (since.timestamp(), until.timestamp() if until else math.inf),
         )
         return _parse_all(Call, rows)
 
@@ -284,13 +289,23 @@ class Store(FormRows):
                 rows,
             )
 
-    def load_conversations(self, since: datetime) -> list[Conversation]:
-        """Conversations with a message at or after ``since``, oldest first."""
+    def load_conversations(self, since: datetime, until: datetime | None = None) -> list[Conversation]:
+        """Conversations with a message at or after ``since`` (and none since ``until``), oldest first."""
         rows = self._query(
-            "SELECT json FROM conversations WHERE last_message_at >= ? ORDER BY last_message_at",
-            (since.timestamp(),),
+            "SELECT json FROM conversations WHERE last_message_at >= ? AND last_message_at < ? "
+            "ORDER BY last_message_at",
+            (since.timestamp(), until.timestamp() if until else math.inf),
         )
         return _parse_all(Conversation, rows)
+
+    def load_by_id(self, model: type[Call] | type[Conversation], ids: Iterable[str]) -> list:
+        """These calls or conversations (as ``model`` says), those the store still has."""
+        table = "calls" if model is Call else "conversations"
+        wanted = list(ids)
+        rows = self._query(
+            f"SELECT json FROM {table} WHERE id IN ({','.join('?' * len(wanted))})", tuple(wanted)
+        )
+        return _parse_all(model, rows)
 
     # -- handled marks (the needs-attention inbox) -----------------------------------------------------
 

@@ -73,6 +73,7 @@ class InboxScreen(Screen[None]):
         self.attention = Attention(
             ctx.session.state,
             ctx.session.handled,
+            held=ctx.session.held.records,
             hide_abandoned_under=ctx.settings.hide_abandoned_under,
             handled_tag=ctx.settings.handled_tag,
         )
@@ -203,13 +204,16 @@ class InboxScreen(Screen[None]):
             return
         self._show(keep=item)
         tag = (self.attention.handled_tag or "").casefold()
-        call = self.ctx.session.state.calls.get(item.id) if isinstance(item.record, Call) else None
-        if tag and call is not None and any(name.casefold() == tag for name in call.tags):
-            self._change_tag(call.id, add=False)
+        if not isinstance(item.record, Call):
+            return
+        call = self.ctx.session.state.calls.get(item.id) or item.record  # as read last: held ones whole
+        if tag and any(name.casefold() == tag for name in call.tags):
+            self._change_tag(call.id, add=False, tags=call.tags)
 
-    def _change_tag(self, call_id: str, *, add: bool) -> None:
-        """Add or remove the handled tag on CallRail. Run by the app, so leaving the inbox does not cancel
-        it; the session reads the call back, and the inbox follows the tag from there."""
+    def _change_tag(self, call_id: str, *, add: bool, tags: list[str] | None = None) -> None:
+        """Add the handled tag on CallRail, or take it out of ``tags`` (the call's). Run by the app, so
+        leaving the inbox does not cancel it; the session reads the call back, and the inbox follows the
+        tag from there."""
         app, session, tag = self.app, self.ctx.session, self.attention.handled_tag or ""
 
         async def change() -> None:
@@ -218,8 +222,7 @@ class InboxScreen(Screen[None]):
                     if add:
                         await session.update_call(call_id, tags=[tag], append_tags=True)
                         return
-                    call = session.state.calls.get(call_id)
-                    kept = [name for name in (call.tags if call else []) if name.casefold() != tag.casefold()]
+                    kept = [name for name in tags or [] if name.casefold() != tag.casefold()]
                     await session.update_call(call_id, tags=kept)
                 except CallRailError as error:
                     app.notify(
