@@ -96,9 +96,13 @@ async def rig(tmp_path) -> AsyncIterator[Rig]:
         yield built
 
 
-async def connect(rig: Rig, token: str | None, *, since: int | None = None, hello: bool = True):
+async def connect(
+    rig: Rig, token: str | None, *, since: int | None = None, hello: bool = True, close_timeout: float = 10
+):
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    socket = await websockets.connect(rig.ws_url, additional_headers=headers, open_timeout=WAIT_S)
+    socket = await websockets.connect(
+        rig.ws_url, additional_headers=headers, open_timeout=WAIT_S, close_timeout=close_timeout
+    )
     if hello:
         await socket.send(json.dumps({"type": "hello", "since": since}))
     return socket
