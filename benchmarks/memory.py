@@ -93,12 +93,12 @@ class DayFeed:
         ]
 
 
-async def feed_day(session, feed: DayFeed, pilot) -> None:
+async def feed_day(session, feed: DayFeed, pilot, tick: timedelta = TICK) -> None:
     from tui.callrail.models import Call, Conversation
 
     moment = feed.start
     while moment < feed.start + DAY + ENRICHED_AFTER:
-        until = moment + TICK
+        until = moment + tick
         calls = [Call.model_validate(payload) for payload in feed.calls_at(moment, until)]
         conversations = [Conversation.model_validate(p) for p in feed.conversations_at(moment, until)]
         session.merge.calls(calls)  # what the poller hands each read to
@@ -113,7 +113,7 @@ def settled_rss() -> float:
     return rss_mb()
 
 
-def child(calls: int, texts: int, data_dir: Path) -> dict[str, float]:
+def child(calls: int, texts: int, data_dir: Path, tick: timedelta = TICK) -> dict[str, float]:
     from tui.app import make_app
     from tui.config import Settings
     from tui.wiring import session_for_account
@@ -140,9 +140,9 @@ def child(calls: int, texts: int, data_dir: Path) -> dict[str, float]:
         async with app.run_test(size=(120, 36)) as pilot:
             await pilot.pause()
             figures["empty"] = settled_rss()
-            await feed_day(session, DayFeed(first_day, 0, calls, texts), pilot)
+            await feed_day(session, DayFeed(first_day, 0, calls, texts), pilot, tick)
             figures["day1"] = settled_rss()
-            await feed_day(session, DayFeed(first_day, 1, calls, texts), pilot)
+            await feed_day(session, DayFeed(first_day, 1, calls, texts), pilot, tick)
             figures["day2"] = settled_rss()
             figures["calls_held"] = len(session.state.calls)
             figures["conversations_held"] = len(session.state.conversations)
@@ -152,12 +152,21 @@ def child(calls: int, texts: int, data_dir: Path) -> dict[str, float]:
     return figures
 
 
-def measure(calls: int = DAY_CALLS, texts: int = DAY_TEXTS) -> list[Figure]:
+def measure(calls: int = DAY_CALLS, texts: int = DAY_TEXTS, tick: timedelta = TICK) -> list[Figure]:
+    """``tick``: how much of the day each hand-over brings (a coarser one for a smoke test)."""
     from benchmarks.scratch import scratch_dir
 
     with scratch_dir("bench-memory-") as home:
         done = subprocess.run(
-            [sys.executable, "-m", "benchmarks.memory", str(calls), str(texts), home],
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.memory",
+                str(calls),
+                str(texts),
+                home,
+                str(tick.total_seconds()),
+            ],
             cwd=ROOT,
             check=True,
             capture_output=True,
@@ -179,5 +188,5 @@ def run(*, quick: bool = False) -> list[Figure]:
 
 
 if __name__ == "__main__":
-    calls, texts, data_dir = sys.argv[1:]
-    print(json.dumps(child(int(calls), int(texts), Path(data_dir))))
+    calls, texts, data_dir, tick_s = sys.argv[1:]
+    print(json.dumps(child(int(calls), int(texts), Path(data_dir), timedelta(seconds=float(tick_s)))))

@@ -121,7 +121,7 @@ def test_an_app_in_a_pseudo_terminal_is_read_once_it_shows_what_was_asked() -> N
 
 
 def test_memory_over_two_small_days() -> None:
-    figures = by_key(memory.measure(calls=60, texts=20))
+    figures = by_key(memory.measure(calls=60, texts=20, tick=timedelta(minutes=10)))
     assert 20 < figures["rss_mb"] < 2_000
     # the second day replaces the first in memory (a call exactly on the 24 h line may stay)
     assert 60 <= figures["rss_calls_held"] <= 61
