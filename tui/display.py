@@ -77,13 +77,16 @@ def format_clock(moment: datetime | None, where: tzinfo | None = UTC) -> str:
 
 
 def format_duration(seconds: float | None) -> str:
-    """``0:42``, ``12:05``, ``1h05``."""
+    """``0:42``, ``12:05``, ``1h05``; from two days (a wait in the inbox) ``3d04h``."""
     if seconds is None:
         return ""
     seconds = max(0, int(seconds))
     minutes, secs = divmod(seconds, 60)
-    if minutes >= 60:
-        return f"{minutes // 60}h{minutes % 60:02d}"
+    hours = minutes // 60
+    if hours >= 48:
+        return f"{hours // 24}d{hours % 24:02d}h"
+    if hours:
+        return f"{hours}h{minutes % 60:02d}"
     return f"{minutes}:{secs:02d}"
 
 

@@ -268,3 +268,10 @@ async def test_an_item_older_than_the_day_the_feed_keeps_is_still_in_the_inbox(a
         listed = await open_inbox(pilot, app)
         assert oldest.id in {item.id for item in app.screen.attention.items}
         assert any(display.caller_name(oldest.record) in line for line in lines(listed))
+
+
+def test_a_wait_of_days_reads_in_days_and_hours() -> None:
+    assert display.format_duration(42) == "0:42"
+    assert display.format_duration(3600 + 5 * 60) == "1h05"
+    assert display.format_duration(47 * 3600 + 59 * 60) == "47h59"  # a day and more still reads in hours
+    assert display.format_duration(3 * 86400 + 4 * 3600 + 30 * 60) == "3d04h"
