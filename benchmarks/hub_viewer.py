@@ -13,6 +13,8 @@ from pathlib import Path
 from benchmarks.memory import settled_rss
 from tui.callrail.models import Call, Conversation
 
+WAIT_S = 120.0  # for the day's calls to be held and drawn
+
 
 def child(mode: str, target: str, secret: str, calls: int, home: Path) -> dict[str, float]:
     from tui.app import make_app
@@ -44,7 +46,10 @@ def child(mode: str, target: str, secret: str, calls: int, home: Path) -> dict[s
                 session.merge.conversations(
                     [Conversation.model_validate(r) for r in records["conversations"]]
                 )
+            deadline = asyncio.get_running_loop().time() + WAIT_S
             while len(session.state.calls) < calls or app.screen.table.row_count < calls:
+                if asyncio.get_running_loop().time() > deadline:  # fail the run, never hang it
+                    raise TimeoutError(f"{len(session.state.calls)} of {calls} calls after {WAIT_S:.0f} s")
                 await pilot.pause(0.05)
             await pilot.pause()
             figures["rss_mb"] = settled_rss()

@@ -143,3 +143,42 @@ async def test_an_unreadable_note_of_held_records_is_left_behind(tmp_path):
     assert env.session.state.held_calls == {}
     assert json.loads(env.session.store.get_meta(HELD_META))["calls"] == []
     await env.session.stop()
+
+
+async def test_more_held_records_than_a_query_may_name_come_back_whole(tmp_path):
+    env = make_env(tmp_path)
+    session = env.session
+    old = START - LOOKBACK - timedelta(hours=2)
+    session.merge.calls(
+        [
+            a_call(f"VM{n:04d}", old, call_type="voicemail", customer_phone_number=f"+1303555{n:04d}")
+            for n in range(1_200)
+        ]
+    )
+    session.merge.calls([a_call("TODAY", START - timedelta(minutes=1), customer_phone_number="+19995550000")])
+    assert len(session.state.held_calls) == 1_200
+    calls, _ = session.held.records()
+    assert sorted(call.id for call in calls) == sorted(session.state.held_calls)
+    await session.stop()
+
+
+async def test_judging_at_start_lets_go_only_of_what_it_brought(tmp_path):
+    """Records merged while the session starts (a source, a benchmark's past day) are not the judge's:
+    it takes in and lets go of only what the store's earlier days brought."""
+    env = make_env(tmp_path)
+    session = env.session
+    past_day = [a_call(f"PAST{n}", START - timedelta(days=3, minutes=n)) for n in range(5)]
+    session.merge.calls(past_day)
+    gap = [
+        a_call(
+            "GAP_VM",
+            START - timedelta(hours=30),
+            call_type="voicemail",
+            duration=20,
+            customer_phone_number="+1555",
+        )
+    ]
+    session.held.judge(gap, [], START, START)
+    assert {call.id for call in past_day} <= set(session.state.calls)
+    assert set(session.state.held_calls) == {"GAP_VM"} and "GAP_VM" not in session.state.calls
+    await session.stop()

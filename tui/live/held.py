@@ -24,6 +24,12 @@ log = logging.getLogger(__name__)
 HELD_META = "held_records"
 
 
+def day_kept_from(now: datetime, newest: datetime | None) -> datetime | None:
+    """Where the day the live state keeps begins: ``LOOKBACK`` back from its newest record, never past
+    the clock (a clock set ahead does not empty the feed); ``None`` while it holds nothing."""
+    return None if newest is None else min(now, newest) - LOOKBACK
+
+
 class HeldRecords:
     def __init__(self, state: LiveState, store: Store) -> None:
         self._state = state
@@ -47,10 +53,17 @@ class HeldRecords:
     def records(self) -> tuple[list[Call], list[Conversation]]:
         """The held calls and conversations, whole, from the store (for the inbox)."""
         state = self._state
-        return (
-            self._store.load_by_id(Call, state.held_calls),
-            self._store.load_by_id(Conversation, state.held_conversations),
+        return self._load(Call, list(state.held_calls)), self._load(
+            Conversation, list(state.held_conversations)
         )
+
+    def _load(self, model: type[Call] | type[Conversation], ids: list[str]) -> list:
+        """By id, a few hundred at a time (SQLite's limit on a query's parameters can be 999)."""
+        return [
+            record
+            for at in range(0, len(ids), 500)
+            for record in self._store.load_by_id(model, ids[at : at + 500])
+        ]
 
     def read(self, now: datetime) -> tuple[list[Call], list[Conversation]]:
         """What to judge at start (the store's reads, for a worker thread): the records held before and
@@ -58,8 +71,8 @@ class HeldRecords:
         saved = self._saved_record()
         window = now - LOOKBACK
         kept_from = now - STORE_KEEPS
-        calls = self._store.load_by_id(Call, _ids(saved.get("calls")))
-        conversations = self._store.load_by_id(Conversation, _ids(saved.get("conversations")))
+        calls = self._load(Call, _ids(saved.get("calls")))
+        conversations = self._load(Conversation, _ids(saved.get("conversations")))
         try:
             covered_from = max(datetime.fromisoformat(saved["from"]), kept_from)
         except (KeyError, TypeError, ValueError):
@@ -73,13 +86,18 @@ class HeldRecords:
         self, calls: list[Call], conversations: list[Conversation], observed_at: datetime, now: datetime
     ) -> None:
         """Take in what ``read`` found, as a run would have: merged beside the day loaded (a later call
-        back or reply answers them), then let go of as the day moves on, holding what still waits."""
+        back or reply answers them), then let go of, holding what still waits. Only what it brought is let
+        go of: the day loaded, and anything merged meanwhile, stays as it is."""
         state = self._state
-        window = now - LOOKBACK
-        state.merge_calls([call for call in calls if call.id not in state.calls], observed_at)
-        state.merge_conversations([c for c in conversations if c.id not in state.conversations], observed_at)
-        state.forget_calls_before(window, held_since=now - STORE_KEEPS)
-        state.forget_conversations_before(window, held_since=now - STORE_KEEPS)
+        window, held_since = now - LOOKBACK, now - STORE_KEEPS
+        brought_calls = {call.id for call in calls} - set(state.calls)
+        brought_conversations = {c.id for c in conversations} - set(state.conversations)
+        state.merge_calls([call for call in calls if call.id in brought_calls], observed_at)
+        state.merge_conversations([c for c in conversations if c.id in brought_conversations], observed_at)
+        state.forget_calls_before(window, keep=set(state.calls) - brought_calls, held_since=held_since)
+        state.forget_conversations_before(
+            window, keep=set(state.conversations) - brought_conversations, held_since=held_since
+        )
         self.save(window)
 
     def _saved_record(self) -> dict:

@@ -19,8 +19,7 @@ from tui.callrail.clock import Clock
 from tui.callrail.models import Call, Conversation, FormSubmission
 from tui.live.events import CallsChanged, InboundCall, InboundForm, InboundText, LiveEvent
 from tui.live.followups import Followups
-from tui.live.held import HeldRecords
-from tui.live.poller import LOOKBACK
+from tui.live.held import HeldRecords, day_kept_from
 from tui.live.state import LiveState
 from tui.live.store import Store
 from tui.live.store_pruning import STORE_KEEPS
@@ -80,10 +79,9 @@ class Merger:
         a callback are held for the inbox), so a second day does not double what the app holds. "Older"
         is measured back from the newest call, never past the clock: a clock that jumps ahead (a wrong
         wall clock) does not empty the feed."""
-        newest = self._state.newest_start
-        if newest is None:
+        window = day_kept_from(now, self._state.newest_start)
+        if window is None:
             return []
-        window = min(now, newest) - LOOKBACK
         removed = self._state.forget_calls_before(window, keep=keep, held_since=now - STORE_KEEPS)
         for call_id in removed:
             self._followups.forget(call_id)
@@ -140,10 +138,9 @@ class Merger:
     def _forget_old_conversations(self, now: datetime, *, keep: set[str]) -> list[str]:
         """Drop from memory the conversations with no message within the lookback (the store keeps them),
         measured back from the newest message as calls are from the newest call."""
-        newest = self._state.newest_message_at
-        if newest is None:
+        window = day_kept_from(now, self._state.newest_message_at)
+        if window is None:
             return []
-        window = min(now, newest) - LOOKBACK
         removed = self._state.forget_conversations_before(window, keep=keep, held_since=now - STORE_KEEPS)
         if removed:
             self._held.save(window)
