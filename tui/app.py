@@ -276,6 +276,8 @@ class CallRailApp(App[None]):
     # -- actions --------------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self._quitting:  # the session is stopping: a screen opened now would read a closed store
+            return False
         # Without a session (the setup screen) only help, mask and quit make sense.
         return self.session is not None or action not in _NEEDS_SESSION
 
@@ -318,7 +320,8 @@ class CallRailApp(App[None]):
 
     @on(OpenCall)
     def _open_call(self, message: OpenCall) -> None:
-        self.open_call(message.call_id)
+        if not self._quitting:
+            self.open_call(message.call_id)
 
     def open_call(self, call_id: str) -> None:
         from tui.screens.call_detail import CallDetailScreen
@@ -327,7 +330,8 @@ class CallRailApp(App[None]):
 
     @on(ReplyTo)
     def _reply_to(self, message: ReplyTo) -> None:
-        self.reply_to(message.call)
+        if not self._quitting:
+            self.reply_to(message.call)
 
     def reply_to(self, call: Call) -> None:
         """Open the text thread with this caller (a new one if they never texted)."""
@@ -375,6 +379,7 @@ class CallRailApp(App[None]):
             self._mask = not self._mask
 
     async def action_quit(self) -> None:
+        self._quitting = True
         try:
             await self._stop_session()
         except Exception:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import io
 from functools import partial
@@ -15,7 +16,7 @@ from tui.alerts import ALERT_FLUSH_AFTER, MAX_TOASTS, Alerts
 from tui.app import make_app
 from tui.callrail.models import Conversation
 from tui.live.events import CallsChanged, InboundCall, InboundText, PollState, PollStatus
-from tui.messages import LiveUpdate
+from tui.messages import LiveUpdate, OpenCall
 from tui.screens.companies import CompaniesScreen
 from tui.screens.feed import FeedScreen
 from tui.screens.help import HelpScreen
@@ -284,3 +285,27 @@ def test_a_text_from_an_unnamed_number_is_announced_with_the_number_as_the_app_s
     conversation = Conversation(id="CONV1", customer_phone_number="+13035550174")
     assert Alerts._texter(conversation, mask=False) == "303-555-0174"
     assert "303" not in Alerts._texter(conversation, mask=True)
+
+
+async def test_keys_pressed_while_quitting_open_nothing(app, demo) -> None:
+    """t, c or enter pressed while the session stops would open a screen on a store it has closed."""
+    stopping, stop = asyncio.Event(), demo.session.stop
+
+    async def slow_stop() -> None:
+        await stopping.wait()
+        await stop()
+
+    demo.session.stop = slow_stop
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until_polled(pilot, app)
+        pressing_q = asyncio.create_task(pilot.press("q"))
+        try:
+            await asyncio.sleep(0.2)  # q's action waits for the session to stop; keys queue behind it
+            assert not any(app.check_action(name, ()) for name in ("texts", "companies", "inbox", "help"))
+            app._open_call(OpenCall(next(iter(demo.session.state.calls))))  # the feed's enter, just after
+        finally:
+            stopping.set()  # whatever happened, the app can quit
+        await asyncio.wait_for(pressing_q, 10)
+        await pilot.pause()
+        assert [type(screen) for screen in app.screen_stack] == [FeedScreen]
+    assert app.return_code == 0
