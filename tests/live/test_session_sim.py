@@ -205,13 +205,16 @@ async def test_the_demo_pushes_webhooks_to_its_own_receiver_and_polls_only_to_re
     await session.start()
     runner = asyncio.create_task(session.run())
     try:
+        def delivered() -> list:  # logged once the receiver has answered, which can be after it took it in
+            return [r for r in simulator.webhooks.log if r.outcome == "delivered"]
+
         for _ in range(400):
-            if session.backstop.status.channel is Channel.PUSH:
+            if session.backstop.status.channel is Channel.PUSH and delivered():
                 break
             await asyncio.sleep(0.05)
         assert session.backstop.status == ChannelStatus(Channel.PUSH, "webhooks arriving")
-        delivered = [r for r in simulator.webhooks.log if r.outcome == "delivered"]
-        assert delivered and all(r.url.startswith("http://127.0.0.1:") for r in delivered)
+        deliveries = delivered()
+        assert deliveries and all(r.url.startswith("http://127.0.0.1:") for r in deliveries)
         assert session.webhooks is not None and set(session.webhooks.enabled()) == set(session.companies)
     finally:
         await session.stop()
