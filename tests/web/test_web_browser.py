@@ -75,11 +75,12 @@ async def test_sign_in_read_the_feed_open_a_call_and_send_a_text(tmp_path: Path,
             await screen.until(lambda text: "ctrl+s" in text.lower() or "140" in text)
             await page.keyboard.type("On our way")
             await page.keyboard.press("Control+s")
-            await until(
+            await until(  # bounded generously: on a loaded 2-core machine the tab's process is slow
                 lambda: any(
                     entry.method == "POST" and "text-messages" in entry.path and entry.status < 300
                     for entry in sim.request_log
-                )
+                ),
+                timeout=45.0,
             )
             await screen.until(lambda text: "On our way" in text)
 
