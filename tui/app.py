@@ -25,7 +25,6 @@ from rich.text import Text
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.geometry import Size
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input
@@ -114,19 +113,12 @@ class CallRailApp(App[None]):
         # In setup mode the setup screen is pushed on top of a blank one, so that it can be switched for
         # the feed (the default screen itself cannot be switched away).
         screen = FeedScreen() if self.session is not None else Screen(id="blank")
-        return screen.set_class(True, *self._breakpoints_for(self.size), update=False)
-
-    def _breakpoints_for(self, size: Size) -> set[str]:
-        """The classes Textual gives a screen of this size once it is shown: given now, the first frame
-        does not style every widget once more to add them."""
-        width, height = size
-        return {
-            next((name for edge, name in sorted(points, reverse=True) if dimension >= edge), "")
-            for dimension, points in (
-                (width, self.HORIZONTAL_BREAKPOINTS),
-                (height, self.VERTICAL_BREAKPOINTS),
-            )
-        } - {""}
+        # the size classes Textual gives it once shown (by its own rule): given now, the first frame does
+        # not style every widget once more to add them
+        width, height = self.size
+        sizes = screen._get_breakpoint_classes(width, self.HORIZONTAL_BREAKPOINTS)
+        sizes |= screen._get_breakpoint_classes(height, self.VERTICAL_BREAKPOINTS)
+        return screen.set_class(True, *sizes, update=False)
 
     @property
     def feed(self) -> FeedScreen | None:
