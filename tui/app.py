@@ -18,6 +18,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -135,7 +136,7 @@ class CallRailApp(App[None]):
         return self._ctx
 
     def _context_for(self, session: LiveSession) -> Context:
-        return Context(self, session, self.settings.model_copy(update={"mask": self._mask}))
+        return Context(self, session, replace(self.settings, mask=self._mask))
 
     @property
     def mask(self) -> bool:

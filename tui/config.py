@@ -2,7 +2,7 @@
 
 The file lives in the platformdirs config dir (``config.toml``) and may hold the API key, so it is
 written 0600 and a copy readable by group or others gets a warning that says how to fix it. The key is
-a ``SecretStr`` and is only ever shown masked (``abcd…wxyz``).
+a ``Secret`` and is only ever shown masked (``abcd…wxyz``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import stat
 import sys
 import tempfile
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -20,15 +21,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tomli_w
 from platformdirs import user_config_dir, user_data_dir, user_state_dir
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    SecretStr,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
 
 APP_NAME = "callrail-tui"
 DEFAULT_BASE_URL = "https://api.callrail.com/v3/"
@@ -85,9 +77,9 @@ def default_state_dir() -> Path:
     return Path(user_state_dir(APP_NAME))
 
 
-def mask_secret(value: str | SecretStr | None) -> str:
+def mask_secret(value: str | Secret | None) -> str:
     """Enough of a key to recognise it, never enough to use it."""
-    if isinstance(value, SecretStr):
+    if isinstance(value, Secret):
         value = value.get_secret_value()
     if not value:
         return "(none)"
@@ -107,122 +99,208 @@ def normalize_base_url(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class Secret:
+    """A key or token: shown masked everywhere (``repr``, ``str``, logs), in full only on request."""
 
-    api_key: SecretStr | None = None
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def get_secret_value(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+class SettingsError(ValueError):
+    """Settings that cannot be used: each problem as (setting, what is wrong)."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{key}: {message}" for key, message in problems))
+        self.problems = problems
+
+
+def _text(value: Any) -> str | None:
+    """Blank is unset; text is kept without its surrounding spaces."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError("must be text, in quotes")
+    return value.strip() or None
+
+
+def _secret(value: Any) -> Secret | None:
+    if isinstance(value, Secret):
+        return value if value.get_secret_value() else None
+    text = _text(value)
+    return Secret(text) if text else None
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = value.strip().lower() if isinstance(value, str) else None
+    if word in ("true", "yes", "on", "1", "false", "no", "off", "0"):
+        return word in ("true", "yes", "on", "1")
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    raise ValueError("must be true or false")
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool):  # TOML's true would count as 1
+        raise ValueError("must be a number, not true or false")
+    try:
+        return float(value.strip() if isinstance(value, str) else value)
+    except (TypeError, ValueError):
+        raise ValueError("must be a number") from None
+
+
+def _within(low: float, high: float, *, above: bool = False, whole: bool = False) -> Callable[[Any], Any]:
+    """A number from ``low`` (or above it) to ``high``; ``whole``: a whole number."""
+
+    def check(value: Any) -> float | int:
+        number = _number(value)
+        if whole and not number.is_integer():
+            raise ValueError("must be a whole number")
+        if not (number > low if above else number >= low) or number > high:
+            start = f"more than {low:g}" if above else f"at least {low:g}"
+            raise ValueError(f"must be {start} and at most {high:g}")
+        return int(number) if whole else number
+
+    return check
+
+
+def _base_url(value: Any) -> str:
+    return normalize_base_url(_text(value) or "")
+
+
+def _phone(value: Any) -> str | None:
+    text = _text(value)
+    if text is None:
+        return None
+    number = us_phone(text)
+    if number is None:
+        raise ValueError(f"{text!r} is not a US or Canadian phone number, like 512-555-0164")
+    return number
+
+
+def _listen(value: Any) -> str | None:
+    text = _text(value)
+    if text is not None:
+        listen_address(text)
+    return text
+
+
+def _webhooks_url(value: Any) -> str | None:
+    text = _text(value)
+    if text is not None:
+        parts = urlsplit(text)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("must be an absolute http:// or https:// URL that CallRail can reach")
+    return text
+
+
+def _zone(value: Any) -> str | None:
+    text = _text(value)
+    if text is None:
+        return None
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {text!r}; use an IANA name like America/Chicago") from None
+    return text
+
+
+def _accounts(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
+        raise ValueError('must be a list of account ids, like ["ACC1234", "ACC5678"]')
+    return tuple(dict.fromkeys(item.strip() for item in value if item.strip()))
+
+
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "api_key": _secret,
+    "hub_token": _secret,
+    "base_url": _base_url,
+    "account_id": _text,
+    "accounts": _accounts,
+    "share": _within(0.0, 1.0, above=True),
+    "hide_abandoned_under": _within(0, 600, whole=True),
+    "reconcile_calls_every": _within(10.0, 3600.0),
+    "reconcile_texts_every": _within(10.0, 3600.0),
+    "notify_toast": _flag,
+    "notify_bell": _flag,
+    "mask": _flag,
+    "enter_sends": _flag,
+    "webhooks_always_on": _flag,
+    "display_time_zone": _zone,
+    "my_phone": _phone,
+    "handled_tag": _text,
+    "webhooks_listen": _listen,
+    "webhooks_url": _webhooks_url,
+    "hub_url": _text,
+    "config_path": Path,
+    "data_dir": Path,
+    "state_dir": Path,
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting, checked and normalised when made (``dataclasses.replace`` checks again); a
+    ``SettingsError`` names each one that is wrong. Plain Python, not a pydantic model: the first frame
+    reads the settings and imports no pydantic."""
+
+    api_key: Secret | None = None
     base_url: str = DEFAULT_BASE_URL
     account_id: str | None = None  # the account to watch; the first of ``accounts`` when there are several
     accounts: tuple[str, ...] = ()  # several accounts the key sees, watched at once (an agency's)
-    share: float = Field(default=0.8, gt=0.0, le=1.0)
+    share: float = 0.8  # of the account's request budget (more than 0, at most 1)
     notify_toast: bool = True
     notify_bell: bool = True
     display_time_zone: str | None = None
     mask: bool = False
     enter_sends: bool = False  # enter sends a text (shift+enter or ctrl+j: new line); off: ctrl+s sends
     my_phone: str | None = None  # rung first when calling a caller back through CallRail
-    hide_abandoned_under: int = Field(
-        default=0, ge=0, le=600
-    )  # seconds: shorter abandoned calls need no callback
+    hide_abandoned_under: int = 0  # seconds (0 to 600): shorter abandoned calls need no callback
     # marking an inbox item handled also tags its call on CallRail with this name (none: only locally)
     handled_tag: str | None = None
     webhooks_listen: str | None = None  # HOST:PORT where the app receives CallRail's webhooks
     webhooks_url: str | None = None  # the public address CallRail posts them to (a proxy or tunnel)
     # the receiver is up around the clock: its URLs stay with CallRail when the app stops
     webhooks_always_on: bool = False
-    # seconds between reads of calls / conversations while webhooks carry the data
-    reconcile_calls_every: float = Field(default=60.0, ge=10.0, le=3600.0)
-    reconcile_texts_every: float = Field(default=120.0, ge=10.0, le=3600.0)
+    # seconds (10 to 3600) between reads of calls / conversations while webhooks carry the data
+    reconcile_calls_every: float = 60.0
+    reconcile_texts_every: float = 120.0
     hub_url: str | None = None  # a team hub to watch instead of the account (``callrail-tui --hub``)
-    hub_token: SecretStr | None = None  # this viewer's token for it (``hub viewer add``)
-    config_path: Path = Field(default_factory=default_config_path)
-    data_dir: Path = Field(default_factory=default_data_dir)
-    state_dir: Path = Field(default_factory=default_state_dir)
+    hub_token: Secret | None = None  # this viewer's token for it (``hub viewer add``)
+    config_path: Path = field(default_factory=default_config_path)
+    data_dir: Path = field(default_factory=default_data_dir)
+    state_dir: Path = field(default_factory=default_state_dir)
 
-    @field_validator(
-        "api_key",
-        "account_id",
-        "display_time_zone",
-        "my_phone",
-        "handled_tag",
-        "webhooks_listen",
-        "webhooks_url",
-        "hub_url",
-        "hub_token",
-        mode="before",
-    )
-    @classmethod
-    def _blank_is_none(cls, value: Any) -> Any:
-        if isinstance(value, str) and not value.strip():
-            return None
-        return value.strip() if isinstance(value, str) else value
-
-    @field_validator(
-        "share", "hide_abandoned_under", "reconcile_calls_every", "reconcile_texts_every", mode="before"
-    )
-    @classmethod
-    def _number_not_bool(cls, value: Any) -> Any:
-        if isinstance(value, bool):  # TOML's true would count as 1
-            raise ValueError("must be a number, not true or false")
-        return value
-
-    @field_validator("base_url")
-    @classmethod
-    def _check_base_url(cls, value: str) -> str:
-        return normalize_base_url(value)
-
-    @field_validator("my_phone")
-    @classmethod
-    def _check_phone(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        number = us_phone(value)
-        if number is None:
-            raise ValueError(f"{value!r} is not a US or Canadian phone number, like 512-555-0164")
-        return number
-
-    @field_validator("webhooks_listen")
-    @classmethod
-    def _check_listen(cls, value: str | None) -> str | None:
-        if value is not None:
-            listen_address(value)
-        return value
-
-    @field_validator("webhooks_url")
-    @classmethod
-    def _check_webhooks_url(cls, value: str | None) -> str | None:
-        if value is not None:
-            parts = urlsplit(value)
-            if parts.scheme not in ("http", "https") or not parts.netloc:
-                raise ValueError("must be an absolute http:// or https:// URL that CallRail can reach")
-        return value
-
-    @field_validator("display_time_zone")
-    @classmethod
-    def _check_zone(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}; use an IANA name like America/Chicago") from None
-        return value
-
-    @field_validator("accounts", mode="before")
-    @classmethod
-    def _check_accounts(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
-            raise ValueError('must be a list of account ids, like ["ACC1234", "ACC5678"]')
-        ids = [item.strip() for item in value if item.strip()]
-        return tuple(dict.fromkeys(ids))
-
-    @model_validator(mode="after")
-    def _first_account_is_the_account(self) -> Settings:
+    def __post_init__(self) -> None:
+        problems = []
+        for key, check in _CHECKS.items():
+            try:
+                object.__setattr__(self, key, check(getattr(self, key)))  # frozen: set once, while made
+            except (ValueError, TypeError) as error:
+                problems.append((key, str(error)))
+        if problems:
+            raise SettingsError(problems)
         if self.accounts and self.account_id != self.accounts[0]:
-            object.__setattr__(self, "account_id", self.accounts[0])  # frozen: set once, while built
-        return self
+            object.__setattr__(self, "account_id", self.accounts[0])
 
     @property
     def account_ids(self) -> tuple[str, ...]:
@@ -231,7 +309,7 @@ class Settings(BaseModel):
 
     @property
     def has_credentials(self) -> bool:
-        return self.api_key is not None and bool(self.api_key.get_secret_value())
+        return self.api_key is not None
 
     @property
     def api_key_value(self) -> str:
@@ -309,12 +387,10 @@ def load_settings(
 
     try:
         return Settings(**values, **fixed, config_path=path)
-    except ValidationError as error:
-        problems = []
-        for item in error.errors(include_url=False, include_input=False):
-            key = str(item["loc"][0]) if item["loc"] else "?"
-            message = item["msg"].removeprefix("Value error, ")
-            problems.append(f"{key} (from {origin.get(key, 'defaults')}): {message}")
+    except SettingsError as error:
+        problems = [
+            f"{key} (from {origin.get(key, 'defaults')}): {message}" for key, message in error.problems
+        ]
         raise ConfigError("Invalid setting: " + "; ".join(problems)) from None
 
 

@@ -7,6 +7,7 @@ session exists (``context_of(node)`` finds it from any widget).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Protocol, cast
 
@@ -73,7 +74,7 @@ class Context:
     def set_alerts(self, *, toast: bool | None = None, bell: bool | None = None) -> None:
         """Toasts and the terminal bell for new calls and texts, on or off for this run."""
         changes = {"notify_toast": toast, "notify_bell": bell}
-        self.settings = self.settings.model_copy(update={k: v for k, v in changes.items() if v is not None})
+        self.settings = replace(self.settings, **{k: v for k, v in changes.items() if v is not None})
 
     def company_name(self, company_id: str | None, fallback: str | None = None) -> str:
         """The company's name, and its account's where another account has a company of that name."""

@@ -14,10 +14,9 @@ import signal
 import sys
 import tempfile
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from pydantic import SecretStr
 
 from tui.cli_values import positive
 from tui.config import (
@@ -90,7 +89,7 @@ def ask_hub_token(settings: Settings) -> Settings:
         return settings
     save_settings(settings.config_path, hub_token=token)
     print(f"Saved in {settings.config_path} (readable only by you).")
-    return settings.model_copy(update={"hub_token": SecretStr(token)})
+    return replace(settings, hub_token=token)
 
 
 def hub_home(settings: Settings, home: Path | None) -> Path:

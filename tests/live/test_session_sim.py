@@ -205,6 +205,7 @@ async def test_the_demo_pushes_webhooks_to_its_own_receiver_and_polls_only_to_re
     await session.start()
     runner = asyncio.create_task(session.run())
     try:
+
         def delivered() -> list:  # logged once the receiver has answered, which can be after it took it in
             return [r for r in simulator.webhooks.log if r.outcome == "delivered"]
 

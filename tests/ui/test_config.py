@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ import pytest
 from tui.config import (
     DEFAULT_BASE_URL,
     ConfigError,
+    Secret,
     Settings,
     account_flags,
     default_config_path,
@@ -187,3 +190,42 @@ def test_accounts_that_are_not_a_list_of_ids_are_refused(tmp_path: Path) -> None
     path = write(tmp_path / "config.toml", "accounts = 3\n")
     with pytest.raises(ConfigError, match=r"accounts .*list of account ids"):
         load_settings(environ={}, config_path=path)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("share = 0\n", "share (from the config file"),
+        ("share = true\n", "share (from the config file"),
+        ("hide_abandoned_under = 2.5\n", "must be a whole number"),
+        ("hide_abandoned_under = 601\n", "must be at least 0 and at most 600"),
+        ("reconcile_calls_every = 'often'\n", "must be a number"),
+        ("account_id = 1234\n", "account_id (from the config file"),
+        ('my_phone = "call me"\n', "not a US or Canadian phone number"),
+        ('webhooks_listen = "8787"\n', "HOST:PORT"),
+    ],
+)
+def test_each_check_names_the_setting(tmp_path: Path, text: str, expected: str) -> None:
+    path = write(tmp_path / "config.toml", text)
+    with pytest.raises(ConfigError, match=re.escape(expected)):
+        load_settings(environ={}, config_path=path)
+
+
+def test_settings_are_normalised_when_made_and_when_replaced(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "config.toml",
+        'mask = "yes"\nhide_abandoned_under = 30.0\nshare = "0.5"\n'
+        'account_id = "  "\nmy_phone = "(512) 555 0164"\n',
+    )
+    settings = load_settings(environ={}, config_path=path)
+    assert (settings.mask, settings.hide_abandoned_under, settings.share) == (True, 30, 0.5)
+    assert settings.account_id is None and settings.my_phone == "+15125550164"
+    assert not settings.has_credentials
+    changed = replace(settings, api_key=" abcd1234efgh5678wxyz ", accounts=["ACC2", "ACC3", "ACC2"])
+    assert changed.api_key_value == "abcd1234efgh5678wxyz" and changed.api_key == Secret(
+        "abcd1234efgh5678wxyz"
+    )
+    assert changed.account_ids == ("ACC2", "ACC3") and changed.account_id == "ACC2"
+    assert "abcd1234" not in repr(changed)
+    with pytest.raises(ValueError, match="my_phone"):
+        replace(settings, my_phone="12")

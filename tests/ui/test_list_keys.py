@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -68,7 +69,7 @@ async def test_the_accounts_on_the_setup_screen(tmp_path: Path) -> None:
     settings = Settings(
         config_path=tmp_path / "config.toml", data_dir=tmp_path / "data", state_dir=tmp_path / "state"
     )
-    app = make_app(None, settings.model_copy(update={"base_url": SIM_URL}), client_factory=client_factory)
+    app = make_app(None, replace(settings, base_url=SIM_URL), client_factory=client_factory)
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, SetupScreen)
         app.screen.query_one("#setup-key").focus()

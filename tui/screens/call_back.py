@@ -5,7 +5,7 @@ the budget, a bad number) is a message, never a crash."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual.dom import DOMNode
 
@@ -70,7 +70,7 @@ def _ask_my_phone(node: DOMNode, callee: Callee, current: str = "") -> None:
             node.notify(
                 f"Could not save your number to {ctx.settings.config_path}: {error}", severity="error"
             )
-        ctx.settings = ctx.settings.model_copy(update={"my_phone": number})
+        ctx.settings = replace(ctx.settings, my_phone=number)
         _confirm(node, callee, number)
 
     prompt = TextPrompt(

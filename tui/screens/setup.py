@@ -6,10 +6,9 @@ The key is typed into a password field and saved 0600 (``config.save_credentials
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
-from pydantic import SecretStr
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -188,7 +187,7 @@ class SetupScreen(Screen[None]):
             self._say(f"Could not save {settings.config_path}: {error}", error=True)
             return
         self.notify(f"Saved to {settings.config_path} (readable only by you).", markup=False)
-        self._needs.start(settings.model_copy(update={"hub_url": url, "hub_token": SecretStr(token)}))
+        self._needs.start(replace(settings, hub_url=url, hub_token=token))
 
     # -- saving --------------------------------------------------------------------------------------
 
@@ -206,13 +205,8 @@ class SetupScreen(Screen[None]):
             self._say(f"Could not save {settings.config_path}: {error}", error=True)
             return
         several = tuple(account_ids) if len(account_ids) > 1 else ()
-        settings = settings.model_copy(
-            update={
-                "api_key": SecretStr(key),
-                "account_id": account_ids[0],
-                "accounts": several,
-                "base_url": base_url,
-            }
+        settings = replace(
+            settings, api_key=key, account_id=account_ids[0], accounts=several, base_url=base_url
         )
         self.notify(f"Saved to {settings.config_path} (readable only by you).", markup=False)
         self._needs.start(settings)
