@@ -40,8 +40,8 @@ def fill_store(data_dir: Path, calls: int, conversations: int) -> None:
     from benchmarks import synthetic
     from tui.callrail.models import Company
     from tui.live.account_companies import COMPANIES_META
+    from tui.live.first_rows import STORE_FILE
     from tui.live.store import Store
-    from tui.wiring import STORE_FILE
 
     now = datetime.now(UTC)
     store = Store(data_dir / STORE_FILE, now=now)
@@ -64,7 +64,6 @@ def first_frame_of_app(data_dir: Path, calls: int) -> tuple[object, object, obje
     from tui.app import make_app
     from tui.config import Settings
     from tui.widgets.call_table import CallTable
-    from tui.wiring import session_from_settings
 
     settings = Settings(
         api_key="bench-key",
@@ -76,7 +75,7 @@ def first_frame_of_app(data_dir: Path, calls: int) -> tuple[object, object, obje
         notify_toast=False,
         notify_bell=False,
     )
-    app = make_app(session_from_settings(settings), settings)
+    app = make_app(None, settings)  # as the command line makes it: the session comes after the first frame
 
     def holding(count: int) -> bool:
         return bool(app.screen.query(CallTable)) and app.screen.query_one(CallTable).call_count >= count
@@ -96,12 +95,14 @@ def first_frame_of_bare_app() -> tuple[object, object, object]:
 
 
 async def until_offline(app, seconds: float = 30.0) -> None:
-    """The app's first poll has failed (its server is unreachable here): its client is loaded and used."""
+    """The app's first poll has failed (its server is unreachable here): its session is built, its client
+    loaded and used (the bare app has none)."""
     from tui.live.events import PollState
 
-    session = getattr(app, "session", None)
+    if not hasattr(app, "session"):
+        return
     deadline = time.monotonic() + seconds
-    while session is not None and session.status.state is not PollState.OFFLINE:
+    while app.session is None or app.session.status.state is not PollState.OFFLINE:
         if time.monotonic() > deadline:
             raise TimeoutError("the app never said offline")
         await asyncio.sleep(0.01)

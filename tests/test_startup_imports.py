@@ -11,11 +11,11 @@ assert callable(httpx.main)
 print(sorted(name for name in ("click", "click.core") if name in sys.modules))
 """
 
-# What the benchmark's first frame imports (benchmarks/startup.py): the app, its settings and a session
-# for an account on a warm store.
+# What the first frame imports (benchmarks/startup.py): the app, its settings and the stored calls'
+# reader; the session and the models come after it (``tests/ui/test_first_frame.py`` runs the app).
 BEFORE_FIRST_FRAME = """
 import json, sys
-import tui.app, tui.config, tui.widgets.call_table, tui.wiring
+import tui.app, tui.config, tui.widgets.call_table, tui.live.first_rows
 print(json.dumps(sorted(sys.modules)))
 """
 
@@ -42,6 +42,18 @@ def test_the_network_comes_after_the_first_frame():
     """httpx (its client, anyio, the certificates) is loaded by the first request, not by the app."""
     loaded = modules_before_first_frame()
     assert {"httpx", "httpcore", "anyio", "h11"}.isdisjoint(loaded)
+
+
+def test_the_models_and_the_live_layer_come_after_the_first_frame():
+    """pydantic (~100 ms with the models) and the session are loaded once the feed shows stored calls."""
+    loaded = modules_before_first_frame()
+    assert {
+        "pydantic",
+        "tui.callrail.models",
+        "tui.live.session",
+        "tui.wiring",
+        "tui.live.events",
+    }.isdisjoint(loaded)
 
 
 GC_HELD = """

@@ -10,16 +10,21 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from textual.app import App
 from textual.notifications import Notification, Notify
 from textual.screen import ModalScreen, Screen
-from textual.timer import Timer
 
-from tui import display, form_text
-from tui.callrail.models import NEEDS_CALLBACK, Call, Conversation, FormSubmission
-from tui.context import Context
+from tui import display
+from tui.callrail.call_row import NEEDS_CALLBACK
 from tui.safe_text import clean
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.timer import Timer
+
+    from tui.callrail.models import Call, Conversation, FormSubmission
+    from tui.context import Context
 
 # Alerts wait for the end of the poll that brought them; ones that come outside a poll wait this long.
 ALERT_FLUSH_AFTER = 1.0
@@ -92,14 +97,17 @@ class Alerts:
         self._calls, self._missed, self._texts, self._forms = [], [], [], []
         mask = self._context().mask
         if calls:
-            self._toast("Call", calls, [display.caller_name(call, mask=mask) for call in calls])
-        if missed:
             self._toast(
-                "Missed call", missed, [display.caller_name(call, mask=mask) for call in missed], warn=True
+                "Call", calls, [display.caller_name(call, mask=mask) for call in calls], of_calls=True
             )
+        if missed:
+            names = [display.caller_name(call, mask=mask) for call in missed]
+            self._toast("Missed call", missed, names, warn=True, of_calls=True)
         if texts:
             self._toast("New text", texts, [self._texter(conversation, mask) for conversation in texts])
         if forms:
+            from tui import form_text  # its form fields come with the models: not before the first frame
+
             self._toast("Form", forms, [form_text.who(form, mask=mask) for form in forms])
 
     def screen_changed(self, screen: Screen) -> None:
@@ -124,8 +132,11 @@ class Alerts:
             conversation.customer_phone_number, conversation.formatted_customer_phone_number, mask=mask
         )
 
-    def _toast(self, what: str, items: list, names: list[str], *, warn: bool = False) -> None:
-        """``Call from Maria Delgado +2 more``, titled with the company (or how many companies)."""
+    def _toast(
+        self, what: str, items: list, names: list[str], *, warn: bool = False, of_calls: bool = False
+    ) -> None:
+        """``Call from Maria Delgado +2 more``, titled with the company (or how many companies);
+        ``of_calls``: a toast of one call is kept by its id (its ringing toast becomes its missed one)."""
         context = self._context()
         if not context.settings.notify_toast:
             return
@@ -144,7 +155,7 @@ class Alerts:
             self._app.NOTIFICATION_TIMEOUT,
             markup=False,
         )
-        if len(items) == 1 and isinstance(items[0], Call):
+        if len(items) == 1 and of_calls:
             earlier = self._toast_of.pop(items[0].id, None)
             if earlier is not None:
                 self._take_down(earlier)  # the call's ringing toast becomes its missed one

@@ -32,18 +32,16 @@ from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
 from tui.alerts import Alerts
-from tui.callrail.models import Call
+from tui.app_commands import app_commands
 from tui.config import Settings, permission_warning
 from tui.context import Context
-from tui.live.events import CallsChanged, InboundCall, InboundForm, InboundText, OutboxHealth, PollStatus
-from tui.live.session import LiveSession
 from tui.logging_setup import redact
 from tui.messages import CompanyChosen, LiveUpdate, OpenCall, ReplyTo
-from tui.screens.feed import FeedScreen
-from tui.widgets.status_bar import StatusBar
-from tui.wiring import check_hub, client_for_key, session_from_settings
+from tui.screens.feed import FeedScreen, FirstRows
 
 if TYPE_CHECKING:
+    from tui.callrail.models import Call
+    from tui.live.session import LiveSession
     from tui.screens.setup import KeyChecker  # the setup screen is loaded only when it is shown
 
 log = logging.getLogger(__name__)
@@ -53,7 +51,7 @@ _NEEDS_SESSION = frozenset(
     {"feed", "companies", "texts", "forms", "inbox", "webhooks", "toggle_pause", "refresh_now"}
 )
 
-SessionFactory = Callable[[Settings], LiveSession]
+SessionFactory = Callable[[Settings], "LiveSession"]
 ClientFactory = Callable[[str, str], "KeyChecker"]
 
 
@@ -88,8 +86,8 @@ class CallRailApp(App[None]):
         session: LiveSession | None,
         settings: Settings,
         *,
-        session_factory: SessionFactory = session_from_settings,
-        client_factory: ClientFactory = client_for_key,
+        session_factory: SessionFactory | None = None,
+        client_factory: ClientFactory | None = None,
         title_note: str = "",
         exit_signals: Iterable[int] = (),
     ) -> None:
@@ -113,7 +111,12 @@ class CallRailApp(App[None]):
     def get_default_screen(self) -> Screen:
         # In setup mode the setup screen is pushed on top of a blank one, so that it can be switched for
         # the feed (the default screen itself cannot be switched away).
-        screen = FeedScreen() if self.session is not None else Screen(id="blank")
+        if self.session is not None:
+            screen: Screen = FeedScreen()
+        elif self.settings.can_watch:
+            screen = FeedScreen(FirstRows.read(self.settings, mask=self._mask))
+        else:
+            screen = Screen(id="blank")
         # the size classes Textual gives it once shown (by its own rule): given now, the first frame does
         # not style every widget once more to add them
         width, height = self.size
@@ -154,20 +157,50 @@ class CallRailApp(App[None]):
             self.notify(warning, severity="warning", timeout=20, markup=False)
         if self.session is not None:
             self._start_session()
+        elif self.settings.can_watch:
+            self.call_after_refresh(self._open_session)
         else:
             from tui.screens.setup import SetupNeeds, SetupScreen
+            from tui.wiring import check_hub, client_for_key
 
             needs = SetupNeeds(
                 self.settings,
-                self.client_factory,
+                self.client_factory or client_for_key,
                 self._start_after_setup,
                 self.report_worker_failure,
                 check_hub=check_hub,
             )
             self.push_screen(SetupScreen(needs))
 
+    def _build_session(self, settings: Settings) -> LiveSession:
+        if self.session_factory is not None:
+            return self.session_factory(settings)
+        from tui.wiring import session_from_settings  # the live layer, its client and the models
+
+        return session_from_settings(settings)
+
+    def _open_session(self) -> None:
+        """After the first frame, which showed the stored calls without the live layer: the session, and
+        the feed follows it. What stops it ends the app, said without a traceback (whose text could quote
+        the key; the log has it whole)."""
+        if self._quitting:
+            return
+        try:
+            self.session = self._build_session(self.settings)
+        except OSError as error:
+            said = f"cannot use the data folder {self.settings.data_dir}: {error}"
+            self.exit(return_code=2, message=f"callrail-tui: {said}")
+        except Exception as error:
+            log.critical("the live session could not be built", exc_info=error)
+            said = redact(f"{type(error).__name__}: {error}", self._known_secrets())
+            self.exit(return_code=1, message=f"callrail-tui: unexpected error: {said}")
+        else:
+            self._start_session()
+            if (feed := self.feed) is not None:
+                feed.attach()
+
     def _start_after_setup(self, settings: Settings) -> None:
-        self.attach_session(self.session_factory(settings), settings)
+        self.attach_session(self._build_session(settings), settings)
 
     def attach_session(self, session: LiveSession, settings: Settings) -> None:
         """After the setup screen: run this session and show the feed."""
@@ -200,6 +233,15 @@ class CallRailApp(App[None]):
             await self.session.stop()
 
     def on_live_update(self, message: LiveUpdate) -> None:
+        from tui.live.events import (
+            CallsChanged,
+            InboundCall,
+            InboundForm,
+            InboundText,
+            OutboxHealth,
+            PollStatus,
+        )
+
         event = message.event
         if isinstance(event, InboundCall):
             self.alerts.call_arrived(event.call)
@@ -313,7 +355,7 @@ class CallRailApp(App[None]):
 
     @on(OpenCall)
     def _open_call(self, message: OpenCall) -> None:
-        if not self._quitting:
+        if not self._quitting and self.session is not None:
             self.open_call(message.call_id)
 
     def open_call(self, call_id: str) -> None:
@@ -358,12 +400,6 @@ class CallRailApp(App[None]):
         self.session.refresh_now()
         if self.paused:
             self.notify("Polling once; it stays paused (p resumes).")
-
-    def _switch_alerts(self, *, toast: bool | None = None, bell: bool | None = None) -> None:
-        self.context.set_alerts(toast=toast, bell=bell)
-        settings = self.context.settings
-        on_off = {True: "on", False: "off"}
-        self.notify(f"Toasts {on_off[settings.notify_toast]}, bell {on_off[settings.notify_bell]}.")
 
     def action_toggle_mask(self) -> None:
         if self._ctx is not None:
@@ -419,50 +455,14 @@ class CallRailApp(App[None]):
             feed.show_company(message.company_id)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        if self.session is not None:
-            yield SystemCommand("Feed", "The live call feed (f)", self.action_feed)
-            yield SystemCommand(
-                "Companies", "Companies with today's calls; pick one to filter (c)", self.action_companies
-            )
-            yield SystemCommand("Texts", "Text conversations (t)", self.action_texts)
-            yield SystemCommand("Forms", "Today's form submissions (F)", self.action_forms)
-            yield SystemCommand(
-                "Needs attention", "Missed calls and texts still waiting for a person (i)", self.action_inbox
-            )
-            yield SystemCommand(
-                "Webhooks",
-                "Push from CallRail: each company's webhooks, enable or disable (w)",
-                self.action_webhooks,
-            )
-            yield SystemCommand(
-                "Resume polling" if self.paused else "Pause polling",
-                "Stop or restart polling (p)",
-                self.action_toggle_pause,
-            )
-            yield SystemCommand("Refresh now", "Poll now (R)", self.action_refresh_now)
-            settings = self.context.settings
-            yield SystemCommand(
-                "Turn toasts off" if settings.notify_toast else "Turn toasts on",
-                "A toast when new calls and texts arrive",
-                lambda: self._switch_alerts(toast=not settings.notify_toast),
-            )
-            yield SystemCommand(
-                "Turn the bell off" if settings.notify_bell else "Turn the bell on",
-                "The terminal bell when new calls and texts arrive",
-                lambda: self._switch_alerts(bell=not settings.notify_bell),
-            )
-        yield SystemCommand(
-            "Show names and numbers" if self.mask else "Mask names and numbers",
-            "For screen sharing (m)",
-            self.action_toggle_mask,
-        )
-        yield SystemCommand("Help", "Keys and what the screens show (?)", self.action_help)
+        yield from app_commands(self)
         yield from super().get_system_commands(screen)
 
     def _add_status_bar(self, screen: Screen) -> None:
         """Every full screen shows the budget meter, also screens that do not compose one themselves."""
         if self.session is None or isinstance(screen, ModalScreen):
             return
+        from tui.widgets.status_bar import StatusBar
 
         def add() -> None:
             if not screen.is_attached:  # gone again before its first refresh
@@ -479,14 +479,16 @@ def make_app(
     session: LiveSession | None,
     settings: Settings,
     *,
-    session_factory: SessionFactory = session_from_settings,
-    client_factory: ClientFactory = client_for_key,
+    session_factory: SessionFactory | None = None,
+    client_factory: ClientFactory | None = None,
     title_note: str = "",
     exit_signals: Iterable[int] = (),
 ) -> CallRailApp:
-    """The app for a session, or in setup mode (``session=None``): the setup screen checks a key with a
-    client from ``client_factory``, then runs the session ``session_factory`` builds. On any of
-    ``exit_signals`` (the CLI passes SIGHUP and SIGTERM) the app quits as if ``q`` was pressed."""
+    """The app for a session; without one, for the account (or hub) the settings name, whose session
+    ``session_factory`` (by default ``tui.wiring.session_from_settings``) builds after the first frame;
+    in setup mode when they name none: the setup screen checks a key with a client from
+    ``client_factory``. On any of ``exit_signals`` (the CLI passes SIGHUP and SIGTERM) the app quits as if
+    ``q`` was pressed."""
     return CallRailApp(
         session,
         settings,

@@ -261,7 +261,6 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def run_app(args: argparse.Namespace) -> int:
     from tui.app import make_app
-    from tui.wiring import session_from_settings
 
     flags = {
         "base_url": args.base_url,
@@ -289,13 +288,7 @@ def run_app(args: argparse.Namespace) -> int:
             return 2
         _secrets.append(settings.hub_token.get_secret_value())
     log_path = setup_logging(settings.state_dir, secrets=_secrets)
-    try:
-        ready = settings.hub_url or (settings.has_credentials and settings.account_ids)
-        session = session_from_settings(settings) if ready else None
-    except OSError as error:
-        print(f"callrail-tui: cannot use the data folder {settings.data_dir}: {error}", file=sys.stderr)
-        return 2
-    app = make_app(session, settings, exit_signals=EXIT_SIGNALS)
+    app = make_app(None, settings, exit_signals=EXIT_SIGNALS)  # its session comes after its first frame
     with signals_raise_exit():
         app.run()
     if app.return_code:

@@ -308,6 +308,11 @@ class Settings:
         return self.accounts or ((self.account_id,) if self.account_id else ())
 
     @property
+    def can_watch(self) -> bool:
+        """Enough to start: a hub, or a key and an account (else the setup screen asks)."""
+        return bool(self.hub_url or (self.has_credentials and self.account_ids))
+
+    @property
     def has_credentials(self) -> bool:
         return self.api_key is not None
 

@@ -11,19 +11,20 @@ from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Protocol, cast
 
-from textual.dom import DOMNode
 from textual.signal import Signal
 
 from tui import display
-from tui.callrail.models import Call
-from tui.config import Settings
-from tui.live.events import LiveEvent
-from tui.live.session import LiveSession
-from tui.live.state import LiveState
 from tui.safe_text import clean
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.dom import DOMNode
+
+    from tui.callrail.models import Call
+    from tui.config import Settings
+    from tui.live.events import LiveEvent
+    from tui.live.session import LiveSession
+    from tui.live.state import LiveState
 
 
 class Times:
@@ -91,4 +92,4 @@ class _HasContext(Protocol):
 def context_of(node: DOMNode) -> Context:
     """The context of the app ``node`` belongs to (its screens run only once a session exists)."""
     app = cast("App", node.app)
-    return cast(_HasContext, app).context
+    return cast("_HasContext", app).context

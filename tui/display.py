@@ -10,7 +10,7 @@ from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from tui.callrail.models import Call, CallStatus
+from tui.callrail.call_row import CallRow, CallStatus
 from tui.safe_text import clean, mask_name, mask_phone
 
 STATUS_LABELS: dict[CallStatus, str] = {
@@ -103,7 +103,7 @@ def phone_number(raw: str | None, formatted: str | None = None, *, mask: bool = 
     return clean(formatted or raw or "", single_line=True)
 
 
-def caller_name(call: Call, *, mask: bool = False) -> str:
+def caller_name(call: CallRow, *, mask: bool = False) -> str:
     """The caller's name, or their number when no name is known."""
     name = call.customer_name or call.formatted_customer_name
     if name and clean(name, single_line=True):
@@ -112,14 +112,14 @@ def caller_name(call: Call, *, mask: bool = False) -> str:
     return number or "Unknown caller"
 
 
-def location(call: Call) -> str:
+def location(call: CallRow) -> str:
     if call.formatted_customer_location:
         return clean(call.formatted_customer_location, single_line=True)
     parts = [clean(part, single_line=True) for part in (call.customer_city, call.customer_state) if part]
     return ", ".join(part for part in parts if part)
 
 
-def source(call: Call) -> str:
+def source(call: CallRow) -> str:
     return clean(call.source_name or call.source or call.formatted_tracking_source or "", single_line=True)
 
 

@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tui import display
-from tui.callrail.models import Call, CallStatus
+from tui.callrail.call_row import CallRow, CallStatus
 from tui.safe_text import clean
 
 SortKey = tuple[Any, ...]
-CompanyName = Callable[[Call], str]
+CompanyName = Callable[[CallRow], str]
 
 _STATUS_ORDER = {status: rank for rank, status in enumerate(CallStatus)}
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -29,12 +29,12 @@ def _text_key(value: str) -> tuple[int, str]:
     return (0, value.strip().casefold()) if value.strip() else (1, "")
 
 
-def _start(call: Call) -> float:
+def _start(call: CallRow) -> float:
     return (call.start_time or _EPOCH).timestamp()
 
 
 # What each column sorts by; the feed's column keys are these.
-SORT_VALUES: dict[str, Callable[[Call, CompanyName], Any]] = {
+SORT_VALUES: dict[str, Callable[[CallRow, CompanyName], Any]] = {
     "time": lambda call, company_name: _start(call),
     "company": lambda call, company_name: _text_key(company_name(call)),
     "caller": lambda call, _: _text_key(call.customer_name or call.formatted_customer_name or ""),
@@ -59,7 +59,7 @@ class FeedIndex:
 
     def __init__(self, *, company_name: CompanyName = lambda call: call.company_name or "") -> None:
         self.company_name = company_name
-        self._calls: dict[str, Call] = {}
+        self._calls: dict[str, CallRow] = {}
         self._version: dict[str, int] = {}
         self._haystack: dict[str, str] = {}
         self._keys: dict[str, SortKey] = {}
@@ -67,7 +67,7 @@ class FeedIndex:
         self._view: list[SortKey] = []
         self._live: set[str] = set()
         self._words: list[str] = []
-        self._predicate: Callable[[Call], bool] | None = None
+        self._predicate: Callable[[CallRow], bool] | None = None
         self._mask = False
         self.sort_column = "time"
         self.sort_descending = True
@@ -83,7 +83,7 @@ class FeedIndex:
         """Calls held, shown or filtered out."""
         return len(self._calls)
 
-    def call_at(self, row: int) -> Call | None:
+    def call_at(self, row: int) -> CallRow | None:
         if 0 <= row < len(self._view):
             return self._calls[self._key_at(row)[-1]]
         return None
@@ -98,7 +98,7 @@ class FeedIndex:
             return None
         return len(self._view) - 1 - index if self.sort_descending else index
 
-    def visible_calls(self) -> list[Call]:
+    def visible_calls(self) -> list[CallRow]:
         """Every call that passes the filters, in display order."""
         ordered = reversed(self._view) if self.sort_descending else self._view
         return [self._calls[key[-1]] for key in ordered]
@@ -119,7 +119,7 @@ class FeedIndex:
 
     # -- changing -----------------------------------------------------------------------------------
 
-    def upsert(self, calls: Iterable[Call]) -> None:
+    def upsert(self, calls: Iterable[CallRow]) -> None:
         """Add new calls and put changed ones where their new values sort."""
         for call in calls:
             self._unlist(call.id)
@@ -175,7 +175,7 @@ class FeedIndex:
         self._refilter(narrowing=narrowing)
         return True
 
-    def set_predicate(self, predicate: Callable[[Call], bool] | None) -> None:
+    def set_predicate(self, predicate: Callable[[CallRow], bool] | None) -> None:
         """An extra condition (company, needs a callback); ``None`` shows all."""
         self._predicate = predicate
         self._refilter()
@@ -217,7 +217,7 @@ class FeedIndex:
         source = self._view if narrowing else self._all
         self._view = [key for key in source if self._matches(calls[key[-1]])]
 
-    def _matches(self, call: Call) -> bool:
+    def _matches(self, call: CallRow) -> bool:
         if self._predicate is not None and not self._predicate(call):
             return False
         if not self._words:
@@ -227,13 +227,13 @@ class FeedIndex:
             haystack = self._haystack[call.id] = self._search_text(call)
         return all(word in haystack for word in self._words)
 
-    def _sort_key(self, call: Call) -> SortKey:
+    def _sort_key(self, call: CallRow) -> SortKey:
         start = _start(call)
         primary = SORT_VALUES[self.sort_column](call, self.company_name)
         # Within equal values the newest call comes first, whichever way the column is sorted.
         return (primary, start if self.sort_descending else -start, call.id)
 
-    def _search_text(self, call: Call) -> str:
+    def _search_text(self, call: CallRow) -> str:
         """What a filter word may match: the visible fields, names and numbers only when unmasked."""
         parts = [
             self.company_name(call),

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from tui import display
-from tui.callrail.models import FormSubmission
 from tui.live.forms import form_email, form_name, form_phone
 from tui.safe_text import clean, mask_in_text, mask_name, mask_phone
+
+if TYPE_CHECKING:
+    from tui.callrail.models import FormSubmission
 
 # Fields whose whole value is personal data: masked outright, whatever it holds.
 _NAME_KEY = re.compile(r"name", re.IGNORECASE)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
-from tui.callrail.models import Call
-from tui.live.events import LiveEvent, PollStatus
+if TYPE_CHECKING:
+    from tui.callrail.models import Call
+    from tui.live.events import LiveEvent
 
 
 class LiveUpdate(Message):
@@ -16,6 +19,8 @@ class LiveUpdate(Message):
         self.event = event
 
     def can_replace(self, message: Message) -> bool:
+        from tui.live.events import PollStatus  # not before the first frame: sent only once a session runs
+
         # Only the latest poll status matters; a pending older one is dropped (toolong's coalescing).
         return (
             isinstance(message, LiveUpdate)

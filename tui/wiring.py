@@ -18,6 +18,7 @@ from tui.callrail.budget import RateBudget
 from tui.callrail.client import DEFAULT_BASE_URL, CallRailClient
 from tui.callrail.clock import Clock, SystemClock
 from tui.config import Settings, listen_address
+from tui.live.first_rows import STORE_FILE
 from tui.live.lanes import AccountAccess
 from tui.live.session import LiveSession
 from tui.live.sources import Batch
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from tui.live.webhooks.serve import WebhookIntake
     from tui.sim import Simulator
 
-STORE_FILE = "callrail.sqlite3"
 # The address the in-process simulator answers on; nothing is sent to it over a network.
 SIM_URL = "http://sim.invalid/v3/"
 

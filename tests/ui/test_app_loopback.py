@@ -19,13 +19,13 @@ from tui.callrail.budget import RateBudget
 from tui.callrail.client import CallRailClient
 from tui.config import Settings
 from tui.live.events import PollState
+from tui.live.first_rows import STORE_FILE
 from tui.live.session import LiveSession
 from tui.live.store import Store
 from tui.screenshots import SCENE_START, SIZE, wait_for, wait_until_polled
 from tui.sim import SimConfig, Simulator
 from tui.sim.clock import SimClock
 from tui.widgets.budget_meter import BudgetMeter
-from tui.wiring import STORE_FILE
 
 SPEED = 60.0  # simulated seconds per real second
 

@@ -8,7 +8,8 @@ from datetime import timedelta
 from textual.widgets import Static
 
 from tui.app import make_app
-from tui.live.events import BudgetSnapshot, CatchUp, PollState, PollStatus
+from tui.callrail.budget import BudgetSnapshot
+from tui.live.events import CatchUp, PollState, PollStatus
 from tui.screenshots import SCENE_START, SIZE, wait_for, wait_until_polled
 from tui.widgets.budget_meter import BudgetMeter, describe
 from tui.widgets.status_bar import StatusBar

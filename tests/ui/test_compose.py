@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from textual.app import App, ComposeResult
 from textual.widgets import Button, Footer, Static
 
-from tui.live.events import BudgetSnapshot, OutboxItem, OutboxState
+from tui.callrail.budget import BudgetSnapshot
+from tui.live.events import OutboxItem, OutboxState
 from tui.widgets.sms_compose import SmsCompose, budget_label, count_label, send_problem
 
 NOW = datetime(2026, 11, 26, 17, 30, tzinfo=UTC)

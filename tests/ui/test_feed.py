@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import OptionList
 
 from tui import display
-from tui.callrail.models import NEEDS_CALLBACK
+from tui.callrail.call_row import NEEDS_CALLBACK
 from tui.live.events import CallsChanged
 from tui.messages import LiveUpdate
 from tui.screens.call_detail import CallDetailScreen

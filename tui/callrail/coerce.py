@@ -1,13 +1,12 @@
-"""Lenient value types for the models: the API's types drift (numbers as strings, ids as integers in some
-places, ``""`` for null), so every value is coerced and an unparseable one becomes ``None``."""
+"""Coercions for the API's drifting types (numbers as strings, ids as integers in some places, ``""``
+for null): each takes any value and gives the type or ``None``. Plain Python: the models' lenient types
+(``lenient.py``) and the first frame's stored rows (``call_row.py``) both use them."""
 
 from __future__ import annotations
 
 import math
 from datetime import UTC, datetime
-from typing import Annotated, Any
-
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from typing import Any
 
 
 def to_float(value: Any) -> float | None:
@@ -110,38 +109,3 @@ def to_dict(value: Any) -> dict[str, Any] | None:
 
 def list_or_empty(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
-
-
-Int = Annotated[int | None, BeforeValidator(to_int)]
-Float = Annotated[float | None, BeforeValidator(to_float)]
-Bool = Annotated[bool | None, BeforeValidator(to_bool)]
-Str = Annotated[str | None, BeforeValidator(to_str)]
-Text = Annotated[str | None, BeforeValidator(to_text)]
-Id = Annotated[str, BeforeValidator(to_id)]
-When = Annotated[datetime | None, BeforeValidator(parse_datetime)]
-StrList = Annotated[list[str], BeforeValidator(to_str_list)]
-Dict = Annotated[dict[str, Any] | None, BeforeValidator(to_dict)]
-
-
-class Lenient(BaseModel):
-    # defer_build: each model's validator is built when first used, not on import, so the models the
-    # first frame does not need (accounts, users, tags, integrations, forms) cost nothing at start-up
-    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
-
-
-def models_or_empty(model: type[BaseModel]):
-    """A list of sub-objects; items that are not objects or do not validate are dropped."""
-
-    def convert(value: Any) -> list[Any]:
-        items = []
-        for item in list_or_empty(value):
-            if isinstance(item, model):
-                items.append(item)
-            elif isinstance(item, dict):
-                try:
-                    items.append(model.model_validate(item))
-                except ValueError:
-                    continue
-        return items
-
-    return BeforeValidator(convert)

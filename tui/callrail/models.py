@@ -1,32 +1,19 @@
 """Lenient models of CallRail v3 objects.
 
-Every field is optional and coerced (``coerce.py``); an unparseable value becomes ``None`` instead of
+Every field is optional and coerced (``lenient.py``); an unparseable value becomes ``None`` instead of
 failing the record. Unknown fields are kept (``extra="allow"``). Only a record with no ``id`` is rejected.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, BeforeValidator
 
-from .coerce import (
-    Bool,
-    Dict,
-    Float,
-    Id,
-    Int,
-    Lenient,
-    Str,
-    StrList,
-    Text,
-    When,
-    models_or_empty,
-    to_dict,
-    to_str_list,
-)
+from .call_row import CallStatus, call_status
+from .coerce import to_dict, to_str_list
+from .lenient import Bool, Dict, Float, Id, Int, Lenient, Str, StrList, Text, When, models_or_empty
 from .transcript import TranscriptPhrase, phrases_or_empty
 
 
@@ -98,19 +85,6 @@ class SpottedKeyword(Lenient):
     locations: Annotated[list[SpottedLocation], models_or_empty(SpottedLocation)] = []
 
 
-class CallStatus(StrEnum):
-    IN_PROGRESS = "in_progress"
-    ANSWERED = "answered"
-    MISSED = "missed"
-    VOICEMAIL = "voicemail"
-    ABANDONED = "abandoned"
-    OUTBOUND = "outbound"
-
-
-ABANDONED_SPELLINGS = frozenset({"abandoned", "abandonded"})
-NEEDS_CALLBACK = frozenset({CallStatus.MISSED, CallStatus.VOICEMAIL, CallStatus.ABANDONED})
-
-
 class Call(Lenient):
     id: Id
     answered: Bool = None
@@ -176,22 +150,13 @@ class Call(Lenient):
 
     @property
     def status(self) -> CallStatus:
-        kind = (self.call_type or "").lower()
-        if kind == "in_progress":
-            return CallStatus.IN_PROGRESS
-        if kind in ABANDONED_SPELLINGS:
-            return CallStatus.ABANDONED
-        if kind.startswith("voicemail") or self.voicemail:
-            return CallStatus.VOICEMAIL
-        if kind == "outbound" or (not kind and self.direction == "outbound"):
-            return CallStatus.OUTBOUND
-        if kind == "missed":
-            return CallStatus.MISSED
-        if kind == "answered" or self.answered:
-            return CallStatus.ANSWERED
-        if self.answered is None and not self.duration:
-            return CallStatus.IN_PROGRESS
-        return CallStatus.MISSED
+        return call_status(
+            self.call_type,
+            voicemail=self.voicemail,
+            direction=self.direction,
+            answered=self.answered,
+            duration=self.duration,
+        )
 
     @property
     def is_live(self) -> bool:

@@ -30,7 +30,7 @@ from tui.live.events import (
     OutboxItem,
     PollStatus,
 )
-from tui.live.poller import LOOKBACK
+from tui.live.first_rows import LOOKBACK
 from tui.live.session import LiveSession
 from tui.live.sources import Batch
 

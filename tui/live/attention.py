@@ -24,7 +24,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from tui.callrail.models import NEEDS_CALLBACK, Call, CallStatus, Conversation, FormSubmission
+from tui.callrail.call_row import NEEDS_CALLBACK, CallStatus
+from tui.callrail.models import Call, Conversation, FormSubmission
 from tui.live.forms import form_name, form_phone
 from tui.live.replies import conversation_messages, needs_reply
 from tui.live.state import LiveState

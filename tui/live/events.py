@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from tui.callrail.budget import BudgetSnapshot
-from tui.callrail.models import Call, Conversation, FormSubmission, TextMessage
+if TYPE_CHECKING:
+    from tui.callrail.budget import BudgetSnapshot
+    from tui.callrail.models import Call, Conversation, FormSubmission, TextMessage
 
 
 class PollState(StrEnum):

@@ -14,7 +14,7 @@ import logging
 from datetime import datetime
 
 from tui.callrail.models import Call, Conversation
-from tui.live.poller import LOOKBACK
+from tui.live.first_rows import LOOKBACK
 from tui.live.state import LiveState
 from tui.live.store import Store
 from tui.live.store_pruning import STORE_KEEPS

@@ -44,6 +44,7 @@ from tui.live.account_meta import AccountMeta
 from tui.live.conversations_pace import TEXTING_ACTIVE_FOR, ConversationsPace
 from tui.live.events import CatchUp, PollState, PollStatus
 from tui.live.failures import failure_state
+from tui.live.first_rows import LOOKBACK
 from tui.live.followups import STALE_LIVE_AFTER, Followups
 from tui.live.form_poll import FormReads
 from tui.live.open_thread import OpenThread
@@ -56,7 +57,6 @@ from tui.live.waiting import sleep_or_wake
 log = logging.getLogger(__name__)
 
 OVERLAP = timedelta(minutes=10)
-LOOKBACK = timedelta(hours=24)  # the most a catch-up reads back: "today" in every time zone
 MAX_PAGES = 40  # 10,000 calls
 # Widening the calls list for watched calls stops where one page would no longer hold the window.
 WINDOW_CALLS_MAX = 200

@@ -34,13 +34,14 @@ from tui.live.events import (
     PollStatus,
 )
 from tui.live.failures import failure_state
+from tui.live.first_rows import FIRST_CALLS, LOOKBACK
 from tui.live.handled import HandledMarks
 from tui.live.held import HeldRecords
 from tui.live.lanes import AccountAccess, Lane, Lanes
 from tui.live.merging import Merger
 from tui.live.outbox import Outbox
 from tui.live.outbox_records import OutboxRecords
-from tui.live.poller import LOOKBACK, Poller
+from tui.live.poller import Poller
 from tui.live.sources import Batch, Source
 from tui.live.state import LiveState
 from tui.live.store import Store
@@ -52,7 +53,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FIRST_CALLS = 100  # read from the store before the first frame: a few screens of the feed
 STORED_CALLS_BATCH = 250  # then this many at a time (~15 ms each), the event loop free in between
 BATCH_PAUSE = 0.01  # seconds
 FIRST_FRAME_WAIT = 0.5  # seconds start() waits for the UI to draw the first calls before the rest

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from tui.callrail.models import NEEDS_CALLBACK, Call, CallStatus, Conversation
+from tui.callrail.call_row import NEEDS_CALLBACK, CallStatus
+from tui.callrail.models import Call, Conversation
 from tui.live.events import CallsChanged, ConversationsChanged
 from tui.live.forms import FormBook
 from tui.live.replies import needs_reply

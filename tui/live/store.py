@@ -20,6 +20,7 @@ from pathlib import Path
 
 from tui.callrail.models import Call, Conversation
 from tui.live.events import OutboxItem, OutboxState
+from tui.live.first_rows import PageCursor, newest_call_rows
 from tui.live.form_store import FORMS_TABLE, FormRows
 from tui.live.sqlite import migrate, write_transaction
 
@@ -93,9 +94,6 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-
-
-PageCursor = tuple[float, str]  # (start_time, id) of the last row of a page
 
 
 @dataclass(frozen=True)
@@ -222,21 +220,9 @@ class Store(FormRows):
 
     def load_calls_page(self, since: datetime, *, limit: int, after: PageCursor | None = None) -> CallsPage:
         """Up to ``limit`` calls that started at or after ``since``, newest first, continuing after the
-        call ``after`` names (the ``next`` of the page before; ``None`` for the newest). Reads only the
-        rows it returns (the start_time index), so the newest page costs the same at 10,000 calls."""
-        if after is None:
-            rows = self._query(
-                "SELECT start_time, id, json FROM calls WHERE start_time >= ? "
-                "ORDER BY start_time DESC, id DESC LIMIT ?",
-                (since.timestamp(), limit),
-            )
-        else:
-            start, call_id = after
-            rows = self._query(
-                "SELECT start_time, id, json FROM calls WHERE start_time >= ? AND (start_time, id) < (?, ?) "
-                "ORDER BY start_time DESC, id DESC LIMIT ?",
-                (since.timestamp(), start, call_id, limit),
-            )
+        call ``after`` names (the ``next`` of the page before; ``None`` for the newest)."""
+        with self._lock:
+            rows = newest_call_rows(self._db, since, limit=limit, after=after)
         calls = _parse_all(Call, [(text,) for _, _, text in rows])
         following = (rows[-1][0], rows[-1][1]) if len(rows) == limit else None
         return CallsPage(calls, following)

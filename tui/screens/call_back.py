@@ -6,15 +6,18 @@ the budget, a bad number) is a message, never a crash."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-
-from textual.dom import DOMNode
+from typing import TYPE_CHECKING
 
 from tui import display
 from tui.callrail.errors import CallRailError
-from tui.callrail.models import Call
 from tui.config import ConfigError, save_settings, us_phone
 from tui.context import context_of
 from tui.widgets.modals import ChoicePrompt, TextPrompt
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
+    from tui.callrail.models import Call
 
 CALL_NOW = "call"
 OTHER_PHONE = "other-phone"

@@ -2,30 +2,55 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from tui.callrail.models import Call, CallStatus
-from tui.context import Context, context_of
-from tui.live.events import CallsChanged, ConversationsChanged, LiveEvent
+from tui.callrail.call_row import CallRow, CallStatus
+from tui.context import Context, Times, context_of
+from tui.live.first_rows import first_calls, store_path
 from tui.messages import OpenCall, ReplyTo
 from tui.safe_text import literal
-from tui.screens.call_back import call_back
 from tui.widgets.call_table import OPEN_TIP, CallTable
 from tui.widgets.call_table_layout import COLUMNS
 from tui.widgets.footer import Footer
-from tui.widgets.modals import ChoicePrompt
 from tui.widgets.screen_commands import ScreenActions
-from tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+    from textual.widget import Widget
+
+    from tui.callrail.models import Call
+    from tui.config import Settings
+    from tui.live.events import LiveEvent
 
 _TITLES = {column.key: column.title for column in COLUMNS}
+
+
+@dataclass(frozen=True)
+class FirstRows:
+    """What the feed shows before the session exists (``tui.app`` builds it after the first frame): the
+    newest stored calls, read without the models, in the zone and masking the settings say."""
+
+    calls: Sequence[CallRow]
+    list_zone: tzinfo
+    mask: bool
+
+    @classmethod
+    def read(cls, settings: Settings, *, mask: bool) -> FirstRows:
+        path = store_path(settings.data_dir, hub_url=settings.hub_url)
+        calls = first_calls(path, datetime.now(UTC)) if path is not None else []
+        return cls(calls, Times(settings.display_time_zone).list_zone, mask)
+
+
 TEXT_FILTER, CALLBACK_FILTER, COMPANY_FILTER = "text", "callbacks", "company"
 
 
@@ -50,49 +75,95 @@ class FeedScreen(Screen[None]):
     company_id: reactive[str | None] = reactive(None, init=False)
     callbacks_only: reactive[bool] = reactive(False, init=False)
 
-    def __init__(self) -> None:
+    def __init__(self, first_rows: FirstRows | None = None) -> None:
+        """``first_rows``: shown until ``attach`` gives the context; without it the context is there."""
         super().__init__()
         self._filters_set: list[str] = []
+        self._first_rows = first_rows
+        self._attached = first_rows is None
+        self._first_rows_noted = False
 
     @property
     def ctx(self) -> Context:
         return context_of(self)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return True if self._attached else None  # shown, dimmed, until the session is attached
+
+    def _list_zone(self) -> tzinfo:
+        return self.ctx.times.list_zone if self._attached else self._first_rows.list_zone
+
+    def _now(self) -> datetime:
+        return self.ctx.session.clock.now() if self._attached else datetime.now(UTC)
+
+    def _company_name(self, call: CallRow) -> str:
+        if self._attached:
+            return self.ctx.company_name(call.company_id, call.company_name)
+        return call.company_name or ""
+
+    def _mask(self) -> bool:
+        return self.ctx.mask if self._attached else self._first_rows.mask
 
     @property
     def table(self) -> CallTable:
         return self.query_one(CallTable)
 
     def compose(self) -> ComposeResult:
-        ctx = self.ctx
         yield Static(id="feed-header")
         yield Input(placeholder="Filter: name, number, company, source, tag, status…", id="feed-filter")
         yield CallTable(
-            zone_for=lambda call: ctx.times.list_zone,
+            zone_for=lambda call: self._list_zone(),
             ages=True,
-            now=ctx.session.clock.now,
-            company_name=lambda call: ctx.company_name(call.company_id, call.company_name),
-            mask=ctx.mask,
+            now=self._now,
+            company_name=self._company_name,
+            mask=self._mask(),
             id="feed-table",
         )
-        yield StatusBar(ctx)
+        if self._attached:
+            yield self._status_bar()
         yield Footer()
 
     def on_mount(self) -> None:
-        ctx = self.ctx
+        self.table.zone_names = False  # one zone for every row, named in the header
+        if self._attached:
+            self._follow(self.ctx)
+        else:
+            self.table.empty_message = "Opening the stored calls…"
+            self.table.upsert(self._first_rows.calls)
+        self.table.focus()
+        self._show_header()
+
+    def attach(self) -> None:
+        """The session runs now: its calls replace the first rows (by id) and the feed follows it."""
+        self._attached = True
+        self._first_rows = None
+        self.table.mask = self.ctx.mask
+        self.table.clear_cache()
+        self.mount(self._status_bar(), before=self.query_one(Footer))
+        self._follow(self.ctx)
+        self.refresh_bindings()
+        self._show_header()
+
+    def _status_bar(self) -> Widget:
+        # Like the live events, the dialogs and call back below: imported once the session runs, not
+        # before the first frame (together ~40 ms of it)
+        from tui.widgets.status_bar import StatusBar
+
+        return StatusBar(self.ctx)
+
+    def _follow(self, ctx: Context) -> None:
         session = ctx.session
         self._companies_known = len(session.companies)
-        self.table.zone_names = False  # one zone for every row, named in the header
-        self._first_rows_noted = False
         self.table.upsert(session.state.calls_newest_first())
         self._note_first_rows()
-        self.table.focus()
         ctx.live.subscribe(self, self._on_live)
         ctx.mask_changed.subscribe(self, self._mask_changed)
-        self._show_header()
 
     # -- live ------------------------------------------------------------------------------------------
 
     def _on_live(self, event: LiveEvent) -> None:
+        from tui.live.events import CallsChanged, ConversationsChanged
+
         session = self.ctx.session
         if len(session.companies) != self._companies_known:
             # Company names and zones just arrived: redraw rows drawn without them.
@@ -161,7 +232,7 @@ class FeedScreen(Screen[None]):
             state = self.ctx.session.state
             too_short = self.ctx.settings.hide_abandoned_under
 
-            def keep(call: Call) -> bool:
+            def keep(call: CallRow) -> bool:
                 if company_id is not None and call.company_id != company_id:
                     return False
                 if not callbacks_only:
@@ -207,14 +278,14 @@ class FeedScreen(Screen[None]):
             header.append(" · matching “")
             header.append_text(literal(filter_text, single_line=True))
             header.append("”")
-            if self.ctx.mask:
+            if self._mask():
                 header.append(" (masked names and numbers are not searched)")
         following = table.cursor_row == 0 and table.sort_column == "time" and table.sort_descending
         if following and not table.newer_above:
             header.append(" · following the newest")
         arrow = "▼" if table.sort_descending else "▲"
         header.append(f" · sorted by {_TITLES[table.sort_column]} {arrow}")
-        header.append(f" · times in {self.ctx.session.clock.now().astimezone(self.ctx.times.list_zone):%Z}")
+        header.append(f" · times in {self._now().astimezone(self._list_zone()):%Z}")
         self.query_one("#feed-header", Static).update(header)
         filtered = bool(filter_text or self.callbacks_only or self.company_id)
         table.empty_message = (
@@ -236,13 +307,20 @@ class FeedScreen(Screen[None]):
     def _open_selected(self, event: CallTable.Selected) -> None:
         self.post_message(OpenCall(event.call.id))
 
+    def _selected_call(self) -> Call | None:
+        """The highlighted call as the session holds it (a first row is only what the feed shows)."""
+        row = self.table.selected_call
+        return self.ctx.session.state.calls.get(row.id) if row is not None else None
+
     def action_reply(self) -> None:
-        call = self.table.selected_call
+        call = self._selected_call()
         if call is not None:
             self.post_message(ReplyTo(call))
 
     def action_call_back(self) -> None:
-        call = self.table.selected_call
+        from tui.screens.call_back import call_back
+
+        call = self._selected_call()
         if call is not None:
             call_back(self, call)
 
@@ -255,6 +333,8 @@ class FeedScreen(Screen[None]):
         self.callbacks_only = not self.callbacks_only
 
     def action_sort_menu(self) -> None:
+        from tui.widgets.modals import ChoicePrompt
+
         table = self.table
         columns = [(column.key, column.title) for column in table.shown_columns]  # what one can see
 

@@ -22,7 +22,7 @@ from tui.context import Context, context_of
 from tui.live.events import FormsChanged, LiveEvent
 from tui.safe_text import literal
 from tui.widgets.footer import Footer
-from tui.widgets.list_keys import ListTable
+from tui.widgets.list_table import ListTable
 from tui.widgets.screen_commands import ScreenActions
 from tui.widgets.status_bar import StatusBar
 

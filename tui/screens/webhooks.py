@@ -26,7 +26,7 @@ from tui.live.webhooks.setup import CompanyWebhooks
 from tui.live.webhooks.stats import Outcome, ReceiverStats
 from tui.safe_text import literal
 from tui.widgets.footer import Footer
-from tui.widgets.list_keys import ListTable
+from tui.widgets.list_table import ListTable
 from tui.widgets.modals import ChoicePrompt
 from tui.widgets.screen_commands import ScreenActions
 from tui.widgets.status_bar import StatusBar

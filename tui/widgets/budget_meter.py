@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from tui import display
-from tui.callrail.budget import BudgetSnapshot
 from tui.live.events import PollState, PollStatus
 from tui.safe_text import literal
+
+if TYPE_CHECKING:
+    from tui.callrail.budget import BudgetSnapshot
 
 _SEPARATOR = " │ "
 ACCOUNT_NAME_MAX = 18  # of each account's name, when the meter shows several

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, tzinfo
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
@@ -23,13 +22,17 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui import display
-from tui.callrail.models import Call
 from tui.feed_index import FeedIndex
 from tui.safe_text import literal
 from tui.widgets.call_table_layout import Column, column_at, join_cells, layout_columns
 from tui.widgets.call_table_rows import call_cells, header_cells
 from tui.widgets.list_keys import LIST_KEYS
 from tui.widgets.toast_clear import ToastsClearCursor, row_region
+
+if TYPE_CHECKING:
+    from textual import events
+
+    from tui.callrail.call_row import CallRow
 
 # What to keep still across a change: the selected call, its line on screen, and whether the cursor
 # sits on the newest row (then it stays there, following new calls).
@@ -66,7 +69,7 @@ class CallTable(ToastsClearCursor, ScrollView, can_focus=True):
     class Selected(Message):
         """Enter (or a double click) on a call."""
 
-        def __init__(self, call: Call) -> None:
+        def __init__(self, call: CallRow) -> None:
             super().__init__()
             self.call = call
 
@@ -81,9 +84,9 @@ class CallTable(ToastsClearCursor, ScrollView, can_focus=True):
     def __init__(
         self,
         *,
-        zone_for: Callable[[Call], tzinfo] = lambda call: UTC,
+        zone_for: Callable[[CallRow], tzinfo] = lambda call: UTC,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
-        company_name: Callable[[Call], str] = lambda call: call.company_name or "",
+        company_name: Callable[[CallRow], str] = lambda call: call.company_name or "",
         mask: bool = False,
         ages: bool = False,
         name: str | None = None,
@@ -129,10 +132,10 @@ class CallTable(ToastsClearCursor, ScrollView, can_focus=True):
         return self._cursor
 
     @property
-    def selected_call(self) -> Call | None:
+    def selected_call(self) -> CallRow | None:
         return self._index.call_at(self._cursor)
 
-    def call_at(self, row: int) -> Call | None:
+    def call_at(self, row: int) -> CallRow | None:
         return self._index.call_at(row)
 
     @property
@@ -140,7 +143,7 @@ class CallTable(ToastsClearCursor, ScrollView, can_focus=True):
         """The columns that fit the table's width now, left to right."""
         return [column for column, _ in self._layout]
 
-    def visible_calls(self) -> list[Call]:
+    def visible_calls(self) -> list[CallRow]:
         """Every call that passes the filters, in display order (for tests and exports)."""
         return self._index.visible_calls()
 
@@ -149,7 +152,7 @@ class CallTable(ToastsClearCursor, ScrollView, can_focus=True):
 
     # -- changing -----------------------------------------------------------------------------------
 
-    def upsert(self, calls: Iterable[Call]) -> None:
+    def upsert(self, calls: Iterable[CallRow]) -> None:
         """Add new calls and replace changed ones in place, keeping the cursor on its call (and counting
         the rows that arrive above it while it is away from the top)."""
         anchor = self._anchor()
@@ -178,7 +181,7 @@ class CallTable(ToastsClearCursor, ScrollView, can_focus=True):
         if self._index.set_filter(text):
             self._restore(anchor)
 
-    def set_predicate(self, predicate: Callable[[Call], bool] | None) -> None:
+    def set_predicate(self, predicate: Callable[[CallRow], bool] | None) -> None:
         """An extra condition (company, needs a callback); ``None`` shows all."""
         anchor = self._anchor()
         self._index.set_predicate(predicate)
@@ -373,7 +376,7 @@ class CallTable(ToastsClearCursor, ScrollView, can_focus=True):
     def _style(self, component_class: str) -> Style:
         return self.get_component_rich_style(component_class, partial=True)
 
-    def _live_seconds(self, call: Call) -> int | None:
+    def _live_seconds(self, call: CallRow) -> int | None:
         if not self._index.is_live(call.id) or call.start_time is None:
             return None
         return int((self.now() - call.start_time).total_seconds())
@@ -397,7 +400,7 @@ class CallTable(ToastsClearCursor, ScrollView, can_focus=True):
             self._row_cache[key] = strip
         return strip
 
-    def _row_text(self, call: Call, live_seconds: int | None) -> Text:
+    def _row_text(self, call: CallRow, live_seconds: int | None) -> Text:
         cells = call_cells(
             call,
             time=display.short_time(

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from rich.style import Style
 from rich.text import Text
 
 from tui import display
-from tui.callrail.models import Call, CallStatus
+from tui.callrail.call_row import CallRow, CallStatus
 from tui.safe_text import clean, literal
 from tui.widgets.call_table_layout import COLUMNS
+
+if TYPE_CHECKING:
+    from rich.style import Style
 
 STATUS_CLASSES = {
     CallStatus.IN_PROGRESS: "call-table--live",
@@ -32,7 +35,7 @@ def header_cells(sort_column: str, descending: bool, sorted_style: Style) -> dic
 
 
 def call_cells(
-    call: Call,
+    call: CallRow,
     *,
     time: str,
     company: str,

@@ -1,4 +1,5 @@
-"""The keys that move in every list (j k ↑ ↓ g G, page up and down), and Textual's list widgets with them.
+"""The keys that move in every list (j k ↑ ↓ g G, page up and down), and the choice list with them
+(``list_table.ListTable`` is the table with them: not imported before the first frame, like DataTable).
 
 Each list names its actions ``cursor_up``, ``cursor_down``, ``page_up``, ``page_down``, ``first`` and
 ``last``, so one set of bindings serves the feed, the companies table, the texts list and every choice.
@@ -9,7 +10,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, OptionList
+from textual.widgets import OptionList
 
 LIST_KEYS: list[BindingType] = [
     Binding("up,k", "cursor_up", "Up", show=False),
@@ -19,18 +20,6 @@ LIST_KEYS: list[BindingType] = [
     Binding("home,g", "first", "First", show=False),
     Binding("end,G", "last", "Last", show=False),
 ]
-
-
-class ListTable(DataTable):
-    """A DataTable of rows that moves with the list keys."""
-
-    BINDINGS: ClassVar[list[BindingType]] = LIST_KEYS
-
-    def action_first(self) -> None:
-        self.action_scroll_top()
-
-    def action_last(self) -> None:
-        self.action_scroll_bottom()
 
 
 class ChoiceList(OptionList):

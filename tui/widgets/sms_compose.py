@@ -24,7 +24,8 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Static, TextArea
 
-from tui.live.events import BudgetSnapshot, OutboxItem, OutboxState
+from tui.callrail.budget import BudgetSnapshot
+from tui.live.events import OutboxItem, OutboxState
 from tui.safe_text import clean, literal
 
 SMS_LIMIT = 140

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from typing import TYPE_CHECKING
+
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from tui.context import Context
 from tui.live.events import Channel, ChannelStatus, LiveEvent, OutboxHealth, PollStatus
 from tui.safe_text import literal
 from tui.widgets.budget_meter import BudgetMeter
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+    from tui.context import Context
 
 
 class StatusBar(Horizontal):
