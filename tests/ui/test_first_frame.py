@@ -120,10 +120,12 @@ async def test_keys_wait_for_the_session_then_work(tmp_path: Path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         feed = app.screen
         assert feed.check_action("toggle_callback", ()) is None  # shown, dimmed: no session yet
+        assert "opening the stored calls" in str(feed.query_one("#feed-header").render())
         while app.session is None:
             await pilot.pause(0.01)
         await pilot.pause()
         assert feed.check_action("toggle_callback", ()) is True
+        assert "30 calls" in str(feed.query_one("#feed-header").render())
         await pilot.press("b")
         assert feed.callbacks_only
         await app.action_quit()

@@ -268,7 +268,7 @@ class FeedScreen(Screen[None]):
             header.append_text(
                 literal(self.ctx.company_name(self.company_id) or self.company_id, single_line=True)
             )
-        header.append(f" · {table.row_count:,} calls")
+        header.append(f" · {table.row_count:,} calls" if self._attached else " · opening the stored calls…")
         if table.newer_above:
             header.append(f" · {table.newer_above:,} newer ↑ (g)", style="bold")
         if self.callbacks_only:
