@@ -109,8 +109,7 @@ class CallRailApp(App[None]):
     # -- places ---------------------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen:
-        # In setup mode the setup screen is pushed on top of a blank one, so that it can be switched for
-        # the feed (the default screen itself cannot be switched away).
+        # Setup is pushed on a blank screen, so it can be switched for the feed (the default cannot be).
         if self.session is not None:
             screen: Screen = FeedScreen()
         elif self.settings.can_watch:
@@ -180,20 +179,19 @@ class CallRailApp(App[None]):
         return session_from_settings(settings)
 
     def _open_session(self) -> None:
-        """After the first frame, which showed the stored calls without the live layer: the session, and
-        the feed follows it. What stops it ends the app, said without a traceback (whose text could quote
-        the key; the log has it whole)."""
+        """After the first frame (stored calls, no live layer): the session, which the feed follows. What
+        stops it ends the app, said without a traceback, whose text could quote the key (logged whole)."""
         if self._quitting:
             return
         try:
             self.session = self._build_session(self.settings)
         except OSError as error:
             said = f"cannot use the data folder {self.settings.data_dir}: {error}"
-            self.exit(return_code=2, message=f"callrail-tui: {said}")
+            self.exit(return_code=2, message=Text(f"callrail-tui: {said}"))
         except Exception as error:
             log.critical("the live session could not be built", exc_info=error)
             said = redact(f"{type(error).__name__}: {error}", self._known_secrets())
-            self.exit(return_code=1, message=f"callrail-tui: unexpected error: {said}")
+            self.exit(return_code=1, message=Text(f"callrail-tui: unexpected error: {said}"))
         else:
             self._start_session()
             if (feed := self.feed) is not None:
@@ -404,8 +402,10 @@ class CallRailApp(App[None]):
     def action_toggle_mask(self) -> None:
         if self._ctx is not None:
             self._ctx.set_mask(not self._ctx.mask)
-        else:
+        else:  # no session yet: the context takes this switch once it is made
             self._mask = not self._mask
+            if (feed := self.feed) is not None:
+                feed.show_masked(self._mask)
 
     async def action_quit(self) -> None:
         self._quitting = True

@@ -150,9 +150,9 @@ def _flag(value: Any) -> bool:
     if isinstance(value, bool):
         return value
     word = value.strip().lower() if isinstance(value, str) else None
-    if word in ("true", "yes", "on", "1", "false", "no", "off", "0"):
-        return word in ("true", "yes", "on", "1")
-    if isinstance(value, int) and value in (0, 1):
+    if word in ("true", "t", "yes", "y", "on", "1", "false", "f", "no", "n", "off", "0"):
+        return word in ("true", "t", "yes", "y", "on", "1")
+    if isinstance(value, int | float) and value in (0, 1):
         return bool(value)
     raise ValueError("must be true or false")
 

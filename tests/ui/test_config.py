@@ -214,11 +214,12 @@ def test_each_check_names_the_setting(tmp_path: Path, text: str, expected: str) 
 def test_settings_are_normalised_when_made_and_when_replaced(tmp_path: Path) -> None:
     path = write(
         tmp_path / "config.toml",
-        'mask = "yes"\nhide_abandoned_under = 30.0\nshare = "0.5"\n'
+        'mask = "yes"\nnotify_bell = "n"\nhide_abandoned_under = 30.0\nshare = "0.5"\n'
         'account_id = "  "\nmy_phone = "(512) 555 0164"\n',
     )
     settings = load_settings(environ={}, config_path=path)
-    assert (settings.mask, settings.hide_abandoned_under, settings.share) == (True, 30, 0.5)
+    assert (settings.mask, settings.notify_bell) == (True, False)
+    assert (settings.hide_abandoned_under, settings.share) == (30, 0.5)
     assert settings.account_id is None and settings.my_phone == "+15125550164"
     assert not settings.has_credentials
     changed = replace(settings, api_key=" abcd1234efgh5678wxyz ", accounts=["ACC2", "ACC3", "ACC2"])

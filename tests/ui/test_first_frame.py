@@ -99,11 +99,18 @@ def settings_for(data_dir: Path) -> Settings:
     )
 
 
+@pytest.mark.parametrize("kind", ["a file", "a name too long", "markup in its name"])
 async def test_a_data_folder_that_cannot_be_used_ends_the_app_with_a_message(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
 ) -> None:
-    not_a_folder = tmp_path / "data"
-    not_a_folder.write_text("a file where the data folder should be")
+    if kind == "a file":
+        not_a_folder = tmp_path / "data"
+        not_a_folder.write_text("a file where the data folder should be")
+    elif kind == "a name too long":
+        not_a_folder = tmp_path / ("x" * 300)  # reading the first rows fails too, not only the session
+    else:
+        not_a_folder = tmp_path / "[bold]data"
+        not_a_folder.write_text("said as written, not as markup")
     app = make_app(None, settings_for(not_a_folder))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -111,7 +118,8 @@ async def test_a_data_folder_that_cannot_be_used_ends_the_app_with_a_message(
         assert table.call_count == 0
     assert app.return_code == 2 and app.session is None
     said = capsys.readouterr().err  # printed as the app leaves
-    assert f"cannot use the data folder {not_a_folder}" in " ".join(said.split())
+    unwrapped = "".join(said.split())  # the console wraps a long path
+    assert "".join(f"cannot use the data folder {not_a_folder}".split()) in unwrapped
 
 
 async def test_keys_wait_for_the_session_then_work(tmp_path: Path) -> None:
@@ -121,11 +129,14 @@ async def test_keys_wait_for_the_session_then_work(tmp_path: Path) -> None:
         feed = app.screen
         assert feed.check_action("toggle_callback", ()) is None  # shown, dimmed: no session yet
         assert "opening the stored calls" in str(feed.query_one("#feed-header").render())
+        app.action_toggle_mask()  # before the session: the first rows mask, and the context takes it on
+        assert feed.table.mask
         while app.session is None:
             await pilot.pause(0.01)
         await pilot.pause()
         assert feed.check_action("toggle_callback", ()) is True
         assert "30 calls" in str(feed.query_one("#feed-header").render())
+        assert app.context.mask and feed.table.mask
         await pilot.press("b")
         assert feed.callbacks_only
         await app.action_quit()

@@ -49,14 +49,14 @@ def store_path(data_dir: Path, *, hub_url: str | None = None) -> Path | None:
 def first_calls(path: Path, now: datetime) -> list[StoredCall]:
     """The newest stored calls of the last day; none when there is no store yet or it cannot be read
     (the session then says why)."""
-    if not path.is_file():
-        return []
     try:
+        if not path.is_file():
+            return []
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             rows = newest_call_rows(db, now - LOOKBACK, limit=FIRST_CALLS)
         finally:
             db.close()
-    except sqlite3.Error:
+    except (OSError, sqlite3.Error):  # a folder it cannot read, a name too long, not a database
         return []
     return [call for _, _, text in rows if (call := StoredCall.from_json(text)) is not None]

@@ -80,6 +80,7 @@ class FeedScreen(Screen[None]):
         super().__init__()
         self._filters_set: list[str] = []
         self._first_rows = first_rows
+        self._preview_mask = first_rows.mask if first_rows is not None else False
         self._attached = first_rows is None
         self._first_rows_noted = False
 
@@ -102,7 +103,7 @@ class FeedScreen(Screen[None]):
         return call.company_name or ""
 
     def _mask(self) -> bool:
-        return self.ctx.mask if self._attached else self._first_rows.mask
+        return self.ctx.mask if self._attached else self._preview_mask
 
     @property
     def table(self) -> CallTable:
@@ -157,7 +158,7 @@ class FeedScreen(Screen[None]):
         self.table.upsert(session.state.calls_newest_first())
         self._note_first_rows()
         ctx.live.subscribe(self, self._on_live)
-        ctx.mask_changed.subscribe(self, self._mask_changed)
+        ctx.mask_changed.subscribe(self, self.show_masked)
 
     # -- live ------------------------------------------------------------------------------------------
 
@@ -185,7 +186,7 @@ class FeedScreen(Screen[None]):
     def _note_first_rows(self) -> None:
         """Once the first stored calls are drawn, the session loads the rest (not before: the first
         frame would wait for all of them)."""
-        if self._first_rows_noted or not self.table.call_count:
+        if self._first_rows_noted or not self.ctx.session.state.calls:  # the session's, not the first rows
             return
         self._first_rows_noted = True
         self.call_after_refresh(self.ctx.session.first_calls_shown)
@@ -200,7 +201,9 @@ class FeedScreen(Screen[None]):
             self.table.recheck(ids)
             self._show_header()
 
-    def _mask_changed(self, mask: bool) -> None:
+    def show_masked(self, mask: bool) -> None:
+        """Names and numbers hidden or shown: the context's switch (the app's, before the session)."""
+        self._preview_mask = mask
         self.table.mask = mask
         self._show_header()
 
@@ -310,7 +313,10 @@ class FeedScreen(Screen[None]):
     def _selected_call(self) -> Call | None:
         """The highlighted call as the session holds it (a first row is only what the feed shows)."""
         row = self.table.selected_call
-        return self.ctx.session.state.calls.get(row.id) if row is not None else None
+        call = self.ctx.session.state.calls.get(row.id) if row is not None else None
+        if row is not None and call is None:
+            self.notify("Still opening the stored calls; try again in a moment.", markup=False)
+        return call
 
     def action_reply(self) -> None:
         call = self._selected_call()

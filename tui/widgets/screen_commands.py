@@ -22,7 +22,7 @@ class ScreenActions(Provider):
             action = binding.action
             if action.startswith("app."):  # the app's own actions are its commands (``get_system_commands``)
                 continue
-            if screen.check_action(action.split("(")[0], ()) is False:
+            if not screen.check_action(action.split("(")[0], ()):  # hidden or dimmed: not offered
                 continue
             key = binding.key_display or binding.key.split(",")[0]
             yield binding.description, f"{binding.tooltip or binding.description} (key: {key})", action
