@@ -40,11 +40,11 @@ def fill_store(data_dir: Path, calls: int, conversations: int) -> None:
     from benchmarks import synthetic
     from tui.callrail.models import Company
     from tui.live.account_companies import COMPANIES_META
-    from tui.live.first_rows import STORE_FILE
+    from tui.live.first_rows import store_path
     from tui.live.store import Store
 
     now = datetime.now(UTC)
-    store = Store(data_dir / STORE_FILE, now=now)
+    store = Store(store_path(data_dir), now=now)
     store.upsert_calls(synthetic.calls(calls, now, spacing=timedelta(seconds=8)), seen_at=now)
     store.upsert_conversations(
         synthetic.conversation(n, now - timedelta(minutes=n)) for n in range(conversations)

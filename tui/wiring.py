@@ -18,7 +18,7 @@ from tui.callrail.budget import RateBudget
 from tui.callrail.client import DEFAULT_BASE_URL, CallRailClient
 from tui.callrail.clock import Clock, SystemClock
 from tui.config import Settings, listen_address
-from tui.live.first_rows import STORE_FILE
+from tui.live.first_rows import store_path
 from tui.live.lanes import AccountAccess
 from tui.live.session import LiveSession
 from tui.live.sources import Batch
@@ -72,7 +72,7 @@ def session_for_account(
         return AccountAccess(account, client, budget)
 
     first = access(account_id)
-    store = Store(Path(data_dir) / STORE_FILE, now=clock.now())
+    store = Store(store_path(data_dir), now=clock.now())
     return LiveSession(
         account_id=account_id,
         client=first.client,

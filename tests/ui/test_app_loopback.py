@@ -19,7 +19,7 @@ from tui.callrail.budget import RateBudget
 from tui.callrail.client import CallRailClient
 from tui.config import Settings
 from tui.live.events import PollState
-from tui.live.first_rows import STORE_FILE
+from tui.live.first_rows import store_path
 from tui.live.session import LiveSession
 from tui.live.store import Store
 from tui.screenshots import SCENE_START, SIZE, wait_for, wait_until_polled
@@ -75,7 +75,7 @@ async def app_over_loopback(
         )
         budget = RateBudget("loopback-test", state_dir=settings.state_dir, clock=clock)
         client = CallRailClient(sim.api_key, base_url=base_url, budget=budget, clock=clock, deadline=deadline)
-        store = Store(settings.data_dir / STORE_FILE, now=clock.now())
+        store = Store(store_path(settings.data_dir), now=clock.now())
         session = LiveSession(
             account_id=sim.account_id, client=client, budget=budget, store=store, clock=clock
         )

@@ -20,23 +20,25 @@ def notes(app) -> list[str]:
     return [str(notification.message) for notification in app._notifications]
 
 
-def missed_call(app):
+async def call_back_a_missed_call(app, pilot):
+    """Once the feed has polled: ``C`` on a missed call with a number to ring back; the call."""
+    await wait_until_polled(pilot, app)
     table = app.screen.table
-    return next(
+    row, missed = next(
         (row, call)
         for row, call in enumerate(table.visible_calls())
         if call.status is CallStatus.MISSED and call.customer_phone_number and call.tracking_phone_number
     )
+    table.move_cursor(row)
+    await pilot.press("C")
+    return missed
 
 
 async def test_call_back_asks_my_number_once_confirms_and_the_call_lands_in_the_feed(make_scene) -> None:
     scene = make_scene()
     app = make_app(scene.session, scene.settings)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until_polled(pilot, app)
-        row, missed = missed_call(app)
-        app.screen.table.move_cursor(row)
-        await pilot.press("C")
+        missed = await call_back_a_missed_call(app, pilot)
         await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
         await pilot.press(*"555-1234", "enter")  # not a whole number: refused, the prompt stays
         assert "Type a US or Canadian number" in str(app.screen.query_one(".prompt-error", Static).render())
@@ -71,10 +73,7 @@ async def test_the_phone_rung_first_can_be_changed_from_the_confirmation(make_sc
     scene = make_scene(my_phone="+15125550199")
     app = make_app(scene.session, scene.settings)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until_polled(pilot, app)
-        row, _ = missed_call(app)
-        app.screen.table.move_cursor(row)
-        await pilot.press("C")
+        await call_back_a_missed_call(app, pilot)
         await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
         await pilot.press("down", "enter")  # "Ring another phone than 512-555-0199…"
         await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
@@ -91,10 +90,7 @@ async def test_an_account_without_outbound_calls_gets_a_clear_message(make_scene
     scene = make_scene(sim_config=SimConfig(seed=7, outbound_calls_enabled=False), my_phone="+15125550199")
     app = make_app(scene.session, scene.settings)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until_polled(pilot, app)
-        row, _ = missed_call(app)
-        app.screen.table.move_cursor(row)
-        await pilot.press("C")
+        await call_back_a_missed_call(app, pilot)
         await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
         await pilot.press("enter")
         await wait_for(pilot, lambda: any("Could not call back" in text for text in notes(app)))

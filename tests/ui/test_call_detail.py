@@ -53,6 +53,16 @@ async def open_detail(app: HostApp, pilot, call_id: str) -> CallDetailScreen:
     return screen
 
 
+async def write_note(app: HostApp, pilot, text: str) -> None:
+    """``n`` on the open call, ``text`` as the note, saved."""
+    await pilot.press("n")
+    await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
+    app.screen.query_one(Input).value = text
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def facts_of(screen) -> dict[str, str]:
     return {fact.label: fact.value for fact in screen.query_one(CallFacts).facts}
 
@@ -122,12 +132,7 @@ async def test_a_call_the_live_state_lets_go_of_while_it_is_open_keeps_its_actio
         screen = await open_detail(app, pilot, call.id)
         sim_demo.session.state.forget_calls_before(call.start_time + HOUR)  # it passed the day's window
         assert call.id not in sim_demo.session.state.calls
-        await pilot.press("n")
-        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
-        app.screen.query_one(Input).value = "Called back Monday"
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await write_note(app, pilot, "Called back Monday")
         assert Call.model_validate(await sim_demo.server_call(call.id)).note == "Called back Monday"
         assert facts_of(screen)["Caller"] == display.caller_name(call)
 
@@ -137,12 +142,7 @@ async def test_a_note_keeps_no_control_character_or_escape_sequence(sim_demo: De
     app = HostApp(sim_demo.session)
     async with app.run_test(size=SIZE) as pilot:
         await open_detail(app, pilot, call.id)
-        await pilot.press("n")
-        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
-        app.screen.query_one(Input).value = "  \x1b[31mVIP\x1b[0m \x07caller  "
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await write_note(app, pilot, "  \x1b[31mVIP\x1b[0m \x07caller  ")
         assert Call.model_validate(await sim_demo.server_call(call.id)).note == "VIP caller"
 
 

@@ -14,7 +14,7 @@ import pytest
 from benchmarks import synthetic
 from tui.app import make_app
 from tui.config import Settings
-from tui.live.first_rows import FIRST_CALLS, STORE_FILE, first_calls
+from tui.live.first_rows import FIRST_CALLS, first_calls, store_path
 from tui.live.store import Store
 from tui.widgets.call_table import CallTable
 
@@ -67,7 +67,7 @@ print(json.dumps(seen))
 
 def fill_store(data_dir: Path, count: int) -> None:
     now = datetime.now(UTC)
-    store = Store(data_dir / STORE_FILE, now=now)
+    store = Store(store_path(data_dir), now=now)
     store.upsert_calls(synthetic.calls(count, now, spacing=timedelta(minutes=1)), seen_at=now)
     store.close()
 
@@ -150,7 +150,7 @@ def test_first_calls_reads_the_newest_of_the_day_and_skips_what_it_cannot_read(t
     assert first_calls(broken, now) == []
 
     fill_store(tmp_path, 120)
-    path = tmp_path / STORE_FILE
+    path = store_path(tmp_path)
     two_days_ago = (now - timedelta(days=2)).timestamp()
     old = [f"CALBENCH{index:08d}" for index in range(1, 6)]
     with sqlite3.connect(path) as db:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from tui.callrail.call_row import StoredCall
 
-STORE_FILE = "callrail.sqlite3"
 FIRST_CALLS = 100  # a few screens of the feed: what the session also reads first
 LOOKBACK = timedelta(hours=24)  # the day the feed shows, the most a catch-up reads back: "today" anywhere
 
@@ -40,10 +39,10 @@ def newest_call_rows(
     ).fetchall()
 
 
-def store_path(data_dir: Path, *, hub_url: str | None = None) -> Path | None:
-    """Where an account's session keeps its store; None for a hub viewer's (named after the hub's
-    address as its link normalises it: read once the session is there)."""
-    return None if hub_url else Path(data_dir) / STORE_FILE
+def store_path(data_dir: Path) -> Path:
+    """Where an account's session keeps its store (a hub viewer's is named after the hub's address as
+    its link normalises it: ``tui.wiring.session_for_hub``)."""
+    return Path(data_dir) / "callrail.sqlite3"
 
 
 def first_calls(path: Path, now: datetime) -> list[StoredCall]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
 
@@ -46,8 +46,8 @@ class FirstRows:
 
     @classmethod
     def read(cls, settings: Settings, *, mask: bool) -> FirstRows:
-        path = store_path(settings.data_dir, hub_url=settings.hub_url)
-        calls = first_calls(path, datetime.now(UTC)) if path is not None else []
+        # a hub viewer's store is found once its session is there
+        calls = [] if settings.hub_url else first_calls(store_path(settings.data_dir), datetime.now(UTC))
         return cls(calls, Times(settings.display_time_zone).list_zone, mask)
 
 
@@ -80,13 +80,15 @@ class FeedScreen(Screen[None]):
         super().__init__()
         self._filters_set: list[str] = []
         self._first_rows = first_rows
-        self._preview_mask = first_rows.mask if first_rows is not None else False
-        self._attached = first_rows is None
         self._first_rows_noted = False
 
     @property
     def ctx(self) -> Context:
         return context_of(self)
+
+    @property
+    def _attached(self) -> bool:
+        return self._first_rows is None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return True if self._attached else None  # shown, dimmed, until the session is attached
@@ -103,7 +105,7 @@ class FeedScreen(Screen[None]):
         return call.company_name or ""
 
     def _mask(self) -> bool:
-        return self.ctx.mask if self._attached else self._preview_mask
+        return self.ctx.mask if self._attached else self._first_rows.mask
 
     @property
     def table(self) -> CallTable:
@@ -136,10 +138,8 @@ class FeedScreen(Screen[None]):
 
     def attach(self) -> None:
         """The session runs now: its calls replace the first rows (by id) and the feed follows it."""
-        self._attached = True
         self._first_rows = None
-        self.table.mask = self.ctx.mask
-        self.table.clear_cache()
+        self.table.mask = self.ctx.mask  # and the rows drawn before are drawn again
         self.mount(self._status_bar(), before=self.query_one(Footer))
         self._follow(self.ctx)
         self.refresh_bindings()
@@ -203,7 +203,8 @@ class FeedScreen(Screen[None]):
 
     def show_masked(self, mask: bool) -> None:
         """Names and numbers hidden or shown: the context's switch (the app's, before the session)."""
-        self._preview_mask = mask
+        if not self._attached:
+            self._first_rows = replace(self._first_rows, mask=mask)
         self.table.mask = mask
         self._show_header()
 
