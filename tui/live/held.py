@@ -24,12 +24,6 @@ log = logging.getLogger(__name__)
 HELD_META = "held_records"
 
 
-def day_kept_from(now: datetime, newest: datetime | None) -> datetime | None:
-    """Where the day the live state keeps begins: ``LOOKBACK`` back from its newest record, never past
-    the clock (a clock set ahead does not empty the feed); ``None`` while it holds nothing."""
-    return None if newest is None else min(now, newest) - LOOKBACK
-
-
 class HeldRecords:
     def __init__(self, state: LiveState, store: Store) -> None:
         self._state = state
@@ -53,17 +47,8 @@ class HeldRecords:
     def records(self) -> tuple[list[Call], list[Conversation]]:
         """The held calls and conversations, whole, from the store (for the inbox)."""
         state = self._state
-        return self._load(Call, list(state.held_calls)), self._load(
-            Conversation, list(state.held_conversations)
-        )
-
-    def _load(self, model: type[Call] | type[Conversation], ids: list[str]) -> list:
-        """By id, a few hundred at a time (SQLite's limit on a query's parameters can be 999)."""
-        return [
-            record
-            for at in range(0, len(ids), 500)
-            for record in self._store.load_by_id(model, ids[at : at + 500])
-        ]
+        load = self._store.load_by_id
+        return load(Call, state.held_calls), load(Conversation, state.held_conversations)
 
     def read(self, now: datetime) -> tuple[list[Call], list[Conversation]]:
         """What to judge at start (the store's reads, for a worker thread): the records held before and
@@ -71,8 +56,8 @@ class HeldRecords:
         saved = self._saved_record()
         window = now - LOOKBACK
         kept_from = now - STORE_KEEPS
-        calls = self._load(Call, _ids(saved.get("calls")))
-        conversations = self._load(Conversation, _ids(saved.get("conversations")))
+        calls = self._store.load_by_id(Call, _ids(saved.get("calls")))
+        conversations = self._store.load_by_id(Conversation, _ids(saved.get("conversations")))
         try:
             covered_from = max(datetime.fromisoformat(saved["from"]), kept_from)
         except (KeyError, TypeError, ValueError):

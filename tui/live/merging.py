@@ -18,8 +18,9 @@ from datetime import datetime, timedelta
 from tui.callrail.clock import Clock
 from tui.callrail.models import Call, Conversation, FormSubmission
 from tui.live.events import CallsChanged, InboundCall, InboundForm, InboundText, LiveEvent
+from tui.live.first_rows import LOOKBACK
 from tui.live.followups import Followups
-from tui.live.held import HeldRecords, day_kept_from
+from tui.live.held import HeldRecords
 from tui.live.state import LiveState
 from tui.live.store import Store
 from tui.live.store_pruning import STORE_KEEPS
@@ -28,6 +29,12 @@ from tui.live.store_pruning import STORE_KEEPS
 # a catch-up after a restart or an outage, are not; nor are those from before the app started (they were
 # there when the user looked).
 ANNOUNCE_WITHIN = timedelta(minutes=15)
+
+
+def day_kept_from(now: datetime, newest: datetime | None) -> datetime | None:
+    """Where the day the live state keeps begins: ``LOOKBACK`` back from its newest record, never past
+    the clock (a clock set ahead does not empty the feed); ``None`` while it holds nothing."""
+    return None if newest is None else min(now, newest) - LOOKBACK
 
 
 class Merger:

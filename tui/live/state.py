@@ -391,6 +391,8 @@ class LiveState:
 
     def _release_answered(self, numbers: Collection[str | None]) -> None:
         """Held calls of these numbers that a later call or text answered go."""
+        if not self.held_calls or not numbers:
+            return
         for call_id, held in list(self.held_calls.items()):
             if held.number in numbers and self._answered_since(held.number, held.company_id, held.at):
                 del self.held_calls[call_id]

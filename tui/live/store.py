@@ -285,12 +285,15 @@ class Store(FormRows):
         return _parse_all(Conversation, rows)
 
     def load_by_id(self, model: type[Call] | type[Conversation], ids: Iterable[str]) -> list:
-        """These calls or conversations (as ``model`` says), those the store still has."""
+        """These calls or conversations (as ``model`` says), those the store still has; read a few hundred
+        at a time (SQLite's limit on a query's parameters can be 999)."""
         table = "calls" if model is Call else "conversations"
         wanted = list(ids)
-        rows = self._query(
-            f"SELECT json FROM {table} WHERE id IN ({','.join('?' * len(wanted))})", tuple(wanted)
-        )
+        rows: list[tuple] = []
+        for at in range(0, len(wanted), 500):
+            batch = wanted[at : at + 500]
+            marks = ",".join("?" * len(batch))
+            rows += self._query(f"SELECT json FROM {table} WHERE id IN ({marks})", tuple(batch))
         return _parse_all(model, rows)
 
     # -- handled marks (the needs-attention inbox) -----------------------------------------------------

@@ -199,9 +199,9 @@ class ThreadScreen(Screen[None]):
         calls, _ = self.session.state.history_for(self.customer_phone_number)
         return names + [call.customer_name for call in calls if call.customer_name]
 
-    def _customer_label(self) -> str:
+    def _customer_label(self, names: list[str]) -> str:
         mask = self.ctx.mask
-        name = clean(next(iter(self._customer_names()), None), single_line=True)
+        name = clean(names[0] if names else None, single_line=True)
         if name:
             return mask_name(name) if mask else name
         return display.compact_phone(self.customer_phone_number, mask=mask)
@@ -210,12 +210,12 @@ class ThreadScreen(Screen[None]):
         items = self.session.outbox_items(self.customer_phone_number)
         return [item for item in items if item.company_id == self.company_id]
 
-    def _title(self) -> str:
+    def _title(self, label: str) -> str:
         mask = self.ctx.mask
         conversation = self.conversation
         company = self.session.companies.get(self.company_id)
         parts = [
-            self._customer_label(),
+            label,
             display.compact_phone(self.customer_phone_number, mask=mask),
             clean(
                 (conversation.company_name if conversation else None) or (company.name if company else ""),
@@ -256,7 +256,9 @@ class ThreadScreen(Screen[None]):
         conversation = self.conversation
         messages = self._messages(conversation)
         outbox = self._outbox()
-        self.query_one("#thread-title", Static).update(literal(self._title(), single_line=True))
+        names = self._customer_names()  # one read of the caller's history for the title, lines and mask
+        label = self._customer_label(names)
+        self.query_one("#thread-title", Static).update(literal(self._title(label), single_line=True))
         where = self.ctx.times.for_company(
             self.company_id, conversation.company_time_zone if conversation else None
         )
@@ -265,10 +267,10 @@ class ThreadScreen(Screen[None]):
         thread.show(
             messages,
             outbox,
-            customer=self._customer_label(),
+            customer=label,
             where=where,
             now=self.session.clock.now(),
-            masked=self._customer_names() if self.ctx.mask else None,
+            masked=names if self.ctx.mask else None,
         )
         self.query_one(SmsCompose).block(self._blocked_reason(messages, outbox))
         self.refresh_bindings()
