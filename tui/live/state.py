@@ -199,8 +199,7 @@ class LiveState:
         index = len(order)
         while index and order[index - 1][0] > limit:
             index -= 1
-        if held_since is not None:
-            self.held_calls = {key: held for key, held in self.held_calls.items() if held.at >= held_since}
+        self.held_calls = _held_since(self.held_calls, held_since)
         if index == len(order):
             return []
         tail = order[index:]
@@ -216,15 +215,10 @@ class LiveState:
             call = self.calls.pop(call_id)
             self._call_versions.pop(call_id, None)
             number = call.customer_phone_number
-            if number:
-                ids = self._calls_by_number.get(number)
-                if ids is not None:
-                    ids.discard(call_id)
-                    if not ids:
-                        del self._calls_by_number[number]
+            _unindex(self._calls_by_number, number, call_id)
             self._count(call, -1, drop_empty=True)
             held = Held(number, call.company_id, call.start_time or _EPOCH)
-            if call_id in needing and (held_since is None or held.at >= held_since):
+            if call_id in needing and _recent(held, held_since):
                 self.held_calls[call_id] = held
             removed.append(call_id)
         return removed
@@ -349,10 +343,7 @@ class LiveState:
         """Drop the conversations with no message since ``cutoff`` (and those with none at all), except
         the ids in ``keep``; their ids. One still awaiting a reply is held (``held_conversations``)
         instead, and held ones with no message since ``held_since`` go."""
-        if held_since is not None:
-            self.held_conversations = {
-                key: held for key, held in self.held_conversations.items() if held.at >= held_since
-            }
+        self.held_conversations = _held_since(self.held_conversations, held_since)
         removed = [
             conversation_id
             for conversation_id, conversation in self.conversations.items()
@@ -364,13 +355,9 @@ class LiveState:
             number = conversation.customer_phone_number
             self._last_outgoing.pop(conversation_id, None)
             held = Held(number, conversation.company_id, conversation.last_message_at or _EPOCH)
-            if (held_since is None or held.at >= held_since) and needs_reply(conversation):
+            if _recent(held, held_since) and needs_reply(conversation):
                 self.held_conversations[conversation_id] = held
-            ids = self._conversations_by_number.get(number) if number else None
-            if ids is not None:
-                ids.discard(conversation_id)
-                if not ids:
-                    del self._conversations_by_number[number]
+            _unindex(self._conversations_by_number, number, conversation_id)
         return removed
 
     def conversations_newest_first(self) -> list[Conversation]:
@@ -404,6 +391,23 @@ class LiveState:
             if company_id is None or conversation.company_id == company_id:
                 return conversation
         return None
+
+
+def _recent(held: Held, since: datetime | None) -> bool:
+    return since is None or held.at >= since
+
+
+def _held_since(held: dict[str, Held], since: datetime | None) -> dict[str, Held]:
+    """The held records from ``since`` on (all of them without it)."""
+    return held if since is None else {key: record for key, record in held.items() if _recent(record, since)}
+
+
+def _unindex(by_number: dict[str, set[str]], number: str | None, record_id: str) -> None:
+    ids = by_number.get(number) if number else None
+    if ids is not None:
+        ids.discard(record_id)
+        if not ids:
+            del by_number[number]
 
 
 def _same_company(left: str | None, right: str | None) -> bool:
